@@ -1,0 +1,79 @@
+#pragma once
+
+#include "store/capturewriter.h"
+#include "util/result.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+
+namespace flywheel {
+
+class Store;
+
+struct IngestOptions {
+    /// Namespace of the external ids in the input (see CaptureWriter).
+    QString sourceName = QStringLiteral("native");
+    /// Lines longer than this are quarantined without being buffered whole.
+    qint64 maxLineBytes = 64ll * 1024 * 1024;
+    /// Lines per transaction: each commit is a checkpoint that a kill cannot undo.
+    int batchLines = 20000;
+    /// How many rejections the report lists in full (all of them are in the quarantine table).
+    int rejectionSamples = 20;
+};
+
+struct IngestProgress {
+    int fileIndex = 0;
+    int fileCount = 0;
+    QString file;
+    /// Bytes of the current file consumed and its size (-1 for standard input).
+    qint64 bytesDone = 0;
+    qint64 bytesTotal = -1;
+    CaptureCounts counts;
+};
+
+struct Rejection {
+    QString file;
+    qint64 line = 0;
+    QString reason;
+};
+
+struct IngestReport {
+    CaptureCounts counts;
+    QList<Rejection> rejections;
+    /// Inputs that ended early (corrupt or truncated gzip); the lines before the damage are kept.
+    QStringList inputErrors;
+    bool cancelled = false;
+    qint64 runId = 0;
+};
+
+/// Streams native capture files into a store: each line is parsed, stored, or quarantined with
+/// its reason. Safe to interrupt at any point and to re-run: nothing is stored twice.
+///
+/// Runs on the calling thread; the GUI calls it from a worker thread and shows the progress.
+class Ingester final {
+public:
+    using ProgressCallback = std::function<void(const IngestProgress &)>;
+
+    Ingester(Store &store, IngestOptions options = {});
+
+    /// Called after every committed batch and at the end of each file.
+    void setProgressCallback(ProgressCallback callback) { m_progress = std::move(callback); }
+    /// When the flag becomes true the ingest stops after the current line, keeping what it stored.
+    void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
+
+    /// Ingests each input in order ("-" is standard input). Fails only when the store cannot be
+    /// written or an input cannot be opened; bad lines are quarantined and counted instead.
+    Result<IngestReport> ingest(const QStringList &inputs);
+
+private:
+    Store &m_store;
+    IngestOptions m_options;
+    ProgressCallback m_progress;
+    const std::atomic_bool *m_cancel = nullptr;
+};
+
+} // namespace flywheel

@@ -1,0 +1,410 @@
+#include "store/capturewriter.h"
+
+#include "store/store.h"
+#include "util/hasher.h"
+
+namespace flywheel {
+namespace {
+
+// A later line with the same id overrides the fields it has and keeps those it leaves out; its
+// metadata is merged. An identical repeat (same content hash) changes nothing.
+constexpr const char *kUpsertInteraction = R"sql(
+INSERT INTO interactions (source_id, external_id, ts, session_id, user_id, model_name, model_version,
+    input, output, output_tool_calls, latency_ms, prompt_tokens, completion_tokens, finish_reason,
+    category, outcome, metadata, content_hash, ingested_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, COALESCE(?16, 'none'), ?17, ?18, ?19)
+ON CONFLICT (source_id, external_id) DO UPDATE SET
+    ts = excluded.ts,
+    session_id = COALESCE(excluded.session_id, session_id),
+    user_id = COALESCE(excluded.user_id, user_id),
+    model_name = COALESCE(excluded.model_name, model_name),
+    model_version = COALESCE(excluded.model_version, model_version),
+    input = excluded.input,
+    output = COALESCE(excluded.output, output),
+    output_tool_calls = COALESCE(excluded.output_tool_calls, output_tool_calls),
+    latency_ms = COALESCE(excluded.latency_ms, latency_ms),
+    prompt_tokens = COALESCE(excluded.prompt_tokens, prompt_tokens),
+    completion_tokens = COALESCE(excluded.completion_tokens, completion_tokens),
+    finish_reason = COALESCE(excluded.finish_reason, finish_reason),
+    category = COALESCE(excluded.category, category),
+    outcome = COALESCE(?16, outcome),
+    metadata = CASE WHEN excluded.metadata IS NULL THEN metadata
+                    WHEN metadata IS NULL THEN excluded.metadata
+                    ELSE json_patch(metadata, excluded.metadata) END,
+    content_hash = excluded.content_hash,
+    updated_at = excluded.ingested_at
+WHERE content_hash <> excluded.content_hash
+RETURNING id, updated_at IS NULL
+)sql";
+
+constexpr const char *kInsertFeedback = R"sql(
+INSERT INTO feedback_events (interaction_id, source_id, interaction_external_id, kind, value, label, name,
+    comment, origin, ts, metadata, event_key, ingested_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+ON CONFLICT (event_key) DO NOTHING
+)sql";
+
+constexpr const char *kInsertCorrection = R"sql(
+INSERT INTO corrections (interaction_id, source_id, interaction_external_id, corrected_output, author, ts,
+    metadata, event_key, ingested_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT (event_key) DO NOTHING
+)sql";
+
+constexpr const char *kUpsertModelVersion = R"sql(
+INSERT INTO model_versions (model_name, version, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (model_name, version) DO UPDATE SET
+    first_seen_at = min(first_seen_at, excluded.first_seen_at),
+    last_seen_at = max(last_seen_at, excluded.last_seen_at)
+)sql";
+
+constexpr const char *kInsertQuarantine = R"sql(
+INSERT INTO quarantine (ingest_run_id, source_file, line_number, reason, raw, raw_bytes, raw_hash, quarantined_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (source_file, line_number, raw_hash) DO NOTHING
+)sql";
+
+void bindKey(Statement &statement, int index, const std::array<unsigned char, 16> &key)
+{
+    statement.bindBlob(index, key.data(), int(key.size()));
+}
+
+} // namespace
+
+CaptureCounts &CaptureCounts::operator+=(const CaptureCounts &other)
+{
+    read += other.read;
+    stored += other.stored;
+    updated += other.updated;
+    unchanged += other.unchanged;
+    rejected += other.rejected;
+    interactionsAdded += other.interactionsAdded;
+    feedbackAdded += other.feedbackAdded;
+    correctionsAdded += other.correctionsAdded;
+    return *this;
+}
+
+CaptureWriter::CaptureWriter(Store &store, qint64 sourceId, std::string sourceName)
+    : m_store(&store)
+    , m_sourceId(sourceId)
+    , m_sourceName(std::move(sourceName))
+{
+}
+
+CaptureWriter::~CaptureWriter()
+{
+    if (m_inBatch)
+        rollback();
+}
+
+Result<CaptureWriter> CaptureWriter::create(Store &store, std::string_view sourceName)
+{
+    if (sourceName.empty())
+        return Error{QStringLiteral("a source name must not be empty")};
+    auto sourceId = store.sourceId(sourceName);
+    if (!sourceId)
+        return sourceId.error();
+    CaptureWriter writer(store, *sourceId, std::string(sourceName));
+    if (Status s = writer.prepareAll(); !s)
+        return s.error();
+    return writer;
+}
+
+Status CaptureWriter::prepareAll()
+{
+    Database &db = m_store->db();
+    const std::pair<Statement *, const char *> statements[] = {
+        {&m_upsert, kUpsertInteraction},
+        {&m_findInteraction, "SELECT id FROM interactions WHERE source_id = ?1 AND external_id = ?2"},
+        {&m_insertFeedback, kInsertFeedback},
+        {&m_insertCorrection, kInsertCorrection},
+        {&m_attachFeedback, "UPDATE feedback_events SET interaction_id = ?1 WHERE source_id = ?2 AND "
+                            "interaction_external_id = ?3 AND interaction_id IS NULL"},
+        {&m_attachCorrections, "UPDATE corrections SET interaction_id = ?1 WHERE source_id = ?2 AND "
+                               "interaction_external_id = ?3 AND interaction_id IS NULL"},
+        {&m_upsertModelVersion, kUpsertModelVersion},
+        {&m_insertQuarantine, kInsertQuarantine},
+    };
+    for (const auto &[statement, sql] : statements) {
+        auto prepared = db.prepare(sql);
+        if (!prepared)
+            return prepared.error();
+        *statement = std::move(*prepared);
+    }
+    // Events that arrived before their interaction wait with interaction_id NULL; while there are
+    // none, inserting an interaction skips looking for them.
+    auto waiting = db.queryInt("SELECT EXISTS (SELECT 1 FROM feedback_events WHERE interaction_id IS NULL) OR "
+                               "EXISTS (SELECT 1 FROM corrections WHERE interaction_id IS NULL)");
+    if (!waiting)
+        return waiting.error();
+    m_eventsWaiting = *waiting != 0;
+    return {};
+}
+
+Status CaptureWriter::begin()
+{
+    if (m_inBatch)
+        return Error{QStringLiteral("a batch is already open")};
+    if (Status s = m_store->db().exec("BEGIN IMMEDIATE"); !s)
+        return s;
+    m_inBatch = true;
+    m_batchTime = currentTimeMs();
+    return {};
+}
+
+Status CaptureWriter::commit()
+{
+    if (!m_inBatch)
+        return Error{QStringLiteral("no batch is open")};
+    if (Status s = flushModelVersions(); !s)
+        return s;
+    if (Status s = m_store->db().exec("COMMIT"); !s)
+        return s;
+    m_inBatch = false;
+    return {};
+}
+
+void CaptureWriter::rollback()
+{
+    (void)m_store->db().exec("ROLLBACK");
+    m_inBatch = false;
+    m_modelVersions.clear();
+}
+
+Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const InteractionRecord &r)
+{
+    Statement &s = m_upsert;
+    s.bind(1, m_sourceId);
+    s.bind(2, r.externalId);
+    s.bind(3, r.timestampMs);
+    s.bindTextOrNull(4, r.sessionId);
+    s.bindTextOrNull(5, r.userId);
+    s.bindTextOrNull(6, r.modelName);
+    s.bindTextOrNull(7, r.modelVersion);
+    s.bind(8, r.inputJson);
+    if (r.output)
+        s.bind(9, *r.output);
+    else
+        s.bindNull(9);
+    s.bindTextOrNull(10, r.outputToolCallsJson);
+    s.bind(11, r.latencyMs);
+    s.bind(12, r.promptTokens);
+    s.bind(13, r.completionTokens);
+    s.bindTextOrNull(14, r.finishReason);
+    s.bindTextOrNull(15, r.category);
+    if (r.outcome)
+        s.bind(16, outcomeName(*r.outcome));
+    else
+        s.bindNull(16);
+    s.bindTextOrNull(17, r.metadataJson);
+    s.bind(18, qint64(r.contentHash));
+    s.bind(19, m_batchTime);
+
+    auto row = s.step();
+    if (!row)
+        return row.error();
+    if (!*row) {
+        s.reset();
+        return Upsert::Unchanged;
+    }
+    const qint64 id = s.columnInt(0);
+    const bool inserted = s.columnInt(1) != 0;
+    s.reset();
+
+    if (!r.modelName.empty()) {
+        auto [it, isNew] = m_modelVersions.try_emplace({r.modelName, r.modelVersion}, r.timestampMs, r.timestampMs);
+        if (!isNew) {
+            it->second.first = qMin(it->second.first, r.timestampMs);
+            it->second.second = qMax(it->second.second, r.timestampMs);
+        }
+    }
+    if (inserted && m_eventsWaiting) {
+        if (Status st = attachWaitingEvents(id, r.externalId); !st)
+            return st.error();
+    }
+    return inserted ? Upsert::Inserted : Upsert::Updated;
+}
+
+Result<std::optional<qint64>> CaptureWriter::findInteraction(std::string_view externalId)
+{
+    m_findInteraction.bind(1, m_sourceId);
+    m_findInteraction.bind(2, externalId);
+    auto row = m_findInteraction.step();
+    if (!row)
+        return row.error();
+    std::optional<qint64> id;
+    if (*row)
+        id = m_findInteraction.columnInt(0);
+    m_findInteraction.reset();
+    return id;
+}
+
+Status CaptureWriter::attachWaitingEvents(qint64 interactionId, std::string_view externalId)
+{
+    for (Statement *attach : {&m_attachFeedback, &m_attachCorrections}) {
+        attach->bind(1, interactionId);
+        attach->bind(2, m_sourceId);
+        attach->bind(3, externalId);
+        if (Status s = attach->run(); !s)
+            return s;
+    }
+    return {};
+}
+
+Result<bool> CaptureWriter::addFeedback(const FeedbackRecord &r)
+{
+    auto interaction = findInteraction(r.interactionExternalId);
+    if (!interaction)
+        return interaction.error();
+
+    Hasher key;
+    key.add(std::string_view("feedback")).add(m_sourceId).add(r.interactionExternalId);
+    if (!r.eventId.empty())
+        key.add(std::string_view("id")).add(r.eventId);
+    else
+        key.add(feedbackKindName(r.kind))
+            .add(r.value)
+            .add(r.label)
+            .add(r.name)
+            .add(r.comment)
+            .add(r.origin)
+            .add(r.timestampMs)
+            .add(r.metadataJson);
+
+    Statement &s = m_insertFeedback;
+    s.bind(1, *interaction);
+    s.bind(2, m_sourceId);
+    s.bind(3, r.interactionExternalId);
+    s.bind(4, feedbackKindName(r.kind));
+    s.bind(5, r.value);
+    s.bindTextOrNull(6, r.label);
+    s.bindTextOrNull(7, r.name);
+    s.bindTextOrNull(8, r.comment);
+    s.bindTextOrNull(9, r.origin);
+    s.bind(10, r.timestampMs);
+    s.bindTextOrNull(11, r.metadataJson);
+    bindKey(s, 12, key.digest128());
+    s.bind(13, m_batchTime);
+    if (Status st = s.run(); !st)
+        return st.error();
+    const bool added = m_store->db().changes() > 0;
+    if (added && !*interaction)
+        m_eventsWaiting = true;
+    return added;
+}
+
+Result<bool> CaptureWriter::addCorrection(const CorrectionRecord &r)
+{
+    auto interaction = findInteraction(r.interactionExternalId);
+    if (!interaction)
+        return interaction.error();
+
+    Hasher key;
+    key.add(std::string_view("correction")).add(m_sourceId).add(r.interactionExternalId);
+    if (!r.eventId.empty())
+        key.add(std::string_view("id")).add(r.eventId);
+    else
+        key.add(r.correctedOutput).add(r.author).add(r.timestampMs).add(r.metadataJson);
+
+    Statement &s = m_insertCorrection;
+    s.bind(1, *interaction);
+    s.bind(2, m_sourceId);
+    s.bind(3, r.interactionExternalId);
+    s.bind(4, r.correctedOutput);
+    s.bindTextOrNull(5, r.author);
+    s.bind(6, r.timestampMs);
+    s.bindTextOrNull(7, r.metadataJson);
+    bindKey(s, 8, key.digest128());
+    s.bind(9, m_batchTime);
+    if (Status st = s.run(); !st)
+        return st.error();
+    const bool added = m_store->db().changes() > 0;
+    if (added && !*interaction)
+        m_eventsWaiting = true;
+    return added;
+}
+
+Result<bool> CaptureWriter::quarantine(const QuarantineRecord &r, qint64 ingestRunId)
+{
+    Hasher rawHash;
+    rawHash.add(r.raw).add(r.rawBytes);
+    Statement &s = m_insertQuarantine;
+    if (ingestRunId > 0)
+        s.bind(1, ingestRunId);
+    else
+        s.bindNull(1);
+    s.bind(2, r.sourceFile);
+    s.bind(3, r.lineNumber);
+    s.bind(4, r.reason);
+    s.bindBlob(5, r.raw.data(), int(r.raw.size()));
+    s.bind(6, r.rawBytes);
+    bindKey(s, 7, rawHash.digest128());
+    s.bind(8, m_batchTime);
+    if (Status st = s.run(); !st)
+        return st.error();
+    return m_store->db().changes() > 0;
+}
+
+Status CaptureWriter::recordDeployment(std::string_view modelName, std::string_view version, qint64 deployedAtMs)
+{
+    // The version may not have been seen yet: register it so the deployment is never lost.
+    auto upsert = m_store->db().prepare(
+        "INSERT INTO model_versions (model_name, version, first_seen_at, last_seen_at, deployed_at) "
+        "VALUES (?1, ?2, ?3, ?3, ?3) ON CONFLICT (model_name, version) DO UPDATE SET deployed_at = ?3");
+    if (!upsert)
+        return upsert.error();
+    upsert->bind(1, modelName);
+    upsert->bind(2, version);
+    upsert->bind(3, deployedAtMs);
+    return upsert->run();
+}
+
+Status CaptureWriter::flushModelVersions()
+{
+    for (const auto &[key, seen] : m_modelVersions) {
+        m_upsertModelVersion.bind(1, key.first);
+        m_upsertModelVersion.bind(2, key.second);
+        m_upsertModelVersion.bind(3, seen.first);
+        m_upsertModelVersion.bind(4, seen.second);
+        if (Status s = m_upsertModelVersion.run(); !s)
+            return s;
+    }
+    m_modelVersions.clear();
+    return {};
+}
+
+Result<qint64> CaptureWriter::startRun(std::string_view inputsJson)
+{
+    auto insert = m_store->db().prepare("INSERT INTO ingest_runs (started_at, status, source_name, inputs) "
+                                        "VALUES (?1, 'running', ?2, ?3)");
+    if (!insert)
+        return insert.error();
+    insert->bind(1, currentTimeMs());
+    insert->bind(2, m_sourceName);
+    insert->bind(3, inputsJson);
+    if (Status s = insert->run(); !s)
+        return s.error();
+    return m_store->db().lastInsertRowId();
+}
+
+Status CaptureWriter::finishRun(qint64 runId, const CaptureCounts &c, std::string_view status,
+                                std::string_view message)
+{
+    auto update = m_store->db().prepare(
+        "UPDATE ingest_runs SET finished_at = ?2, status = ?3, lines_read = ?4, stored = ?5, updated = ?6, "
+        "unchanged = ?7, rejected = ?8, message = ?9 WHERE id = ?1");
+    if (!update)
+        return update.error();
+    update->bind(1, runId);
+    update->bind(2, currentTimeMs());
+    update->bind(3, status);
+    update->bind(4, c.read);
+    update->bind(5, c.stored);
+    update->bind(6, c.updated);
+    update->bind(7, c.unchanged);
+    update->bind(8, c.rejected);
+    update->bindTextOrNull(9, message);
+    return update->run();
+}
+
+} // namespace flywheel

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QString>
+
+struct sqlite3;
+
+namespace flywheel {
+
+class Statement;
+
+/// RAII owner of one SQLite connection. Not thread-safe: each thread opens its own.
+class Database final {
+public:
+    enum class OpenMode { ReadWrite, ReadOnly };
+
+    Database() = default;
+    ~Database();
+    Database(Database &&other) noexcept;
+    Database &operator=(Database &&other) noexcept;
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    /// Opens (creating when ReadWrite) the file at @p path. Nothing is written to it yet.
+    static Result<Database> open(const QString &path, OpenMode mode = OpenMode::ReadWrite);
+
+    bool isOpen() const { return m_db != nullptr; }
+    sqlite3 *handle() const { return m_db; }
+
+    /// Runs one or more statements that take no parameters (schema scripts, pragmas).
+    Status exec(const char *sql);
+    Result<Statement> prepare(const char *sql);
+
+    /// The integer of a single-value query such as "PRAGMA user_version".
+    Result<qint64> queryInt(const char *sql);
+
+    QString lastErrorMessage() const;
+    qint64 lastInsertRowId() const;
+    int changes() const;
+
+private:
+    explicit Database(sqlite3 *db) : m_db(db) {}
+    void close();
+
+    sqlite3 *m_db = nullptr;
+};
+
+/// Commits on commit(), rolls back when destroyed uncommitted. BEGIN IMMEDIATE takes the write
+/// lock up front so a writer waits for another writer instead of failing at its first write.
+class Transaction final {
+public:
+    enum class Kind { Deferred, Immediate };
+    explicit Transaction(Database &db, Kind kind = Kind::Immediate);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    const Status &beginStatus() const { return m_begin; }
+    Status commit();
+
+private:
+    Database &m_db;
+    Status m_begin;
+    bool m_active = false;
+};
+
+} // namespace flywheel

@@ -1,0 +1,137 @@
+#include "store/migrations.h"
+
+#include <array>
+
+namespace flywheel {
+namespace {
+
+// Version 1: the capture tables. Times are UTC epoch milliseconds; JSON columns hold UTF-8 JSON text
+// so the sqlite3 shell's json functions work on them. docs/store.md documents every column.
+constexpr const char *kCaptureSchema = R"sql(
+CREATE TABLE sources (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE interactions (
+    id                 INTEGER PRIMARY KEY,
+    source_id          INTEGER NOT NULL REFERENCES sources(id),
+    external_id        TEXT NOT NULL,
+    ts                 INTEGER NOT NULL,
+    session_id         TEXT,
+    user_id            TEXT,
+    model_name         TEXT,
+    model_version      TEXT,
+    input              TEXT NOT NULL,
+    output             TEXT,
+    output_tool_calls  TEXT,
+    latency_ms         INTEGER,
+    prompt_tokens      INTEGER,
+    completion_tokens  INTEGER,
+    finish_reason      TEXT,
+    category           TEXT,
+    outcome            TEXT NOT NULL DEFAULT 'none'
+                       CHECK (outcome IN ('none', 'accepted', 'edited', 'regenerated', 'abandoned', 'copied')),
+    metadata           TEXT,
+    content_hash       INTEGER NOT NULL,
+    ingested_at        INTEGER NOT NULL,
+    updated_at         INTEGER,
+    UNIQUE (source_id, external_id)
+);
+CREATE INDEX interactions_by_time ON interactions (ts);
+
+CREATE TABLE feedback_events (
+    id                       INTEGER PRIMARY KEY,
+    interaction_id           INTEGER REFERENCES interactions(id) ON DELETE CASCADE,
+    source_id                INTEGER NOT NULL REFERENCES sources(id),
+    interaction_external_id  TEXT NOT NULL,
+    kind                     TEXT NOT NULL CHECK (kind IN ('thumbs', 'rating', 'comment', 'label')),
+    value                    REAL,
+    label                    TEXT,
+    name                     TEXT,
+    comment                  TEXT,
+    origin                   TEXT,
+    ts                       INTEGER,
+    metadata                 TEXT,
+    event_key                BLOB NOT NULL UNIQUE,
+    ingested_at              INTEGER NOT NULL
+);
+CREATE INDEX feedback_by_interaction ON feedback_events (interaction_id);
+CREATE INDEX feedback_awaiting_interaction ON feedback_events (source_id, interaction_external_id)
+    WHERE interaction_id IS NULL;
+
+CREATE TABLE corrections (
+    id                       INTEGER PRIMARY KEY,
+    interaction_id           INTEGER REFERENCES interactions(id) ON DELETE CASCADE,
+    source_id                INTEGER NOT NULL REFERENCES sources(id),
+    interaction_external_id  TEXT NOT NULL,
+    corrected_output         TEXT NOT NULL,
+    author                   TEXT,
+    ts                       INTEGER,
+    metadata                 TEXT,
+    event_key                BLOB NOT NULL UNIQUE,
+    ingested_at              INTEGER NOT NULL
+);
+CREATE INDEX corrections_by_interaction ON corrections (interaction_id);
+CREATE INDEX corrections_awaiting_interaction ON corrections (source_id, interaction_external_id)
+    WHERE interaction_id IS NULL;
+
+CREATE TABLE model_versions (
+    id             INTEGER PRIMARY KEY,
+    model_name     TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    first_seen_at  INTEGER NOT NULL,
+    last_seen_at   INTEGER NOT NULL,
+    deployed_at    INTEGER,
+    notes          TEXT,
+    UNIQUE (model_name, version)
+);
+
+CREATE TABLE ingest_runs (
+    id           INTEGER PRIMARY KEY,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    status       TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
+    source_name  TEXT NOT NULL,
+    inputs       TEXT NOT NULL,
+    lines_read   INTEGER NOT NULL DEFAULT 0,
+    stored       INTEGER NOT NULL DEFAULT 0,
+    updated      INTEGER NOT NULL DEFAULT 0,
+    unchanged    INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,
+    message      TEXT
+);
+
+CREATE TABLE quarantine (
+    id              INTEGER PRIMARY KEY,
+    ingest_run_id   INTEGER REFERENCES ingest_runs(id) ON DELETE SET NULL,
+    source_file     TEXT NOT NULL,
+    line_number     INTEGER NOT NULL,
+    reason          TEXT NOT NULL,
+    raw             BLOB NOT NULL,
+    raw_bytes       INTEGER NOT NULL,
+    raw_hash        BLOB NOT NULL,
+    quarantined_at  INTEGER NOT NULL,
+    UNIQUE (source_file, line_number, raw_hash)
+);
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
+              kCaptureSchema},
+};
+
+} // namespace
+
+std::span<const Migration> migrations()
+{
+    return kMigrations;
+}
+
+int latestSchemaVersion()
+{
+    return int(kMigrations.size());
+}
+
+} // namespace flywheel

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace flywheel {
+
+/// A prepared statement. Values are always bound, never spliced into SQL text.
+/// Parameter indexes are 1-based as in SQLite; column indexes are 0-based.
+class Statement final {
+public:
+    Statement() = default;
+    Statement(sqlite3 *db, sqlite3_stmt *stmt) : m_db(db), m_stmt(stmt) {}
+    ~Statement();
+    Statement(Statement &&other) noexcept;
+    Statement &operator=(Statement &&other) noexcept;
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+
+    void bindNull(int index);
+    void bind(int index, qint64 value);
+    void bind(int index, int value) { bind(index, qint64(value)); }
+    void bind(int index, double value);
+    /// Binds UTF-8 text; SQLite copies it, so the view may die after the call.
+    void bind(int index, std::string_view utf8);
+    void bind(int index, const QString &text);
+    void bindBlob(int index, const void *data, int size);
+    void bind(int index, const std::optional<qint64> &value);
+    void bind(int index, const std::optional<double> &value);
+    /// Binds NULL for an empty view: absent optional text columns.
+    void bindTextOrNull(int index, std::string_view utf8);
+
+    /// Steps once. Returns true while a row is available, false when done.
+    Result<bool> step();
+    /// Steps to completion, for statements that return no rows.
+    Status run();
+    void reset();
+
+    bool isNull(int column) const;
+    qint64 columnInt(int column) const;
+    double columnDouble(int column) const;
+    QString columnText(int column) const;
+    std::string_view columnUtf8(int column) const;
+    QByteArray columnBlob(int column) const;
+
+private:
+    Error error() const;
+
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+} // namespace flywheel

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "store/database.h"
+#include "util/result.h"
+
+#include <QString>
+
+#include <string_view>
+
+namespace flywheel {
+
+/// A Flywheel Studio store: one SQLite file in WAL mode with foreign keys on.
+///
+/// Opening checks the file before writing anything: a file that is not SQLite, a SQLite database
+/// of another application, or a store from a newer Flywheel Studio is refused and left untouched.
+/// An older store is migrated, one transaction per step. Each thread opens its own Store; SQLite
+/// lets one of them write at a time and the busy timeout makes the others wait rather than fail.
+class Store final {
+public:
+    struct Options {
+        /// Create the file (and its folder) when it does not exist.
+        bool create = true;
+        /// Stop migrating at this version; tests use it to build older stores. -1: latest.
+        int targetVersion = -1;
+        /// How long a statement waits for another connection's write lock.
+        int busyTimeoutMs = 10000;
+    };
+
+    static Result<Store> open(const QString &path, const Options &options);
+    static Result<Store> open(const QString &path) { return open(path, Options{}); }
+
+    Store(Store &&) noexcept = default;
+    Store &operator=(Store &&) noexcept = default;
+
+    const QString &path() const { return m_path; }
+    Database &db() { return m_db; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    /// The id of the named source (the namespace of external ids), created on first use.
+    Result<qint64> sourceId(std::string_view name);
+
+private:
+    Store(QString path, Database db, int schemaVersion);
+    static Status migrate(Database &db, int from, int to);
+
+    QString m_path;
+    Database m_db;
+    int m_schemaVersion = 0;
+};
+
+/// Milliseconds since the epoch, UTC: the unit of every time column.
+qint64 currentTimeMs();
+
+} // namespace flywheel
