@@ -30,8 +30,7 @@ public:
         , m_runId(runId)
         , m_report(report)
         , m_parser(size_t(options.maxLineBytes))
-    {
-    }
+    {}
 
     // Stores one line; fails only on a store error.
     Status take(const LineReader::Line &line, const std::string &file)
@@ -57,8 +56,8 @@ private:
         if (m_report.rejections.size() < m_options.rejectionSamples)
             m_report.rejections.append(
                 Rejection{QString::fromStdString(file), line.number, QString::fromStdString(reason)});
-        auto stored = m_writer.quarantine(QuarantineRecord{file, line.number, reason, line.text, line.fullBytes},
-                                          m_runId);
+        auto stored = m_writer.quarantine(
+            QuarantineRecord{file, line.number, reason, line.text, line.fullBytes}, m_runId);
         return stored ? Status() : Status(stored.error());
     }
 
@@ -126,7 +125,10 @@ std::string inputsJson(const QStringList &inputs)
 
 } // namespace
 
-Ingester::Ingester(Store &store, IngestOptions options) : m_store(store), m_options(std::move(options)) {}
+Ingester::Ingester(Store &store, IngestOptions options)
+    : m_store(store)
+    , m_options(std::move(options))
+{}
 
 Result<IngestReport> Ingester::ingest(const QStringList &inputs)
 {
@@ -200,8 +202,8 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
     }
 
     const std::string message = report.inputErrors.join(QLatin1Char('\n')).toStdString();
-    if (Status s = writer->finishRun(report.runId, report.counts, report.cancelled ? "cancelled" : "completed",
-                                     message);
+    if (Status s = writer->finishRun(report.runId, report.counts,
+                                     report.cancelled ? "cancelled" : "completed", message);
         !s)
         return s.error();
     return report;

@@ -42,7 +42,8 @@ Status LineReader::open(const QString &path, qint64 maxLineBytes)
         m_totalBytes = info.size();
     }
     if (fd < 0)
-        return Error{QStringLiteral("cannot read %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)))};
+        return Error{
+            QStringLiteral("cannot read %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)))};
     m_file = gzdopen(fd, "rb");
     if (!m_file) {
         ::close(fd);

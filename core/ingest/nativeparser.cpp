@@ -69,10 +69,17 @@ bool readId(element value, std::string_view key, std::string &out, std::string &
 bool readNumber(element value, std::string_view key, double &out, std::string &reason)
 {
     switch (value.type()) {
-    case element_type::INT64: out = double(value.get_int64().value_unsafe()); return true;
-    case element_type::UINT64: out = double(value.get_uint64().value_unsafe()); return true;
-    case element_type::DOUBLE: out = value.get_double().value_unsafe(); return true;
-    default: return fail(reason, "field " + quoted(key) + " must be a number");
+    case element_type::INT64:
+        out = double(value.get_int64().value_unsafe());
+        return true;
+    case element_type::UINT64:
+        out = double(value.get_uint64().value_unsafe());
+        return true;
+    case element_type::DOUBLE:
+        out = value.get_double().value_unsafe();
+        return true;
+    default:
+        return fail(reason, "field " + quoted(key) + " must be a number");
     }
 }
 
@@ -97,16 +104,19 @@ bool readTimestamp(element value, std::string_view key, std::optional<qint64> &o
         const std::string_view text = value.get_string().value_unsafe();
         out = parseRfc3339(text);
         if (!out)
-            return fail(reason, "field " + quoted(key) + " is not an RFC 3339 time with a UTC offset, e.g. "
-                                                         "2026-11-01T12:30:00Z: \"" + std::string(text.substr(0, 40)) + "\"");
+            return fail(reason, "field " + quoted(key) +
+                                    " is not an RFC 3339 time with a UTC offset, e.g. "
+                                    "2026-11-01T12:30:00Z: \"" +
+                                    std::string(text.substr(0, 40)) + "\"");
         return true;
     }
     double number = 0;
     if (!readNumber(value, key, number, reason))
         return fail(reason, "field " + quoted(key) + " must be an RFC 3339 string or epoch milliseconds");
     if (!std::isfinite(number) || number < double(kSmallestEpochMs) || number > 1.0e15)
-        return fail(reason, "field " + quoted(key) +
-                                " must be epoch milliseconds (this number looks like seconds or is out of range)");
+        return fail(reason,
+                    "field " + quoted(key) +
+                        " must be epoch milliseconds (this number looks like seconds or is out of range)");
     out = qint64(std::llround(number));
     return true;
 }
@@ -149,7 +159,8 @@ private:
 };
 
 // The text of a message's content: a string, or the text parts of a list of parts.
-bool readContentText(element value, std::string_view key, std::optional<std::string> &out, std::string &reason)
+bool readContentText(element value, std::string_view key, std::optional<std::string> &out,
+                     std::string &reason)
 {
     if (value.is_null()) {
         out.reset();
@@ -190,8 +201,10 @@ bool readInput(element value, std::string &out, std::string &reason)
     size_t index = 0;
     for (element message : messages) {
         std::string_view role;
-        if (message.type() != element_type::OBJECT || message["role"].get_string().get(role) != simdjson::SUCCESS)
-            return fail(reason, "input message " + std::to_string(index) + " must be an object with a string \"role\"");
+        if (message.type() != element_type::OBJECT ||
+            message["role"].get_string().get(role) != simdjson::SUCCESS)
+            return fail(reason, "input message " + std::to_string(index) +
+                                    " must be an object with a string \"role\"");
         ++index;
     }
     if (index == 0)
@@ -287,7 +300,8 @@ bool readFeedback(object fields, bool standalone, FeedbackRecord &out, std::stri
         return fail(reason, "missing required field \"kind\" (thumbs, rating, comment or label)");
     const auto kind = feedbackKindFromName(kindName);
     if (!kind)
-        return fail(reason, "feedback \"kind\" must be thumbs, rating, comment or label, not \"" + kindName + "\"");
+        return fail(reason,
+                    "feedback \"kind\" must be thumbs, rating, comment or label, not \"" + kindName + "\"");
     out.kind = *kind;
     switch (out.kind) {
     case FeedbackKind::Thumbs:
@@ -385,8 +399,7 @@ bool readUsage(element value, InteractionRecord &record, std::string &reason)
 
 NativeParser::NativeParser(size_t maxLineBytes)
     : m_parser(std::make_unique<simdjson::dom::parser>(std::max<size_t>(maxLineBytes, 4096)))
-{
-}
+{}
 
 NativeParser::~NativeParser() = default;
 
@@ -404,7 +417,8 @@ bool NativeParser::parse(std::string_view line, ParsedLine &out, std::string &re
 
     std::string_view type = "interaction";
     element typeValue;
-    if (fields["type"].get(typeValue) == simdjson::SUCCESS && typeValue.get_string().get(type) != simdjson::SUCCESS)
+    if (fields["type"].get(typeValue) == simdjson::SUCCESS &&
+        typeValue.get_string().get(type) != simdjson::SUCCESS)
         return fail(reason, "field \"type\" must be a string");
 
     out.feedback.clear();
@@ -478,8 +492,10 @@ bool NativeParser::parseInteraction(const object &fields, std::string_view line,
             if (ok && !name.empty()) {
                 r.outcome = outcomeFromName(name);
                 if (!r.outcome)
-                    ok = fail(reason, "field \"outcome\" must be one of accepted, edited, regenerated, abandoned, "
-                                      "copied or none, not \"" + name.substr(0, 40) + "\"");
+                    ok = fail(reason,
+                              "field \"outcome\" must be one of accepted, edited, regenerated, abandoned, "
+                              "copied or none, not \"" +
+                                  name.substr(0, 40) + "\"");
             }
         } else if (key == "feedback") {
             array items;

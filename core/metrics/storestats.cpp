@@ -56,8 +56,9 @@ Result<StoreStats> loadStoreStats(Store &store)
     }
 
     const std::pair<QList<CountBy> *, const char *> breakdowns[] = {
-        {&stats.byModelVersion, "SELECT coalesce(model_name, '?') || ' ' || coalesce(model_version, '?'), count(*) "
-                                "FROM interactions GROUP BY model_name, model_version ORDER BY min(ts)"},
+        {&stats.byModelVersion,
+         "SELECT coalesce(model_name, '?') || ' ' || coalesce(model_version, '?'), count(*) "
+         "FROM interactions GROUP BY model_name, model_version ORDER BY min(ts)"},
         {&stats.byOutcome, "SELECT outcome, count(*) FROM interactions GROUP BY outcome ORDER BY 2 DESC"},
         {&stats.byCategory, "SELECT category, count(*) FROM interactions GROUP BY category ORDER BY 2 DESC"},
         {&stats.bySource, "SELECT s.name, (SELECT count(*) FROM interactions i WHERE i.source_id = s.id) "

@@ -88,8 +88,7 @@ CaptureWriter::CaptureWriter(Store &store, qint64 sourceId, std::string sourceNa
     : m_store(&store)
     , m_sourceId(sourceId)
     , m_sourceName(std::move(sourceName))
-{
-}
+{}
 
 CaptureWriter::~CaptureWriter()
 {
@@ -133,8 +132,9 @@ Status CaptureWriter::prepareAll()
     }
     // Events that arrived before their interaction wait with interaction_id NULL; while there are
     // none, inserting an interaction skips looking for them.
-    auto waiting = db.queryInt("SELECT EXISTS (SELECT 1 FROM feedback_events WHERE interaction_id IS NULL) OR "
-                               "EXISTS (SELECT 1 FROM corrections WHERE interaction_id IS NULL)");
+    auto waiting =
+        db.queryInt("SELECT EXISTS (SELECT 1 FROM feedback_events WHERE interaction_id IS NULL) OR "
+                    "EXISTS (SELECT 1 FROM corrections WHERE interaction_id IS NULL)");
     if (!waiting)
         return waiting.error();
     m_eventsWaiting = *waiting != 0;
@@ -212,7 +212,8 @@ Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const Interaction
     s.reset();
 
     if (!r.modelName.empty()) {
-        auto [it, isNew] = m_modelVersions.try_emplace({r.modelName, r.modelVersion}, r.timestampMs, r.timestampMs);
+        auto [it, isNew] =
+            m_modelVersions.try_emplace({r.modelName, r.modelVersion}, r.timestampMs, r.timestampMs);
         if (!isNew) {
             it->second.first = qMin(it->second.first, r.timestampMs);
             it->second.second = qMax(it->second.second, r.timestampMs);
@@ -345,7 +346,8 @@ Result<bool> CaptureWriter::quarantine(const QuarantineRecord &r, qint64 ingestR
     return m_store->db().changes() > 0;
 }
 
-Status CaptureWriter::recordDeployment(std::string_view modelName, std::string_view version, qint64 deployedAtMs)
+Status CaptureWriter::recordDeployment(std::string_view modelName, std::string_view version,
+                                       qint64 deployedAtMs)
 {
     // The version may not have been seen yet: register it so the deployment is never lost.
     auto upsert = m_store->db().prepare(

@@ -56,7 +56,8 @@ public:
 
     /// Records an ingest run as running, in its own transaction, and returns its id.
     Result<qint64> startRun(std::string_view inputsJson);
-    Status finishRun(qint64 runId, const CaptureCounts &counts, std::string_view status, std::string_view message);
+    Status finishRun(qint64 runId, const CaptureCounts &counts, std::string_view status,
+                     std::string_view message);
 
     qint64 sourceId() const { return m_sourceId; }
 

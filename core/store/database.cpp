@@ -11,7 +11,9 @@ Database::~Database()
     close();
 }
 
-Database::Database(Database &&other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
+Database::Database(Database &&other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr))
+{}
 
 Database &Database::operator=(Database &&other) noexcept
 {
@@ -32,13 +34,14 @@ void Database::close()
 
 Result<Database> Database::open(const QString &path, OpenMode mode)
 {
-    const int flags = (mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
-                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    const int flags =
+        (mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     sqlite3 *db = nullptr;
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        const QString reason = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
+        const QString reason =
+            db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close_v2(db);
         return Error{QStringLiteral("cannot open %1: %2").arg(path, reason)};
     }
@@ -92,7 +95,8 @@ int Database::changes() const
     return sqlite3_changes(m_db);
 }
 
-Transaction::Transaction(Database &db, Kind kind) : m_db(db)
+Transaction::Transaction(Database &db, Kind kind)
+    : m_db(db)
 {
     m_begin = m_db.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN");
     m_active = m_begin.ok();

@@ -40,7 +40,9 @@ public:
     int changes() const;
 
 private:
-    explicit Database(sqlite3 *db) : m_db(db) {}
+    explicit Database(sqlite3 *db)
+        : m_db(db)
+    {}
     void close();
 
     sqlite3 *m_db = nullptr;

@@ -32,7 +32,8 @@ std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N> &
 }
 
 template <typename Enum, size_t N>
-std::optional<Enum> valueOf(const std::array<std::pair<Enum, std::string_view>, N> &table, std::string_view name)
+std::optional<Enum> valueOf(const std::array<std::pair<Enum, std::string_view>, N> &table,
+                            std::string_view name)
 {
     for (const auto &[candidate, candidateName] : table)
         if (candidateName == name)

@@ -51,8 +51,7 @@ Store::Store(QString path, Database db, int schemaVersion)
     : m_path(std::move(path))
     , m_db(std::move(db))
     , m_schemaVersion(schemaVersion)
-{
-}
+{}
 
 Result<Store> Store::open(const QString &path, const Options &options)
 {
@@ -114,11 +113,10 @@ Status Store::migrate(Database &db, int from, int to)
                              .arg(version + 1)
                              .arg(QString::fromUtf8(steps[size_t(version)].summary), s.errorMessage())};
         // Pragmas take no bound parameters; the values are our own integers.
-        const QByteArray stamp =
-            QStringLiteral("PRAGMA application_id = %1; PRAGMA user_version = %2;")
-                .arg(kApplicationId)
-                .arg(version + 1)
-                .toUtf8();
+        const QByteArray stamp = QStringLiteral("PRAGMA application_id = %1; PRAGMA user_version = %2;")
+                                     .arg(kApplicationId)
+                                     .arg(version + 1)
+                                     .toUtf8();
         if (Status s = db.exec(stamp.constData()); !s)
             return s;
         if (Status s = transaction.commit(); !s)

@@ -4,7 +4,8 @@
 
 namespace flywheel {
 
-Hasher::Hasher() : m_state(XXH3_createState())
+Hasher::Hasher()
+    : m_state(XXH3_createState())
 {
     XXH3_128bits_reset(m_state);
 }

@@ -83,8 +83,8 @@ std::optional<qint64> parseRfc3339(std::string_view t)
         ++pos;
     } else if (t[pos] == '+' || t[pos] == '-') {
         int oh, om;
-        if (!digits(t, pos + 1, 2, oh) || pos + 3 >= t.size() || t[pos + 3] != ':' || !digits(t, pos + 4, 2, om) ||
-            oh > 23 || om > 59)
+        if (!digits(t, pos + 1, 2, oh) || pos + 3 >= t.size() || t[pos + 3] != ':' ||
+            !digits(t, pos + 4, 2, om) || oh > 23 || om > 59)
             return std::nullopt;
         offsetMinutes = (oh * 60 + om) * (t[pos] == '-' ? -1 : 1);
         pos += 6;
@@ -111,8 +111,8 @@ std::string formatRfc3339(qint64 epochMs)
     unsigned m, d;
     civilFromDays(days, y, m, d);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d, int(rest / 3'600'000),
-                  int(rest / 60'000 % 60), int(rest / 1000 % 60), int(rest % 1000));
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d,
+                  int(rest / 3'600'000), int(rest / 60'000 % 60), int(rest / 1000 % 60), int(rest % 1000));
     return buffer;
 }
 

@@ -1,0 +1,97 @@
+#include "cli.h"
+
+#include <QJsonDocument>
+#include <QStandardPaths>
+
+#include <cstdio>
+
+namespace flywheel::cli {
+
+Command::Command(QString name, QString summary)
+    : m_name(std::move(name))
+    , m_summary(std::move(summary))
+{}
+
+int Command::exec(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(m_summary);
+    parser.addHelpOption();
+    parser.addOption(
+        {QStringLiteral("store"),
+         QStringLiteral("The store file (default: $FLYWHEEL_STORE or %1).").arg(defaultStorePath()),
+         QStringLiteral("path")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print a machine-readable summary on stdout.")});
+    addOptions(parser);
+    if (!parser.parse(arguments)) {
+        printError(
+            QStringLiteral("flywheel %1: %2\nTry `flywheel %1 --help`.").arg(m_name, parser.errorText()));
+        return Failure;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        // showHelp() names the program only; the command belongs in the usage line.
+        QString help = parser.helpText();
+        help.replace(QStringLiteral("Usage: flywheel"), QStringLiteral("Usage: flywheel %1").arg(m_name));
+        print(help);
+        return Success;
+    }
+    m_json = parser.isSet(QStringLiteral("json"));
+    m_storePath =
+        parser.isSet(QStringLiteral("store")) ? parser.value(QStringLiteral("store")) : defaultStorePath();
+    return run(parser);
+}
+
+int Command::fail(const QString &message) const
+{
+    printError(QStringLiteral("flywheel %1: %2").arg(m_name, message));
+    if (m_json)
+        printJson(QJsonObject{{QStringLiteral("error"), message}});
+    return Failure;
+}
+
+void Command::printJson(const QJsonObject &object)
+{
+    std::fputs(QJsonDocument(object).toJson(QJsonDocument::Indented).constData(), stdout);
+    std::fflush(stdout);
+}
+
+void Command::print(const QString &text)
+{
+    std::fputs(text.toUtf8().constData(), stdout);
+    if (!text.endsWith(QLatin1Char('\n')))
+        std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void Command::printError(const QString &text)
+{
+    std::fputs(text.toUtf8().constData(), stderr);
+    std::fputc('\n', stderr);
+}
+
+QString defaultStorePath()
+{
+    const QString fromEnvironment = qEnvironmentVariable("FLYWHEEL_STORE");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/store.flywheel");
+}
+
+bool parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum)
+{
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const qint64 value = parser.value(option).toLongLong(&ok);
+    if (!ok || value < minimum) {
+        std::fprintf(stderr, "flywheel: --%s takes a whole number of at least %lld, not \"%s\"\n",
+                     option.toUtf8().constData(), static_cast<long long>(minimum),
+                     parser.value(option).toUtf8().constData());
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+} // namespace flywheel::cli

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace flywheel::cli {
+
+/// Exit statuses every command shares: scripts can rely on them.
+enum ExitCode { Success = 0, DoneWithRejections = 1, Failure = 2 };
+
+/// What every command gets: its parsed options and the common ones (--store, --json).
+class Command {
+public:
+    Command(QString name, QString summary);
+    virtual ~Command() = default;
+
+    const QString &name() const { return m_name; }
+    const QString &summary() const { return m_summary; }
+
+    /// Parses @p arguments (program name first) and runs; returns the exit status.
+    int exec(const QStringList &arguments);
+
+protected:
+    virtual void addOptions(QCommandLineParser &parser) = 0;
+    virtual int run(QCommandLineParser &parser) = 0;
+
+    bool json() const { return m_json; }
+    QString storePath() const { return m_storePath; }
+
+    /// Prints a fatal error (and, with --json, {"error": ...} on stdout); returns Failure.
+    int fail(const QString &message) const;
+    /// Prints @p object as JSON on stdout.
+    static void printJson(const QJsonObject &object);
+    static void print(const QString &text);
+    static void printError(const QString &text);
+
+private:
+    QString m_name;
+    QString m_summary;
+    bool m_json = false;
+    QString m_storePath;
+};
+
+/// The store used when --store is not given: $FLYWHEEL_STORE, else store.flywheel in the per-user
+/// data folder.
+QString defaultStorePath();
+
+/// Parses a non-negative integer option value; prints an error and returns false when it is not one.
+bool parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum = 0);
+
+} // namespace flywheel::cli

@@ -1,0 +1,15 @@
+#include "commands.h"
+
+namespace flywheel::cli {
+
+std::vector<std::unique_ptr<Command>> allCommands()
+{
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(makeInitCommand());
+    commands.push_back(makeDemoCommand());
+    commands.push_back(makeIngestCommand());
+    commands.push_back(makeStatsCommand());
+    return commands;
+}
+
+} // namespace flywheel::cli

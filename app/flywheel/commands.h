@@ -1,0 +1,18 @@
+#pragma once
+
+#include "cli.h"
+
+#include <memory>
+#include <vector>
+
+namespace flywheel::cli {
+
+std::unique_ptr<Command> makeInitCommand();
+std::unique_ptr<Command> makeDemoCommand();
+std::unique_ptr<Command> makeIngestCommand();
+std::unique_ptr<Command> makeStatsCommand();
+
+/// Every command, in the order `flywheel --help` lists them.
+std::vector<std::unique_ptr<Command>> allCommands();
+
+} // namespace flywheel::cli

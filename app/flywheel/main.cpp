@@ -1,0 +1,74 @@
+// flywheel: the headless command line of Flywheel Studio.
+#include "commands.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace flywheel::cli;
+
+namespace {
+
+QString usage(const std::vector<std::unique_ptr<Command>> &commands)
+{
+    QString text =
+        QStringLiteral("Usage: flywheel [--store PATH] [--json] COMMAND [options]\n\n"
+                       "Flywheel Studio from the command line: capture, inspect and (later) curate and "
+                       "export AI interaction data.\n\nCommands:\n");
+    for (const auto &command : commands)
+        text += QStringLiteral("  %1 %2\n")
+                    .arg(command->name(), -8)
+                    .arg(command->summary().section(QLatin1Char('.'), 0, 0));
+    text += QStringLiteral(
+                "\nEvery command takes --store PATH, --json and --help. The default store is "
+                "$FLYWHEEL_STORE, else %1.\n"
+                "Exit status: 0 success, 1 done but some input was rejected, 2 usage or fatal error.\n")
+                .arg(defaultStorePath());
+    return text;
+}
+
+// The command is the first argument that is not an option or the value of --store.
+int commandIndex(const QStringList &arguments)
+{
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument == QStringLiteral("--store")) {
+            ++i;
+            continue;
+        }
+        if (!argument.startsWith(QLatin1Char('-')))
+            return i;
+    }
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    // Shared with the GUI so both find the same default store.
+    QCoreApplication::setApplicationName(QStringLiteral("flywheel-studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FLYWHEEL_VERSION));
+
+    const auto commands = allCommands();
+    QStringList arguments = QCoreApplication::arguments();
+    const int index = commandIndex(arguments);
+    if (index < 0) {
+        if (arguments.contains(QStringLiteral("--version"))) {
+            std::printf("flywheel %s\n", FLYWHEEL_VERSION);
+            return Success;
+        }
+        const bool askedForHelp =
+            arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"));
+        std::fputs(usage(commands).toUtf8().constData(), askedForHelp ? stdout : stderr);
+        return askedForHelp ? Success : Failure;
+    }
+    const QString name = arguments.takeAt(index);
+    for (const auto &command : commands)
+        if (command->name() == name)
+            return command->exec(arguments);
+    std::fprintf(stderr, "flywheel: unknown command \"%s\"\n\n%s", name.toUtf8().constData(),
+                 usage(commands).toUtf8().constData());
+    return Failure;
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+// Small helpers shared by the ingest tests: write input files, count rows.
+
+#include "store/statement.h"
+#include "store/store.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QString>
+
+#include <zlib.h>
+
+namespace flywheel::testing {
+
+inline bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+inline bool writeGzip(const QString &path, const QByteArray &content)
+{
+    gzFile file = gzopen(QFile::encodeName(path).constData(), "wb");
+    if (!file)
+        return false;
+    const bool ok = gzwrite(file, content.constData(), unsigned(content.size())) == content.size();
+    return gzclose(file) == Z_OK && ok;
+}
+
+inline qint64 count(Store &store, const char *sql)
+{
+    auto value = store.db().queryInt(sql);
+    return value ? *value : -1;
+}
+
+inline QString queryText(Store &store, const char *sql)
+{
+    auto statement = store.db().prepare(sql);
+    if (!statement)
+        return QStringLiteral("<prepare failed: %1>").arg(statement.errorMessage());
+    auto row = statement->step();
+    if (!row || !*row)
+        return QStringLiteral("<no row>");
+    return statement->isNull(0) ? QStringLiteral("<null>") : statement->columnText(0);
+}
+
+/// A valid interaction line with the given id.
+inline QByteArray interactionLine(const QByteArray &id, const QByteArray &extra = {})
+{
+    return R"({"id":")" + id +
+           R"(","timestamp":"2026-11-01T12:00:00Z","input":"How do I reset my password?",)" +
+           R"("output":"Open Settings, then Security.","model":"helper","model_version":"v1")" + extra +
+           "}\n";
+}
+
+} // namespace flywheel::testing
