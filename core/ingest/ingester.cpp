@@ -1,7 +1,6 @@
 #include "ingest/ingester.h"
 
-#include "ingest/linereader.h"
-#include "ingest/nativeparser.h"
+#include "ingest/parsepipeline.h"
 #include "store/store.h"
 #include "util/jsontext.h"
 
@@ -10,11 +9,6 @@
 namespace flywheel {
 namespace {
 
-bool isBlank(std::string_view text)
-{
-    return text.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
 std::string displayName(const QString &input)
 {
     if (input == QStringLiteral("-"))
@@ -22,52 +16,67 @@ std::string displayName(const QString &input)
     return QFileInfo(input).absoluteFilePath().toStdString();
 }
 
-class FileIngest {
+std::string inputsJson(const QStringList &inputs)
+{
+    std::string json = "[";
+    for (const QString &input : inputs) {
+        if (json.size() > 1)
+            json.push_back(',');
+        appendJsonString(json, displayName(input));
+    }
+    json.push_back(']');
+    return json;
+}
+
+// Batches commit without waiting for the disk: a killed process loses nothing committed, and a
+// power cut can lose only the last batches, which re-running the same ingest restores.
+class SynchronousNormal {
 public:
-    FileIngest(CaptureWriter &writer, const IngestOptions &options, qint64 runId, IngestReport &report)
+    explicit SynchronousNormal(Database &db)
+        : m_db(db)
+    {
+        (void)m_db.exec("PRAGMA synchronous = NORMAL");
+    }
+    ~SynchronousNormal() { (void)m_db.exec("PRAGMA synchronous = FULL"); }
+
+private:
+    Database &m_db;
+};
+
+// Stores parsed lines through the writer and keeps the report's counts.
+class ItemWriter {
+public:
+    ItemWriter(CaptureWriter &writer, const IngestOptions &options, IngestReport &report)
         : m_writer(writer)
         , m_options(options)
-        , m_runId(runId)
         , m_report(report)
-        , m_parser(size_t(options.maxLineBytes))
     {}
 
-    // Stores one line; fails only on a store error.
-    Status take(const LineReader::Line &line, const std::string &file)
+    Status take(const ParsedItem &item, const std::string &file)
     {
-        if (isBlank(line.text) && !line.overLimit)
-            return {};
         ++m_report.counts.read;
-        std::string reason;
-        if (line.overLimit)
-            reason = "line is " + std::to_string(line.fullBytes) + " bytes, over the limit of " +
-                     std::to_string(m_options.maxLineBytes) + " bytes (raise it with --max-line-bytes)";
-        else if (!m_parser.parse(line.text, m_parsed, reason) && line.unterminated)
-            reason = "truncated last line (no newline at the end of the input): " + reason;
-        if (!reason.empty())
-            return reject(line, file, reason);
-        return store();
+        return item.rejected ? reject(item, file) : store(item.parsed);
     }
 
 private:
-    Status reject(const LineReader::Line &line, const std::string &file, const std::string &reason)
+    Status reject(const ParsedItem &item, const std::string &file)
     {
         ++m_report.counts.rejected;
         if (m_report.rejections.size() < m_options.rejectionSamples)
-            m_report.rejections.append(
-                Rejection{QString::fromStdString(file), line.number, QString::fromStdString(reason)});
+            m_report.rejections.append(Rejection{QString::fromStdString(file), item.lineNumber,
+                                                 QString::fromStdString(item.reason)});
         auto stored = m_writer.quarantine(
-            QuarantineRecord{file, line.number, reason, line.text, line.fullBytes}, m_runId);
+            QuarantineRecord{file, item.lineNumber, item.reason, item.raw, item.fullBytes}, m_report.runId);
         return stored ? Status() : Status(stored.error());
     }
 
-    Status store()
+    Status store(const ParsedLine &parsed)
     {
         CaptureCounts &c = m_report.counts;
         bool changed = false;
         bool updated = false;
-        if (m_parsed.kind == ParsedLine::Kind::Interaction) {
-            auto upsert = m_writer.upsertInteraction(m_parsed.interaction);
+        if (parsed.kind == ParsedLine::Kind::Interaction) {
+            auto upsert = m_writer.upsertInteraction(parsed.interaction);
             if (!upsert)
                 return upsert.error();
             if (*upsert == CaptureWriter::Upsert::Unchanged) {
@@ -80,14 +89,14 @@ private:
             if (!updated)
                 ++c.interactionsAdded;
         }
-        for (const FeedbackRecord &feedback : m_parsed.feedback) {
+        for (const FeedbackRecord &feedback : parsed.feedback) {
             auto added = m_writer.addFeedback(feedback);
             if (!added)
                 return added.error();
             c.feedbackAdded += *added;
             changed |= *added;
         }
-        for (const CorrectionRecord &correction : m_parsed.corrections) {
+        for (const CorrectionRecord &correction : parsed.corrections) {
             auto added = m_writer.addCorrection(correction);
             if (!added)
                 return added.error();
@@ -105,23 +114,8 @@ private:
 
     CaptureWriter &m_writer;
     const IngestOptions &m_options;
-    qint64 m_runId;
     IngestReport &m_report;
-    NativeParser m_parser;
-    ParsedLine m_parsed;
 };
-
-std::string inputsJson(const QStringList &inputs)
-{
-    std::string json = "[";
-    for (const QString &input : inputs) {
-        if (json.size() > 1)
-            json.push_back(',');
-        appendJsonString(json, displayName(input));
-    }
-    json.push_back(']');
-    return json;
-}
 
 } // namespace
 
@@ -134,13 +128,16 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
 {
     // Open every input first: a typo in the last name should not leave a half-done job.
     std::vector<std::unique_ptr<LineReader>> readers;
+    std::vector<qint64> sizes;
     for (const QString &input : inputs) {
         auto reader = std::make_unique<LineReader>();
         if (Status s = reader->open(input, m_options.maxLineBytes); !s)
             return s.error();
+        sizes.push_back(reader->totalBytes());
         readers.push_back(std::move(reader));
     }
 
+    SynchronousNormal relaxed(m_store.db());
     auto writer = CaptureWriter::create(m_store, m_options.sourceName.toStdString());
     if (!writer)
         return writer.error();
@@ -150,10 +147,6 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         return runId.error();
     report.runId = *runId;
 
-    FileIngest fileIngest(*writer, m_options, report.runId, report);
-    IngestProgress progress;
-    progress.fileCount = int(inputs.size());
-
     auto fail = [&](const Error &error) -> Result<IngestReport> {
         if (writer->inBatch())
             writer->rollback();
@@ -161,44 +154,47 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         return error;
     };
 
-    for (int i = 0; i < inputs.size() && !report.cancelled; ++i) {
-        LineReader &reader = *readers[size_t(i)];
-        const std::string file = displayName(inputs[i]);
-        progress.fileIndex = i;
-        progress.file = inputs[i];
-        progress.bytesTotal = reader.totalBytes();
+    const size_t chunkLines = size_t(qBound(1, m_options.batchLines, 2000));
+    ParsePipeline pipeline(std::move(readers), size_t(m_options.maxLineBytes), chunkLines);
+    ItemWriter items(*writer, m_options, report);
+    IngestProgress progress;
+    progress.fileCount = int(inputs.size());
+    std::vector<std::string> names;
+    for (const QString &input : inputs)
+        names.push_back(displayName(input));
 
-        if (Status s = writer->begin(); !s)
-            return fail(s.error());
-        qint64 linesInBatch = 0;
-        LineReader::Line line;
-        while (reader.next(line)) {
-            if (Status s = fileIngest.take(line, file); !s)
+    qint64 linesInBatch = 0;
+    while (ParsedChunk *chunk = pipeline.next()) {
+        if (!writer->inBatch()) {
+            if (Status s = writer->begin(); !s)
                 return fail(s.error());
-            if (m_cancel && m_cancel->load(std::memory_order_relaxed)) {
-                report.cancelled = true;
-                break;
-            }
-            if (++linesInBatch >= m_options.batchLines) {
-                if (Status s = writer->commit(); !s)
-                    return fail(s.error());
-                progress.bytesDone = reader.bytesConsumed();
-                progress.counts = report.counts;
-                if (m_progress)
-                    m_progress(progress);
-                if (Status s = writer->begin(); !s)
-                    return fail(s.error());
-                linesInBatch = 0;
-            }
         }
-        if (Status s = writer->commit(); !s)
-            return fail(s.error());
-        if (!reader.error().isEmpty())
-            report.inputErrors.append(reader.error());
-        progress.bytesDone = reader.bytesConsumed();
-        progress.counts = report.counts;
-        if (m_progress)
-            m_progress(progress);
+        const std::string &file = names[size_t(chunk->inputIndex)];
+        for (size_t i = 0; i < chunk->size && !report.cancelled; ++i) {
+            if (Status s = items.take(chunk->items[i], file); !s)
+                return fail(s.error());
+            report.cancelled = m_cancel && m_cancel->load(std::memory_order_relaxed);
+        }
+        linesInBatch += qint64(chunk->size);
+        const bool endOfInput = chunk->endOfInput;
+        if (endOfInput && !chunk->inputError.isEmpty())
+            report.inputErrors.append(chunk->inputError);
+        progress.fileIndex = chunk->inputIndex;
+        progress.file = inputs[chunk->inputIndex];
+        progress.bytesTotal = sizes[size_t(chunk->inputIndex)];
+        progress.bytesDone = chunk->bytesConsumed;
+        pipeline.recycle(chunk);
+
+        if (endOfInput || report.cancelled || linesInBatch >= m_options.batchLines) {
+            if (Status s = writer->commit(); !s)
+                return fail(s.error());
+            linesInBatch = 0;
+            progress.counts = report.counts;
+            if (m_progress)
+                m_progress(progress);
+        }
+        if (report.cancelled)
+            break;
     }
 
     const std::string message = report.inputErrors.join(QLatin1Char('\n')).toStdString();

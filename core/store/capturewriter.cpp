@@ -34,7 +34,6 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     content_hash = excluded.content_hash,
     updated_at = excluded.ingested_at
 WHERE content_hash <> excluded.content_hash
-RETURNING id, updated_at IS NULL
 )sql";
 
 constexpr const char *kInsertFeedback = R"sql(
@@ -169,6 +168,7 @@ void CaptureWriter::rollback()
     (void)m_store->db().exec("ROLLBACK");
     m_inBatch = false;
     m_modelVersions.clear();
+    m_lastModelVersion = nullptr;
 }
 
 Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const InteractionRecord &r)
@@ -200,16 +200,16 @@ Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const Interaction
     s.bind(18, qint64(r.contentHash));
     s.bind(19, m_batchTime);
 
-    auto row = s.step();
-    if (!row)
-        return row.error();
-    if (!*row) {
-        s.reset();
+    // RETURNING would run a sub-program per row; changes() and the last rowid tell the three cases
+    // apart at no cost: only an insert sets the last rowid, which starts from 0 (no row has id 0).
+    Database &db = m_store->db();
+    db.setLastInsertRowId(0);
+    if (Status st = s.run(); !st)
+        return st.error();
+    if (db.changes() == 0)
         return Upsert::Unchanged;
-    }
-    const qint64 id = s.columnInt(0);
-    const bool inserted = s.columnInt(1) != 0;
-    s.reset();
+    const qint64 id = db.lastInsertRowId();
+    const bool inserted = id != 0;
 
     if (!r.modelName.empty()) {
         auto [it, isNew] =
@@ -224,6 +224,18 @@ Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const Interaction
             return st.error();
     }
     return inserted ? Upsert::Inserted : Upsert::Updated;
+}
+
+void CaptureWriter::noteModelVersion(const InteractionRecord &r)
+{
+    // Consecutive lines nearly always share a model version: look it up once per run of them.
+    if (!m_lastModelVersion || m_lastModelVersion->first.first != r.modelName ||
+        m_lastModelVersion->first.second != r.modelVersion)
+        m_lastModelVersion =
+            &*m_modelVersions.try_emplace({r.modelName, r.modelVersion}, r.timestampMs, r.timestampMs).first;
+    auto &[first, last] = m_lastModelVersion->second;
+    first = qMin(first, r.timestampMs);
+    last = qMax(last, r.timestampMs);
 }
 
 Result<std::optional<qint64>> CaptureWriter::findInteraction(std::string_view externalId)
@@ -372,6 +384,7 @@ Status CaptureWriter::flushModelVersions()
             return s;
     }
     m_modelVersions.clear();
+    m_lastModelVersion = nullptr;
     return {};
 }
 

@@ -67,6 +67,7 @@ private:
     Result<std::optional<qint64>> findInteraction(std::string_view externalId);
     Status attachWaitingEvents(qint64 interactionId, std::string_view externalId);
     Status flushModelVersions();
+    void noteModelVersion(const InteractionRecord &record);
 
     Store *m_store;
     qint64 m_sourceId;
@@ -85,7 +86,10 @@ private:
     Statement m_insertQuarantine;
 
     /// (model, version) -> (first seen, last seen) in the current batch.
-    std::map<std::pair<std::string, std::string>, std::pair<qint64, qint64>> m_modelVersions;
+    using ModelVersions = std::map<std::pair<std::string, std::string>, std::pair<qint64, qint64>>;
+    ModelVersions m_modelVersions;
+    /// The entry of the last line's model version; nodes survive moves of the map, end() does not.
+    ModelVersions::value_type *m_lastModelVersion = nullptr;
 };
 
 } // namespace flywheel

@@ -90,6 +90,11 @@ qint64 Database::lastInsertRowId() const
     return sqlite3_last_insert_rowid(m_db);
 }
 
+void Database::setLastInsertRowId(qint64 rowId)
+{
+    sqlite3_set_last_insert_rowid(m_db, rowId);
+}
+
 int Database::changes() const
 {
     return sqlite3_changes(m_db);

@@ -37,6 +37,8 @@ public:
 
     QString lastErrorMessage() const;
     qint64 lastInsertRowId() const;
+    /// Sets the connection's last insert rowid, so a following statement's insert can be recognised.
+    void setLastInsertRowId(qint64 rowId);
     int changes() const;
 
 private:

@@ -39,7 +39,6 @@ CREATE TABLE interactions (
     updated_at         INTEGER,
     UNIQUE (source_id, external_id)
 );
-CREATE INDEX interactions_by_time ON interactions (ts);
 
 CREATE TABLE feedback_events (
     id                       INTEGER PRIMARY KEY,

@@ -34,7 +34,13 @@ Status configure(Database &db, int busyTimeoutMs)
     const QByteArray pragmas = QStringLiteral("PRAGMA busy_timeout = %1;"
                                               "PRAGMA journal_mode = WAL;"
                                               "PRAGMA synchronous = FULL;"
-                                              "PRAGMA foreign_keys = ON;")
+                                              "PRAGMA foreign_keys = ON;"
+                                              // A batch of ingest touches more pages than the default
+                                              // 2 MB cache holds; spilling it costs a third of the time.
+                                              "PRAGMA cache_size = -65536;"
+                                              // Checkpoint every 64 MB of WAL rather than every 4 MB:
+                                              // index pages rewritten by each batch are copied once.
+                                              "PRAGMA wal_autocheckpoint = 16384;")
                                    .arg(busyTimeoutMs)
                                    .toUtf8();
     return db.exec(pragmas.constData());

@@ -1,0 +1,126 @@
+#include "ingest/parsepipeline.h"
+
+namespace flywheel {
+namespace {
+
+bool isBlank(std::string_view text)
+{
+    return text.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+} // namespace
+
+ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes,
+                             size_t chunkLines)
+    : m_readers(std::move(readers))
+    , m_parser(maxLineBytes)
+    , m_maxLineBytes(maxLineBytes)
+    , m_chunkLines(std::max<size_t>(chunkLines, 1))
+{
+    for (size_t i = 0; i < kPoolSize; ++i) {
+        m_pool.push_back(std::make_unique<ParsedChunk>());
+        m_free.push_back(m_pool.back().get());
+    }
+    m_thread = std::thread(&ParsePipeline::run, this);
+}
+
+ParsePipeline::~ParsePipeline()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_changed.notify_all();
+    m_thread.join();
+}
+
+ParsedChunk *ParsePipeline::next()
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_ready.empty() || m_finished; });
+    if (m_ready.empty())
+        return nullptr;
+    ParsedChunk *chunk = m_ready.front();
+    m_ready.pop_front();
+    return chunk;
+}
+
+void ParsePipeline::recycle(ParsedChunk *chunk)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_free.push_back(chunk);
+    }
+    m_changed.notify_all();
+}
+
+ParsedChunk *ParsePipeline::takeFree()
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_free.empty() || m_stopping; });
+    if (m_stopping)
+        return nullptr;
+    ParsedChunk *chunk = m_free.front();
+    m_free.pop_front();
+    return chunk;
+}
+
+void ParsePipeline::publish(ParsedChunk *chunk)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_ready.push_back(chunk);
+    }
+    m_changed.notify_all();
+}
+
+void ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
+{
+    item.lineNumber = line.number;
+    item.fullBytes = line.fullBytes;
+    item.reason.clear();
+    if (line.overLimit)
+        item.reason = "line is " + std::to_string(line.fullBytes) + " bytes, over the limit of " +
+                      std::to_string(m_maxLineBytes) + " bytes (raise it with --max-line-bytes)";
+    else if (!m_parser.parse(line.text, item.parsed, item.reason) && line.unterminated)
+        item.reason = "truncated last line (no newline at the end of the input): " + item.reason;
+    item.rejected = !item.reason.empty();
+    if (item.rejected)
+        item.raw.assign(line.text);
+}
+
+void ParsePipeline::run()
+{
+    for (size_t input = 0; input < m_readers.size(); ++input) {
+        LineReader &reader = *m_readers[input];
+        LineReader::Line line;
+        bool more = true;
+        while (more) {
+            ParsedChunk *chunk = takeFree();
+            if (!chunk)
+                return;
+            chunk->inputIndex = int(input);
+            chunk->size = 0;
+            chunk->inputError.clear();
+            while (chunk->size < m_chunkLines && (more = reader.next(line))) {
+                if (isBlank(line.text) && !line.overLimit)
+                    continue;
+                if (chunk->items.size() == chunk->size)
+                    chunk->items.emplace_back();
+                parseLine(line, chunk->items[chunk->size++]);
+            }
+            chunk->bytesConsumed = reader.bytesConsumed();
+            chunk->endOfInput = !more;
+            if (!more)
+                chunk->inputError = reader.error();
+            publish(chunk);
+        }
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+    }
+    m_changed.notify_all();
+}
+
+} // namespace flywheel

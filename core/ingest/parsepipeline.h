@@ -1,0 +1,77 @@
+#pragma once
+
+#include "ingest/linereader.h"
+#include "ingest/nativeparser.h"
+
+#include <QString>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace flywheel {
+
+/// One input line after parsing: either a parsed record or the reason it was rejected.
+struct ParsedItem {
+    qint64 lineNumber = 0;
+    qint64 fullBytes = 0;
+    bool rejected = false;
+    ParsedLine parsed;
+    std::string reason;
+    /// The raw bytes of a rejected line (a bounded prefix for over-limit lines).
+    std::string raw;
+};
+
+/// Consecutive lines of one input. Chunks are recycled, so their strings keep their capacity.
+struct ParsedChunk {
+    int inputIndex = 0;
+    std::vector<ParsedItem> items;
+    size_t size = 0;
+    qint64 bytesConsumed = 0;
+    bool endOfInput = false;
+    /// Set on the last chunk of an input that ended early (corrupt or truncated gzip).
+    QString inputError;
+};
+
+/// Reads and parses the inputs on a thread of its own while the caller writes the previous chunks:
+/// on two cores, parsing then costs the writer nothing. Memory stays bounded by the chunk pool.
+class ParsePipeline final {
+public:
+    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes, size_t chunkLines);
+    ~ParsePipeline();
+    ParsePipeline(const ParsePipeline &) = delete;
+    ParsePipeline &operator=(const ParsePipeline &) = delete;
+
+    /// The next chunk in input order, or nullptr when every input is done. Blocks while parsing.
+    ParsedChunk *next();
+    /// Gives a chunk returned by next() back for reuse.
+    void recycle(ParsedChunk *chunk);
+
+    static constexpr size_t kPoolSize = 4;
+
+private:
+    void run();
+    ParsedChunk *takeFree();
+    void publish(ParsedChunk *chunk);
+    void parseLine(const LineReader::Line &line, ParsedItem &item);
+
+    std::vector<std::unique_ptr<LineReader>> m_readers;
+    NativeParser m_parser;
+    size_t m_maxLineBytes;
+    size_t m_chunkLines;
+    std::vector<std::unique_ptr<ParsedChunk>> m_pool;
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<ParsedChunk *> m_free;
+    std::deque<ParsedChunk *> m_ready;
+    bool m_finished = false;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+} // namespace flywheel
