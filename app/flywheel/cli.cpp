@@ -29,9 +29,10 @@ int Command::exec(const QStringList &arguments)
         return Failure;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        // showHelp() names the program only; the command belongs in the usage line.
+        // helpText() names the program by its path; the usage line names the command instead.
         QString help = parser.helpText();
-        help.replace(QStringLiteral("Usage: flywheel"), QStringLiteral("Usage: flywheel %1").arg(m_name));
+        const qsizetype endOfProgram = help.indexOf(QLatin1Char(' '), 7);
+        help.replace(0, endOfProgram, QStringLiteral("Usage: flywheel %1").arg(m_name));
         print(help);
         return Success;
     }

@@ -17,10 +17,14 @@ struct DemoOptions {
 };
 
 struct DemoReport {
+    /// As for an ingest: each interaction with its events is a line; a survey answer that arrives
+    /// later as its own event is a line of its own.
     CaptureCounts counts;
+    /// What this run added to the store (all zero when the same demo was generated before).
     qint64 interactions = 0;
     qint64 feedbackEvents = 0;
     qint64 corrections = 0;
+    /// The cancel flag stopped the run; what was generated before is committed.
     bool cancelled = false;
 };
 

@@ -1,0 +1,271 @@
+#include "tst_cli.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTest>
+
+namespace {
+
+const QByteArray kGoodLine = R"({"id":"r1","timestamp":"2026-11-01T12:00:00Z","input":"Where is my order?",)"
+                             R"("output":"It ships tomorrow.","outcome":"accepted",)"
+                             R"("feedback":[{"kind":"thumbs","value":"up"}]})"
+                             "\n";
+const QByteArray kSecondLine = R"({"id":"r2","timestamp":1793534400000,"input":"Cancel it","output":"Done."})"
+                               "\n";
+const QByteArray kCorrectionLine =
+    R"({"type":"correction","interaction_id":"r2","output":"Cancelled; refund in 3 days."})"
+    "\n";
+
+} // namespace
+
+QJsonObject TestCli::Run::json() const
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(out, &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning("stdout is not JSON (%s): %s", qPrintable(error.errorString()), out.constData());
+    return document.object();
+}
+
+TestCli::Run TestCli::flywheel(const QStringList &arguments, const QByteArray &input,
+                               const QStringList &environment)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("FLYWHEEL_STORE"));
+    // Keep the default store inside the test folder, never in the user's data folder.
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("xdg")));
+    for (const QString &assignment : environment)
+        env.insert(assignment.section(QLatin1Char('='), 0, 0), assignment.section(QLatin1Char('='), 1));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(FLYWHEEL_CLI), arguments);
+    if (!process.waitForStarted())
+        qFatal("cannot start %s", FLYWHEEL_CLI);
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(120000))
+        qFatal("flywheel did not finish");
+    return Run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+               process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+QString TestCli::store() const
+{
+    return m_dir->filePath(QStringLiteral("cli.flywheel"));
+}
+
+QString TestCli::writeInput(const QByteArray &content) const
+{
+    const QString path = m_dir->filePath(QStringLiteral("input.jsonl"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write the input");
+    return path;
+}
+
+void TestCli::init()
+{
+    m_dir.emplace();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestCli::helpListsCommands()
+{
+    const Run run = flywheel({QStringLiteral("--help")});
+    QCOMPARE(run.exitCode, 0);
+    for (const char *command : {"init", "demo", "ingest", "stats"})
+        QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
+    QVERIFY(run.out.contains("Exit status"));
+    QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
+}
+
+void TestCli::everyCommandHasHelp_data()
+{
+    QTest::addColumn<QString>("command");
+    for (const char *command : {"init", "demo", "ingest", "stats"})
+        QTest::newRow(command) << QString::fromLatin1(command);
+}
+
+void TestCli::everyCommandHasHelp()
+{
+    QFETCH(QString, command);
+    const Run run = flywheel({command, QStringLiteral("--help")});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains("Usage: flywheel " + command.toUtf8()), run.out.constData());
+    QVERIFY(run.out.contains("--store"));
+    QVERIFY(run.out.contains("--json"));
+}
+
+void TestCli::usageErrorsExitTwo_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no command") << QStringList{} << QStringLiteral("Usage: flywheel");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                                     << QStringLiteral("unknown command");
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("stats"), QStringLiteral("--colour")}
+                                    << QStringLiteral("Unknown option");
+    QTest::newRow("ingest without files")
+        << QStringList{QStringLiteral("ingest")} << QStringLiteral("name at least one file");
+    QTest::newRow("bad count") << QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                                              QStringLiteral("many")}
+                               << QStringLiteral("--interactions takes a whole number");
+}
+
+void TestCli::usageErrorsExitTwo()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const Run run = flywheel(QStringList{QStringLiteral("--store"), store()} + arguments);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(message.toUtf8()), run.err.constData());
+}
+
+void TestCli::initCreatesStore()
+{
+    const Run first =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("init"), QStringLiteral("--json")});
+    QCOMPARE(first.exitCode, 0);
+    QCOMPARE(first.json().value(QStringLiteral("created")).toBool(), true);
+    QVERIFY(first.json().value(QStringLiteral("schema_version")).toInt() >= 1);
+    QVERIFY(QFile::exists(store()));
+    const Run second =
+        flywheel({QStringLiteral("init"), QStringLiteral("--store"), store(), QStringLiteral("--json")});
+    QCOMPARE(second.exitCode, 0);
+    QCOMPARE(second.json().value(QStringLiteral("created")).toBool(), false);
+}
+
+void TestCli::ingestReportsCountsAndExitStatus()
+{
+    const QString input = writeInput(kGoodLine + kSecondLine + kCorrectionLine);
+    const Run clean = flywheel(
+        {QStringLiteral("--store"), store(), QStringLiteral("ingest"), input, QStringLiteral("--json")});
+    QCOMPARE(clean.exitCode, 0);
+    const QJsonObject counts = clean.json();
+    QCOMPARE(counts.value(QStringLiteral("read")).toInteger(), 3);
+    QCOMPARE(counts.value(QStringLiteral("stored")).toInteger(), 3);
+    QCOMPARE(counts.value(QStringLiteral("updated")).toInteger(), 0);
+    QCOMPARE(counts.value(QStringLiteral("rejected")).toInteger(), 0);
+
+    const Run again = flywheel(
+        {QStringLiteral("--store"), store(), QStringLiteral("ingest"), input, QStringLiteral("--json")});
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(again.json().value(QStringLiteral("stored")).toInteger(), 0);
+    QCOMPARE(again.json().value(QStringLiteral("unchanged")).toInteger(), 3);
+
+    const QString bad = writeInput(kGoodLine + "{oops\n");
+    const Run rejected = flywheel(
+        {QStringLiteral("--store"), store(), QStringLiteral("ingest"), bad, QStringLiteral("--json")});
+    QCOMPARE(rejected.exitCode, 1);
+    QCOMPARE(rejected.json().value(QStringLiteral("rejected")).toInteger(), 1);
+    const QJsonObject rejection =
+        rejected.json().value(QStringLiteral("rejections")).toArray().at(0).toObject();
+    QCOMPARE(rejection.value(QStringLiteral("line")).toInteger(), 2);
+    QVERIFY(rejection.value(QStringLiteral("reason")).toString().contains(QStringLiteral("invalid JSON")));
+
+    // Without --json the summary is for people, and names the rejected line.
+    const Run human = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), bad});
+    QCOMPARE(human.exitCode, 1);
+    QVERIFY2(human.out.contains("1 rejected") && human.out.contains("input.jsonl:2"), human.out.constData());
+}
+
+void TestCli::ingestFromStandardInput()
+{
+    const Run run = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"),
+                              QStringLiteral("-"), QStringLiteral("--json")},
+                             kGoodLine + kSecondLine);
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.json().value(QStringLiteral("stored")).toInteger(), 2);
+}
+
+void TestCli::ingestMissingFileIsFatal()
+{
+    const Run run = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"),
+                              m_dir->filePath(QStringLiteral("absent.jsonl")), QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(run.err.contains("absent.jsonl"));
+    QVERIFY(run.json().value(QStringLiteral("error")).toString().contains(QStringLiteral("absent.jsonl")));
+}
+
+void TestCli::statsCountsEverything()
+{
+    flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"),
+              writeInput(kGoodLine + kSecondLine + kCorrectionLine + "junk\n")});
+    const Run run =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("stats"), QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject stats = run.json();
+    QCOMPARE(stats.value(QStringLiteral("interactions")).toInteger(), 2);
+    QCOMPARE(stats.value(QStringLiteral("feedback_events")).toInteger(), 1);
+    QCOMPARE(stats.value(QStringLiteral("corrections")).toInteger(), 1);
+    QCOMPARE(stats.value(QStringLiteral("quarantined")).toInteger(), 1);
+    QCOMPARE(
+        stats.value(QStringLiteral("by_outcome")).toObject().value(QStringLiteral("accepted")).toInteger(),
+        1);
+    QCOMPARE(stats.value(QStringLiteral("first_timestamp")).toString(),
+             QStringLiteral("2026-11-01T12:00:00.000Z"));
+
+    const Run human = flywheel({QStringLiteral("--store"), store(), QStringLiteral("stats")});
+    QCOMPARE(human.exitCode, 0);
+    QVERIFY2(human.out.contains("interactions") && human.out.contains("By outcome"), human.out.constData());
+}
+
+void TestCli::statsOnMissingStoreFails()
+{
+    const Run run = flywheel({QStringLiteral("--store"), store(), QStringLiteral("stats")});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(run.err.contains("flywheel init"));
+    QVERIFY(!QFile::exists(store()));
+}
+
+void TestCli::foreignFileIsRefused()
+{
+    const QString path = writeInput("this is not a database\n");
+    const Run run =
+        flywheel({QStringLiteral("--store"), path, QStringLiteral("stats"), QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(run.json()
+                .value(QStringLiteral("error"))
+                .toString()
+                .contains(QStringLiteral("not a Flywheel Studio store")));
+}
+
+void TestCli::demoFillsStoreAndIsRepeatable()
+{
+    const QStringList demo{QStringLiteral("--store"), store(),
+                           QStringLiteral("demo"),    QStringLiteral("--interactions"),
+                           QStringLiteral("800"),     QStringLiteral("--json")};
+    const Run first = flywheel(demo);
+    QCOMPARE(first.exitCode, 0);
+    QCOMPARE(first.json().value(QStringLiteral("interactions_added")).toInteger(), 800);
+    const Run second = flywheel(demo);
+    QCOMPARE(second.exitCode, 0);
+    QCOMPARE(second.json().value(QStringLiteral("interactions_added")).toInteger(), 0);
+    const Run stats =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("stats"), QStringLiteral("--json")});
+    QCOMPARE(stats.json().value(QStringLiteral("interactions")).toInteger(), 800);
+    QVERIFY(stats.json().value(QStringLiteral("feedback_events")).toInteger() > 0);
+    QVERIFY(stats.json().value(QStringLiteral("by_model_version")).toObject().size() >= 3);
+}
+
+void TestCli::storeFromEnvironment()
+{
+    const QString input = writeInput(kGoodLine);
+    const Run run = flywheel({QStringLiteral("ingest"), input, QStringLiteral("--json")}, {},
+                             {QStringLiteral("FLYWHEEL_STORE=") + store()});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(QFile::exists(store()));
+
+    // Without --store or $FLYWHEEL_STORE, the store lives in the per-user data folder.
+    const Run fallback = flywheel({QStringLiteral("init"), QStringLiteral("--json")});
+    QCOMPARE(fallback.exitCode, 0);
+    QVERIFY2(fallback.json()
+                 .value(QStringLiteral("store"))
+                 .toString()
+                 .startsWith(m_dir->filePath(QStringLiteral("xdg"))),
+             fallback.out.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
