@@ -61,9 +61,17 @@ public:
 
     qint64 sourceId() const { return m_sourceId; }
 
+    /// Replaces the id hash, so tests can force collisions. nullptr restores the real one.
+    using KeyFunction = qint64 (*)(qint64 sourceId, std::string_view externalId);
+    static void setKeyFunctionForTesting(KeyFunction function);
+
 private:
     CaptureWriter(Store &store, qint64 sourceId, std::string sourceName);
     Status prepareAll();
+    qint64 externalKey(std::string_view externalId) const;
+    Result<bool> keyHeldByOther(qint64 key, std::string_view externalId);
+    void bindInteraction(const InteractionRecord &record, qint64 key);
+    Result<Upsert> stored(const InteractionRecord &record, qint64 insertedId);
     Result<std::optional<qint64>> findInteraction(std::string_view externalId);
     Status attachWaitingEvents(qint64 interactionId, std::string_view externalId);
     Status flushModelVersions();
@@ -75,9 +83,11 @@ private:
     bool m_inBatch = false;
     bool m_eventsWaiting = false;
     qint64 m_batchTime = 0;
+    static KeyFunction s_keyFunction;
 
     Statement m_upsert;
     Statement m_findInteraction;
+    Statement m_keyHolder;
     Statement m_insertFeedback;
     Statement m_insertCorrection;
     Statement m_attachFeedback;

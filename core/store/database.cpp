@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace flywheel {
 
 Database::~Database()
@@ -34,6 +36,11 @@ void Database::close()
 
 Result<Database> Database::open(const QString &path, OpenMode mode)
 {
+    // Memory statistics take a global mutex on every allocation; nothing here reads them. This
+    // must happen before SQLite initialises, so once per process, before the first connection.
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+
     const int flags =
         (mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
         SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;

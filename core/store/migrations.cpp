@@ -18,6 +18,7 @@ CREATE TABLE interactions (
     id                 INTEGER PRIMARY KEY,
     source_id          INTEGER NOT NULL REFERENCES sources(id),
     external_id        TEXT NOT NULL,
+    external_key       INTEGER NOT NULL UNIQUE,
     ts                 INTEGER NOT NULL,
     session_id         TEXT,
     user_id            TEXT,
@@ -36,8 +37,7 @@ CREATE TABLE interactions (
     metadata           TEXT,
     content_hash       INTEGER NOT NULL,
     ingested_at        INTEGER NOT NULL,
-    updated_at         INTEGER,
-    UNIQUE (source_id, external_id)
+    updated_at         INTEGER
 );
 
 CREATE TABLE feedback_events (

@@ -81,6 +81,19 @@ void Statement::bindTextOrNull(int index, std::string_view utf8)
         bind(index, utf8);
 }
 
+void Statement::bindUnowned(int index, std::string_view utf8)
+{
+    sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+void Statement::bindUnownedOrNull(int index, std::string_view utf8)
+{
+    if (utf8.empty())
+        bindNull(index);
+    else
+        bindUnowned(index, utf8);
+}
+
 Result<bool> Statement::step()
 {
     const int rc = sqlite3_step(m_stmt);

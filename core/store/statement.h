@@ -40,6 +40,11 @@ public:
     void bind(int index, const std::optional<double> &value);
     /// Binds NULL for an empty view: absent optional text columns.
     void bindTextOrNull(int index, std::string_view utf8);
+    /// Binds UTF-8 text without copying it: the bytes must stay valid until the statement is reset.
+    /// For the hot write path, where the record outlives the step.
+    void bindUnowned(int index, std::string_view utf8);
+    /// bindUnowned(), or NULL for an empty view.
+    void bindUnownedOrNull(int index, std::string_view utf8);
 
     /// Steps once. Returns true while a row is available, false when done.
     Result<bool> step();

@@ -285,6 +285,51 @@ void TestIngest::sourcesNamespaceIds()
     QCOMPARE(count(*m_store, "SELECT count(*) FROM interactions"), qint64(2));
 }
 
+void TestIngest::idHashCollisionsKeepIdsApart()
+{
+    // Every id hashes to the same key: each must still be its own interaction, found by its own id.
+    CaptureWriter::setKeyFunctionForTesting([](qint64, std::string_view) { return qint64(1000); });
+    QByteArray content;
+    for (const char *id : {"a", "b", "c"})
+        content += interactionLine(id, R"(,"feedback":[{"kind":"thumbs","value":"up"}])");
+    content += R"({"type":"correction","interaction_id":"b","output":"Only for b"})"
+               "\n";
+    const IngestReport first = ingest(content);
+    QCOMPARE(first.counts.stored, qint64(4));
+    const IngestReport again = ingest(content);
+    QCOMPARE(again.counts.unchanged, qint64(4));
+    const IngestReport update = ingest(interactionLine("b", R"(,"outcome":"edited")"));
+    QCOMPARE(update.counts.updated, qint64(1));
+
+    QByteArray tooMany;
+    for (int i = 0; i < 8; ++i)
+        tooMany += interactionLine("more-" + QByteArray::number(i));
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("input.jsonl")), tooMany));
+    auto overflow = Ingester(*m_store).ingest({m_dir->filePath(QStringLiteral("input.jsonl"))});
+    CaptureWriter::setKeyFunctionForTesting(nullptr);
+
+    Store &s = *m_store;
+    QCOMPARE(count(s, "SELECT count(*) FROM interactions WHERE external_id IN ('a', 'b', 'c')"), qint64(3));
+    // The failed batch was rolled back whole: only the three first ids hold keys.
+    QCOMPARE(count(s, "SELECT count(*) FROM interactions"), qint64(3));
+    QCOMPARE(count(s, "SELECT count(DISTINCT external_key) FROM interactions"), qint64(3));
+    QCOMPARE(queryText(s, "SELECT status FROM ingest_runs ORDER BY id DESC LIMIT 1"), QStringLiteral("failed"));
+    QCOMPARE(queryText(s,
+                       "SELECT group_concat(external_id || ':' || outcome) FROM (SELECT * FROM interactions "
+                       "WHERE external_id IN ('a', 'b', 'c') ORDER BY external_id)"),
+             QStringLiteral("a:none,b:edited,c:none"));
+    QCOMPARE(count(s, "SELECT count(*) FROM feedback_events f JOIN interactions i ON i.id = f.interaction_id "
+                      "WHERE f.interaction_external_id = i.external_id"),
+             qint64(3));
+    QCOMPARE(queryText(
+                 s, "SELECT i.external_id FROM corrections c JOIN interactions i ON i.id = c.interaction_id"),
+             QStringLiteral("b"));
+    // Past the eight keys a collision chain may use, ingest stops with a clear error.
+    QVERIFY(!overflow);
+    QVERIFY2(overflow.errorMessage().contains(QStringLiteral("collides")),
+             qPrintable(overflow.errorMessage()));
+}
+
 void TestIngest::readsGzip()
 {
     QByteArray content;

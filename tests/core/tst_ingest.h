@@ -30,6 +30,7 @@ private slots:
     void laterLineUpdatesAndKeepsFeedback();
     void feedbackBeforeAndAfterItsInteraction();
     void sourcesNamespaceIds();
+    void idHashCollisionsKeepIdsApart();
     void readsGzip();
     void truncatedGzipKeepsWhatCameBefore();
     void missingInputFailsBeforeWriting();
