@@ -48,6 +48,7 @@ private slots:
         QCOMPARE(*db.queryInt("PRAGMA application_id"), qint64(kApplicationId));
         QCOMPARE(*db.queryInt("PRAGMA foreign_keys"), qint64(1));
         QCOMPARE(text(db, "PRAGMA journal_mode"), QStringLiteral("wal"));
+        QCOMPARE(*db.queryInt("PRAGMA page_size"), qint64(16384));
         for (const char *table : {"interactions", "feedback_events", "corrections", "quarantine", "sources",
                                   "model_versions", "ingest_runs"}) {
             auto statement =
