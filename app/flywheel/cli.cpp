@@ -7,8 +7,9 @@
 
 namespace flywheel::cli {
 
-Command::Command(QString name, QString summary)
+Command::Command(QString name, QString brief, QString summary)
     : m_name(std::move(name))
+    , m_brief(std::move(brief))
     , m_summary(std::move(summary))
 {}
 

@@ -13,10 +13,12 @@ enum ExitCode { Success = 0, DoneWithRejections = 1, Failure = 2 };
 /// What every command gets: its parsed options and the common ones (--store, --json).
 class Command {
 public:
-    Command(QString name, QString summary);
+    /// @p brief is the one line `flywheel --help` shows; @p summary opens the command's own --help.
+    Command(QString name, QString brief, QString summary);
     virtual ~Command() = default;
 
     const QString &name() const { return m_name; }
+    const QString &brief() const { return m_brief; }
     const QString &summary() const { return m_summary; }
 
     /// Parses @p arguments (program name first) and runs; returns the exit status.
@@ -38,6 +40,7 @@ protected:
 
 private:
     QString m_name;
+    QString m_brief;
     QString m_summary;
     bool m_json = false;
     QString m_storePath;

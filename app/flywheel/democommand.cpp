@@ -16,7 +16,7 @@ namespace {
 class DemoCommand final : public Command {
 public:
     DemoCommand()
-        : Command(QStringLiteral("demo"),
+        : Command(QStringLiteral("demo"), QStringLiteral("Fill the store with a deterministic demo flywheel"),
                   QStringLiteral("Fill the store with a deterministic demo flywheel: 90 days, three model "
                                  "versions, feedback, corrections, near-duplicates and coverage gaps."))
     {}

@@ -19,6 +19,7 @@ public:
     IngestCommand()
         : Command(
               QStringLiteral("ingest"),
+              QStringLiteral("Add capture files (.jsonl, .jsonl.gz or - for stdin) to the store"),
               QStringLiteral("Add native capture files (.jsonl, .jsonl.gz, or - for standard input) to the "
                              "store. Re-running is safe: what is already stored is skipped. Lines that "
                              "cannot be taken are kept in the quarantine with their reason."))

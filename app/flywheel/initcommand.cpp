@@ -10,7 +10,7 @@ namespace {
 class InitCommand final : public Command {
 public:
     InitCommand()
-        : Command(QStringLiteral("init"),
+        : Command(QStringLiteral("init"), QStringLiteral("Create a store or upgrade an older one"),
                   QStringLiteral("Create a store, or upgrade an older one to this version."))
     {}
 

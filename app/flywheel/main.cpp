@@ -13,12 +13,10 @@ QString usage(const std::vector<std::unique_ptr<Command>> &commands)
 {
     QString text =
         QStringLiteral("Usage: flywheel [--store PATH] [--json] COMMAND [options]\n\n"
-                       "Flywheel Studio from the command line: capture, inspect and (later) curate and "
-                       "export AI interaction data.\n\nCommands:\n");
+                       "Flywheel Studio from the command line: capture AI interactions into a store and "
+                       "inspect it.\n\nCommands:\n");
     for (const auto &command : commands)
-        text += QStringLiteral("  %1 %2\n")
-                    .arg(command->name(), -8)
-                    .arg(command->summary().section(QLatin1Char('.'), 0, 0));
+        text += QStringLiteral("  %1 %2\n").arg(command->name(), -8).arg(command->brief());
     text += QStringLiteral(
                 "\nEvery command takes --store PATH, --json and --help. The default store is "
                 "$FLYWHEEL_STORE, else %1.\n"

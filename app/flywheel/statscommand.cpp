@@ -38,7 +38,9 @@ QString table(const QString &title, const QList<CountBy> &counts, qint64 total)
 class StatsCommand final : public Command {
 public:
     StatsCommand()
-        : Command(QStringLiteral("stats"), QStringLiteral("Summarise what a store holds."))
+        : Command(QStringLiteral("stats"), QStringLiteral("Summarise what a store holds"),
+                  QStringLiteral("Summarise what a store holds: counts, time span, and breakdowns by model "
+                                 "version, outcome and category."))
     {}
 
 protected:
