@@ -9,10 +9,10 @@ FLYWHEEL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FLYWHEEL_PRESET="${FLYWHEEL_PRESET:-dev}"
 FLYWHEEL_BUILD="$FLYWHEEL_ROOT/build/$FLYWHEEL_PRESET"
 
-# Debian 12 package names. Qt Charts' CMake package needs the OpenGL and xkbcommon headers to load.
+# Debian 12 package names of everything the build finds with find_package or pkg-config.
 FLYWHEEL_PACKAGES=(
     cmake ninja-build g++ pkg-config
-    qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev
+    qt6-base-dev libgl-dev
     libsqlite3-dev libsimdjson-dev libxxhash-dev zlib1g-dev
 )
 

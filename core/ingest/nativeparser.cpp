@@ -256,6 +256,33 @@ bool readThumb(element value, std::optional<double> &out, std::string &reason)
     return fail(reason, "thumbs \"value\" must be \"up\" or \"down\" (or true/false, 1/-1)");
 }
 
+// The fields feedback and corrections share: which interaction, when, the producer's event id and
+// metadata. Returns whether @p key is one of them; @p ok says whether its value was valid.
+struct EventFields {
+    std::string &interactionId;
+    std::optional<qint64> &timestamp;
+    std::string &eventId;
+    MetadataBuilder &metadata;
+};
+
+bool readEventField(std::string_view key, element v, bool standalone, EventFields out, bool &ok,
+                    std::string &reason)
+{
+    if (key == "type")
+        ok = true;
+    else if (key == "interaction_id" && standalone)
+        ok = readId(v, key, out.interactionId, reason);
+    else if (key == "timestamp")
+        ok = v.is_null() || readTimestamp(v, key, out.timestamp, reason);
+    else if (key == "id")
+        ok = readId(v, key, out.eventId, reason);
+    else if (key == "metadata")
+        ok = out.metadata.addObject(v, reason);
+    else
+        return false;
+    return true;
+}
+
 // A feedback object, standalone (needs "interaction_id") or embedded in an interaction line.
 bool readFeedback(object fields, bool standalone, FeedbackRecord &out, std::string &reason)
 {
@@ -263,15 +290,17 @@ bool readFeedback(object fields, bool standalone, FeedbackRecord &out, std::stri
     MetadataBuilder metadata;
     std::string kindName;
     std::optional<element> value;
+    const EventFields common{out.interactionExternalId, out.timestampMs, out.eventId, metadata};
     for (auto field : fields) {
         const std::string_view key = field.key;
         const element v = field.value;
         bool ok = true;
-        if (key == "type")
+        if (readEventField(key, v, standalone, common, ok, reason)) {
+            if (!ok)
+                return false;
             continue;
-        if (key == "interaction_id" && standalone)
-            ok = readId(v, key, out.interactionExternalId, reason);
-        else if (key == "kind")
+        }
+        if (key == "kind")
             ok = readString(v, key, kindName, reason);
         else if (key == "value")
             value = v;
@@ -283,12 +312,6 @@ bool readFeedback(object fields, bool standalone, FeedbackRecord &out, std::stri
             ok = readString(v, key, out.comment, reason);
         else if (key == "source")
             ok = readString(v, key, out.origin, reason);
-        else if (key == "timestamp")
-            ok = v.is_null() || readTimestamp(v, key, out.timestampMs, reason);
-        else if (key == "id")
-            ok = readId(v, key, out.eventId, reason);
-        else if (key == "metadata")
-            ok = metadata.addObject(v, reason);
         else
             metadata.addField(key, v);
         if (!ok)
@@ -347,24 +370,20 @@ bool readCorrection(element value, bool standalone, CorrectionRecord &out, std::
     if (value.get_object().get(fields) != simdjson::SUCCESS)
         return fail(reason, "field \"correction\" must be a string or an object with \"output\"");
     MetadataBuilder metadata;
+    const EventFields common{out.interactionExternalId, out.timestampMs, out.eventId, metadata};
     for (auto field : fields) {
         const std::string_view key = field.key;
         const element v = field.value;
         bool ok = true;
-        if (key == "type")
+        if (readEventField(key, v, standalone, common, ok, reason)) {
+            if (!ok)
+                return false;
             continue;
-        if (key == "interaction_id" && standalone)
-            ok = readId(v, key, out.interactionExternalId, reason);
-        else if (key == "output")
+        }
+        if (key == "output")
             ok = readString(v, key, out.correctedOutput, reason);
         else if (key == "author")
             ok = readString(v, key, out.author, reason);
-        else if (key == "timestamp")
-            ok = v.is_null() || readTimestamp(v, key, out.timestampMs, reason);
-        else if (key == "id")
-            ok = readId(v, key, out.eventId, reason);
-        else if (key == "metadata")
-            ok = metadata.addObject(v, reason);
         else
             metadata.addField(key, v);
         if (!ok)

@@ -359,12 +359,7 @@ Result<bool> CaptureWriter::addFeedback(const FeedbackRecord &r)
     s.bindTextOrNull(11, r.metadataJson);
     bindKey(s, 12, key.digest128());
     s.bind(13, m_batchTime);
-    if (Status st = s.run(); !st)
-        return st.error();
-    const bool added = m_store->db().changes() > 0;
-    if (added && !*interaction)
-        m_eventsWaiting = true;
-    return added;
+    return insertEvent(s, interaction->has_value());
 }
 
 Result<bool> CaptureWriter::addCorrection(const CorrectionRecord &r)
@@ -390,10 +385,16 @@ Result<bool> CaptureWriter::addCorrection(const CorrectionRecord &r)
     s.bindTextOrNull(7, r.metadataJson);
     bindKey(s, 8, key.digest128());
     s.bind(9, m_batchTime);
-    if (Status st = s.run(); !st)
+    return insertEvent(s, interaction->has_value());
+}
+
+Result<bool> CaptureWriter::insertEvent(Statement &insert, bool attached)
+{
+    if (Status st = insert.run(); !st)
         return st.error();
     const bool added = m_store->db().changes() > 0;
-    if (added && !*interaction)
+    // An event stored before its interaction waits; the next interaction insert looks for it.
+    if (added && !attached)
         m_eventsWaiting = true;
     return added;
 }

@@ -74,6 +74,7 @@ private:
     Result<Upsert> stored(const InteractionRecord &record, qint64 insertedId);
     Result<std::optional<qint64>> findInteraction(std::string_view externalId);
     Status attachWaitingEvents(qint64 interactionId, std::string_view externalId);
+    Result<bool> insertEvent(Statement &insert, bool attached);
     Status flushModelVersions();
     void noteModelVersion(const InteractionRecord &record);
 
