@@ -68,6 +68,37 @@ private:
         return count > 0 ? QString::fromStdString(formatRfc3339(ms)) : QString();
     }
 
+    static QJsonObject outcomesJson(const QList<VersionOutcomes> &versions)
+    {
+        QJsonObject object;
+        for (const VersionOutcomes &v : versions)
+            object.insert(v.version, QJsonObject{{QStringLiteral("interactions"), v.interactions},
+                                                 {QStringLiteral("accepted"), v.accepted},
+                                                 {QStringLiteral("edited"), v.edited},
+                                                 {QStringLiteral("regenerated_or_abandoned"), v.rejected}});
+        return object;
+    }
+
+    // The flywheel at a glance: is each version's output taken more often than the last's?
+    static QString outcomesTable(const QList<VersionOutcomes> &versions)
+    {
+        const QLocale en(QLocale::English);
+        QString text = QStringLiteral("%1 %2 %3 %4 %5\n")
+                           .arg(QStringLiteral("By model version"), -30)
+                           .arg(QStringLiteral("interactions"), 12)
+                           .arg(QStringLiteral("accepted"), 9)
+                           .arg(QStringLiteral("edited"), 8)
+                           .arg(QStringLiteral("regen./abandoned"), 17);
+        for (const VersionOutcomes &v : versions)
+            text += QStringLiteral("  %1 %2 %3 %4 %5\n")
+                        .arg(v.version, -28)
+                        .arg(en.toString(v.interactions), 12)
+                        .arg(percent(v.accepted, v.interactions), 9)
+                        .arg(percent(v.edited, v.interactions), 8)
+                        .arg(percent(v.rejected, v.interactions), 17);
+        return text;
+    }
+
     static QJsonObject toJson(const Store &store, const StoreStats &s)
     {
         return {
@@ -87,6 +118,7 @@ private:
             {QStringLiteral("by_outcome"), cli::toJson(s.byOutcome)},
             {QStringLiteral("by_category"), cli::toJson(s.byCategory)},
             {QStringLiteral("by_source"), cli::toJson(s.bySource)},
+            {QStringLiteral("outcomes_by_model_version"), outcomesJson(s.outcomesByModelVersion)},
         };
     }
 
@@ -111,8 +143,7 @@ private:
             text += QStringLiteral("  events awaiting their interaction: %1\n")
                         .arg(en.toString(s.eventsAwaitingInteraction));
         if (s.interactions > 0) {
-            text += QLatin1Char('\n') +
-                    table(QStringLiteral("By model version"), s.byModelVersion, s.interactions);
+            text += QLatin1Char('\n') + outcomesTable(s.outcomesByModelVersion);
             text += QLatin1Char('\n') + table(QStringLiteral("By outcome"), s.byOutcome, s.interactions);
             text += QLatin1Char('\n') + table(QStringLiteral("By category"), s.byCategory, s.interactions);
         }

@@ -24,6 +24,27 @@ Result<QList<CountBy>> countBy(Database &db, const char *sql)
     return counts;
 }
 
+Result<QList<VersionOutcomes>> outcomesByVersion(Database &db)
+{
+    auto statement = db.prepare(
+        "SELECT coalesce(model_name, '?') || ' ' || coalesce(model_version, '?'), count(*), "
+        "sum(outcome = 'accepted'), sum(outcome = 'edited'), sum(outcome IN ('regenerated', 'abandoned')) "
+        "FROM interactions GROUP BY model_name, model_version ORDER BY min(ts)");
+    if (!statement)
+        return statement.error();
+    QList<VersionOutcomes> rows;
+    for (;;) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return rows;
+        rows.append(VersionOutcomes{statement->columnText(0), statement->columnInt(1),
+                                    statement->columnInt(2), statement->columnInt(3),
+                                    statement->columnInt(4)});
+    }
+}
+
 } // namespace
 
 Result<StoreStats> loadStoreStats(Store &store)
@@ -70,6 +91,10 @@ Result<StoreStats> loadStoreStats(Store &store)
             return counts.error();
         *target = std::move(*counts);
     }
+    auto outcomes = outcomesByVersion(db);
+    if (!outcomes)
+        return outcomes.error();
+    stats.outcomesByModelVersion = std::move(*outcomes);
     return stats;
 }
 

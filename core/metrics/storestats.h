@@ -15,6 +15,16 @@ struct CountBy {
     qint64 count = 0;
 };
 
+/// How users received one model version's outputs: the implicit signals, counted.
+struct VersionOutcomes {
+    QString version;
+    qint64 interactions = 0;
+    qint64 accepted = 0;
+    qint64 edited = 0;
+    /// Regenerated or abandoned: the user did not take the output.
+    qint64 rejected = 0;
+};
+
 /// What a store holds, in aggregate: the summary of `flywheel stats` and the GUI's overview.
 struct StoreStats {
     int schemaVersion = 0;
@@ -33,6 +43,8 @@ struct StoreStats {
     QList<CountBy> byOutcome;
     QList<CountBy> byCategory;
     QList<CountBy> bySource;
+    /// In order of first appearance, so successive versions read top to bottom.
+    QList<VersionOutcomes> outcomesByModelVersion;
 };
 
 /// Aggregates computed in SQL; no rows are loaded.

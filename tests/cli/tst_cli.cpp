@@ -204,6 +204,14 @@ void TestCli::statsCountsEverything()
     QCOMPARE(
         stats.value(QStringLiteral("by_outcome")).toObject().value(QStringLiteral("accepted")).toInteger(),
         1);
+    // Lines without a model are grouped under "? ?"; both interactions here have none.
+    const QJsonObject version = stats.value(QStringLiteral("outcomes_by_model_version"))
+                                    .toObject()
+                                    .value(QStringLiteral("? ?"))
+                                    .toObject();
+    QCOMPARE(version.value(QStringLiteral("interactions")).toInteger(), 2);
+    QCOMPARE(version.value(QStringLiteral("accepted")).toInteger(), 1);
+    QCOMPARE(version.value(QStringLiteral("regenerated_or_abandoned")).toInteger(), 0);
     QCOMPARE(stats.value(QStringLiteral("first_timestamp")).toString(),
              QStringLiteral("2026-11-01T12:00:00.000Z"));
 
