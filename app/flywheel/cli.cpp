@@ -80,20 +80,19 @@ QString defaultStorePath()
            QStringLiteral("/store.flywheel");
 }
 
-bool parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum)
+QString parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum)
 {
     if (!parser.isSet(option))
-        return true;
+        return {};
     bool ok = false;
     const qint64 value = parser.value(option).toLongLong(&ok);
-    if (!ok || value < minimum) {
-        std::fprintf(stderr, "flywheel: --%s takes a whole number of at least %lld, not \"%s\"\n",
-                     option.toUtf8().constData(), static_cast<long long>(minimum),
-                     parser.value(option).toUtf8().constData());
-        return false;
-    }
+    if (!ok || value < minimum)
+        return QStringLiteral("--%1 takes a whole number of at least %2, not \"%3\"")
+            .arg(option)
+            .arg(minimum)
+            .arg(parser.value(option));
     out = value;
-    return true;
+    return {};
 }
 
 } // namespace flywheel::cli

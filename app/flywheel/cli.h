@@ -50,7 +50,8 @@ private:
 /// data folder.
 QString defaultStorePath();
 
-/// Parses a non-negative integer option value; prints an error and returns false when it is not one.
-bool parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum = 0);
+/// Parses a whole-number option of at least @p minimum into @p out (left alone when the option is
+/// absent). Returns the error to report, or an empty string.
+QString parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum = 0);
 
 } // namespace flywheel::cli

@@ -40,9 +40,10 @@ protected:
             return fail(QStringLiteral("demo takes no arguments; name the store with --store PATH"));
         DemoOptions options;
         qint64 seed = qint64(options.seed);
-        if (!parseCount(parser, QStringLiteral("interactions"), options.interactions, 1) ||
-            !parseCount(parser, QStringLiteral("seed"), seed))
-            return Failure;
+        for (QString error : {parseCount(parser, QStringLiteral("interactions"), options.interactions, 1),
+                              parseCount(parser, QStringLiteral("seed"), seed)})
+            if (!error.isEmpty())
+                return fail(error);
         options.seed = quint64(seed);
 
         auto store = Store::open(storePath());

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
 
@@ -49,8 +50,17 @@ protected:
         options.sourceName = parser.value(QStringLiteral("source"));
         if (options.sourceName.isEmpty())
             return fail(QStringLiteral("--source must not be empty"));
-        if (!parseCount(parser, QStringLiteral("max-line-bytes"), options.maxLineBytes, 1024))
-            return Failure;
+        if (QString error = parseCount(parser, QStringLiteral("max-line-bytes"), options.maxLineBytes, 1024);
+            !error.isEmpty())
+            return fail(error);
+        // Checked before the store is opened: a typo must not create or change a store.
+        for (const QString &input : inputs) {
+            const QFileInfo info(input);
+            if (input != QStringLiteral("-") && (!info.isFile() || !info.isReadable()))
+                return fail(QStringLiteral("cannot read %1: %2")
+                                .arg(input, info.exists() ? QStringLiteral("not a readable file")
+                                                          : QStringLiteral("no such file")));
+        }
 
         auto store = Store::open(storePath());
         if (!store)

@@ -315,6 +315,32 @@ DemoGenerator::DemoGenerator(Store &store, DemoOptions options)
     , m_options(options)
 {}
 
+// Ids are demo-<seed>-<n> and where each n falls depends on the size, so a demo of another size
+// with the same seed would rewrite the first one's interactions and mix their feedback.
+Status DemoGenerator::checkSameSeedSameSize()
+{
+    auto statement = m_store.db().prepare(
+        "SELECT json_extract(inputs, '$[0]') FROM ingest_runs WHERE source_name = 'demo' AND "
+        "json_extract(inputs, '$[0]') LIKE ?1 AND json_extract(inputs, '$[0]') <> ?2 LIMIT 1");
+    if (!statement)
+        return statement.error();
+    const std::string seed = "demo seed=" + std::to_string(m_options.seed) + " ";
+    statement->bind(1, seed + "%");
+    statement->bind(2, seed + "interactions=" + std::to_string(m_options.interactions));
+    auto row = statement->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return {};
+    const QString earlier = statement->columnText(0).section(QStringLiteral("interactions="), 1);
+    return Error{
+        QStringLiteral("this store already holds the demo of seed %1 with %2 interactions; a demo of "
+                       "another size with the same seed would rewrite it. Use a new store or "
+                       "another seed.")
+            .arg(m_options.seed)
+            .arg(earlier)};
+}
+
 Result<DemoReport> DemoGenerator::run()
 {
     if (m_options.interactions < 0)
@@ -322,6 +348,8 @@ Result<DemoReport> DemoGenerator::run()
     auto oasst = OasstConversations::loadEmbedded();
     if (!oasst)
         return oasst.error();
+    if (Status s = checkSameSeedSameSize(); !s)
+        return s.error();
     auto writer = CaptureWriter::create(m_store, "demo");
     if (!writer)
         return writer.error();

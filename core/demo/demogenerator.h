@@ -47,6 +47,8 @@ public:
     Result<DemoReport> run();
 
 private:
+    Status checkSameSeedSameSize();
+
     Store &m_store;
     DemoOptions m_options;
     ProgressCallback m_progress;

@@ -4,6 +4,7 @@
 #include "store/store.h"
 #include "util/jsontext.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 
 namespace flywheel {
@@ -147,10 +148,11 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         return runId.error();
     report.runId = *runId;
 
+    CaptureCounts committed; // what a failure leaves in the store, for the run record
     auto fail = [&](const Error &error) -> Result<IngestReport> {
         if (writer->inBatch())
             writer->rollback();
-        (void)writer->finishRun(report.runId, report.counts, "failed", error.message.toStdString());
+        (void)writer->finishRun(report.runId, committed, "failed", error.message.toStdString());
         return error;
     };
 
@@ -164,6 +166,8 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         names.push_back(displayName(input));
 
     qint64 linesInBatch = 0;
+    QElapsedTimer batchAge;
+    batchAge.start();
     while (ParsedChunk *chunk = pipeline.next()) {
         if (!writer->inBatch()) {
             if (Status s = writer->begin(); !s)
@@ -185,10 +189,13 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         progress.bytesDone = chunk->bytesConsumed;
         pipeline.recycle(chunk);
 
-        if (endOfInput || report.cancelled || linesInBatch >= m_options.batchLines) {
+        if (endOfInput || report.cancelled || linesInBatch >= m_options.batchLines ||
+            batchAge.elapsed() >= m_options.commitIntervalMs) {
             if (Status s = writer->commit(); !s)
                 return fail(s.error());
             linesInBatch = 0;
+            batchAge.restart();
+            committed = report.counts;
             progress.counts = report.counts;
             if (m_progress)
                 m_progress(progress);

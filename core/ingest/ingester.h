@@ -22,6 +22,9 @@ struct IngestOptions {
     /// Lines per transaction: each commit is a checkpoint that a kill cannot undo. Random ids
     /// touch most of the idempotency index in every batch, so fewer, larger commits write less.
     int batchLines = 100000;
+    /// A batch also commits once it is this old, so a slow stream (tail -f | flywheel ingest -)
+    /// is stored as it arrives rather than when a batch fills.
+    int commitIntervalMs = 1000;
     /// How many rejections the report lists in full (all of them are in the quarantine table).
     int rejectionSamples = 20;
 };
@@ -61,7 +64,7 @@ public:
 
     Ingester(Store &store, IngestOptions options = {});
 
-    /// Called after every committed batch and at the end of each file.
+    /// Called after every committed batch and at the end of each file. Its counts are committed.
     void setProgressCallback(ProgressCallback callback) { m_progress = std::move(callback); }
     /// When the flag becomes true the ingest stops after the current line, keeping what it stored.
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }

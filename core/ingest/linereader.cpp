@@ -18,6 +18,15 @@ void stripLineEnding(std::string_view &text)
         text.remove_suffix(1);
 }
 
+// zlib names a descriptor "<fd:7>"; the file's own name is already in front of the message.
+QString zlibMessage(const char *message)
+{
+    QString text = QString::fromUtf8(message);
+    if (text.startsWith(QLatin1String("<fd:")) && text.indexOf(QLatin1String(": ")) > 0)
+        text = text.mid(text.indexOf(QLatin1String(": ")) + 2);
+    return text;
+}
+
 } // namespace
 
 LineReader::~LineReader()
@@ -75,7 +84,7 @@ bool LineReader::fill()
     if (got < 0 || (got == 0 && !gzeof(m_file))) {
         int code = 0;
         const char *message = gzerror(m_file, &code);
-        m_error = QStringLiteral("%1: read error: %2").arg(m_name, QString::fromUtf8(message));
+        m_error = QStringLiteral("%1: read error: %2").arg(m_name, zlibMessage(message));
         m_eof = true;
         return false;
     }
@@ -84,7 +93,7 @@ bool LineReader::fill()
         int code = Z_OK;
         const char *message = gzerror(m_file, &code);
         if (code != Z_OK)
-            m_error = QStringLiteral("%1: %2").arg(m_name, QString::fromUtf8(message));
+            m_error = QStringLiteral("%1: %2").arg(m_name, zlibMessage(message));
         m_eof = true;
         return false;
     }
@@ -104,7 +113,12 @@ bool LineReader::next(Line &line)
             std::string_view text(m_buffer.data() + m_begin, lineEnd - m_begin);
             m_begin = lineEnd + 1;
             stripLineEnding(text);
-            line = Line{text, ++m_lineNumber, qint64(text.size()), false, false};
+            // A line that arrived whole in the buffer can still be over the limit: keep a prefix.
+            const bool overLimit = qint64(text.size()) > m_maxLineBytes;
+            const qint64 fullBytes = qint64(text.size());
+            if (overLimit)
+                text = text.substr(0, kKeptPrefix);
+            line = Line{text, ++m_lineNumber, fullBytes, overLimit, false};
             break;
         }
         if (qint64(m_end - m_begin) > m_maxLineBytes) {

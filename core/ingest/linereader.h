@@ -47,7 +47,8 @@ public:
     /// Size of the underlying file, or -1 when unknown (standard input).
     qint64 totalBytes() const { return m_totalBytes; }
 
-    /// Bytes of readable padding guaranteed after every returned line (for simdjson).
+    /// Bytes of readable padding guaranteed after every returned line (for simdjson). The bytes of
+    /// the padding are not part of the line and may be anything.
     static constexpr size_t kPadding = 64;
     /// How much of an over-limit line is kept for the quarantine.
     static constexpr size_t kKeptPrefix = 64 * 1024;

@@ -1,5 +1,7 @@
 #include "ingest/parsepipeline.h"
 
+#include <chrono>
+
 namespace flywheel {
 namespace {
 
@@ -11,11 +13,12 @@ bool isBlank(std::string_view text)
 } // namespace
 
 ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes,
-                             size_t chunkLines)
+                             size_t chunkLines, int chunkMaxAgeMs)
     : m_readers(std::move(readers))
     , m_parser(maxLineBytes)
     , m_maxLineBytes(maxLineBytes)
     , m_chunkLines(std::max<size_t>(chunkLines, 1))
+    , m_chunkMaxAgeMs(chunkMaxAgeMs)
 {
     for (size_t i = 0; i < kPoolSize; ++i) {
         m_pool.push_back(std::make_unique<ParsedChunk>());
@@ -102,12 +105,17 @@ void ParsePipeline::run()
             chunk->inputIndex = int(input);
             chunk->size = 0;
             chunk->inputError.clear();
+            const auto started = std::chrono::steady_clock::now();
+            const auto maxAge = std::chrono::milliseconds(m_chunkMaxAgeMs);
             while (chunk->size < m_chunkLines && (more = reader.next(line))) {
                 if (isBlank(line.text) && !line.overLimit)
                     continue;
                 if (chunk->items.size() == chunk->size)
                     chunk->items.emplace_back();
                 parseLine(line, chunk->items[chunk->size++]);
+                // Checked every 64 lines: the clock costs more than parsing a short line.
+                if ((chunk->size & 63) == 0 && std::chrono::steady_clock::now() - started >= maxAge)
+                    break;
             }
             chunk->bytesConsumed = reader.bytesConsumed();
             chunk->endOfInput = !more;

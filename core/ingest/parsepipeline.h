@@ -41,7 +41,10 @@ struct ParsedChunk {
 /// on two cores, parsing then costs the writer nothing. Memory stays bounded by the chunk pool.
 class ParsePipeline final {
 public:
-    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes, size_t chunkLines);
+    /// A chunk is handed over when it has @p chunkLines lines, or when it holds some and is
+    /// @p chunkMaxAgeMs old, so lines of a slow stream do not wait for a full chunk.
+    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes, size_t chunkLines,
+                  int chunkMaxAgeMs = 200);
     ~ParsePipeline();
     ParsePipeline(const ParsePipeline &) = delete;
     ParsePipeline &operator=(const ParsePipeline &) = delete;
@@ -63,6 +66,7 @@ private:
     NativeParser m_parser;
     size_t m_maxLineBytes;
     size_t m_chunkLines;
+    int m_chunkMaxAgeMs;
     std::vector<std::unique_ptr<ParsedChunk>> m_pool;
 
     std::mutex m_mutex;

@@ -109,6 +109,10 @@ void TestCli::usageErrorsExitTwo_data()
                                     << QStringLiteral("Unknown option");
     QTest::newRow("ingest without files")
         << QStringList{QStringLiteral("ingest")} << QStringLiteral("name at least one file");
+    QTest::newRow("bad line limit")
+        << QStringList{QStringLiteral("ingest"), QStringLiteral("-"), QStringLiteral("--max-line-bytes"),
+                       QStringLiteral("12")}
+        << QStringLiteral("flywheel ingest: --max-line-bytes takes a whole number of at least 1024");
     QTest::newRow("bad count") << QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
                                               QStringLiteral("many")}
                                << QStringLiteral("--interactions takes a whole number");
@@ -186,7 +190,8 @@ void TestCli::ingestMissingFileIsFatal()
                               m_dir->filePath(QStringLiteral("absent.jsonl")), QStringLiteral("--json")});
     QCOMPARE(run.exitCode, 2);
     QVERIFY(run.err.contains("absent.jsonl"));
-    QVERIFY(run.json().value(QStringLiteral("error")).toString().contains(QStringLiteral("absent.jsonl")));
+    QVERIFY(run.json().value(QStringLiteral("error")).toString().contains(QStringLiteral("no such file")));
+    QVERIFY2(!QFile::exists(store()), "a bad input must not create the store");
 }
 
 void TestCli::statsCountsEverything()

@@ -187,6 +187,21 @@ private slots:
                  2);
     }
 
+    void anotherSizeWithTheSameSeedIsRefused()
+    {
+        Store store = openStore();
+        QVERIFY(generate(store, 2000, 42));
+        const QByteArray before = storeDigest(store);
+        auto bigger = generate(store, 3000, 42);
+        QVERIFY(!bigger);
+        QVERIFY2(bigger.errorMessage().contains(QStringLiteral("2000 interactions")),
+                 qPrintable(bigger.errorMessage()));
+        QCOMPARE(storeDigest(store), before);
+        // Another seed is another demo: it may share the store.
+        QVERIFY(generate(store, 1000, 43));
+        QCOMPARE(queryInt(store, "SELECT count(*) FROM interactions"), 3000);
+    }
+
     void categoriesHaveDifferentShares()
     {
         Store store = defaultDemo();

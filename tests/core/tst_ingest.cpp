@@ -313,7 +313,9 @@ void TestIngest::idHashCollisionsKeepIdsApart()
     // The failed batch was rolled back whole: only the three first ids hold keys.
     QCOMPARE(count(s, "SELECT count(*) FROM interactions"), qint64(3));
     QCOMPARE(count(s, "SELECT count(DISTINCT external_key) FROM interactions"), qint64(3));
-    QCOMPARE(queryText(s, "SELECT status FROM ingest_runs ORDER BY id DESC LIMIT 1"), QStringLiteral("failed"));
+    QCOMPARE(queryText(s, "SELECT status FROM ingest_runs ORDER BY id DESC LIMIT 1"),
+             QStringLiteral("failed"));
+    QCOMPARE(count(s, "SELECT stored FROM ingest_runs ORDER BY id DESC LIMIT 1"), qint64(0));
     QCOMPARE(queryText(s,
                        "SELECT group_concat(external_id || ':' || outcome) FROM (SELECT * FROM interactions "
                        "WHERE external_id IN ('a', 'b', 'c') ORDER BY external_id)"),
@@ -357,6 +359,9 @@ void TestIngest::truncatedGzipKeepsWhatCameBefore()
     QVERIFY(report.counts.stored > 1000);
     QVERIFY(report.counts.stored < 20000);
     QCOMPARE(report.counts.stored + report.counts.rejected, report.counts.read);
+    QVERIFY2(report.inputErrors.first().startsWith(path + QStringLiteral(": ")) &&
+                 !report.inputErrors.first().contains(QStringLiteral("<fd:")),
+             qPrintable(report.inputErrors.first()));
 }
 
 void TestIngest::missingInputFailsBeforeWriting()
@@ -378,6 +383,7 @@ void TestIngest::cancelKeepsCommittedWorkAndRerunFinishes()
             interactionLine("c-" + QByteArray::number(i), R"(,"feedback":[{"kind":"rating","value":4}])");
     IngestOptions options;
     options.batchLines = 500;
+    options.commitIntervalMs = 3600000;
     std::atomic_bool cancel{false};
     QVERIFY(writeFile(m_dir->filePath(QStringLiteral("input.jsonl")), content));
     Ingester ingester(*m_store, options);
@@ -399,6 +405,40 @@ void TestIngest::cancelKeepsCommittedWorkAndRerunFinishes()
     QCOMPARE(count(*m_store, "SELECT count(*) FROM feedback_events"), qint64(5000));
 }
 
+void TestIngest::slowStreamsCommitByTime()
+{
+    // With a batch too large to fill, commits still come: here at once, chunk by chunk.
+    QByteArray content;
+    for (int i = 0; i < 5000; ++i)
+        content += interactionLine("t-" + QByteArray::number(i));
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("input.jsonl")), content));
+    IngestOptions options;
+    options.batchLines = 1000000;
+    options.commitIntervalMs = 0;
+    Ingester ingester(*m_store, options);
+    QList<qint64> committed;
+    ingester.setProgressCallback(
+        [&](const IngestProgress &progress) { committed.append(progress.counts.stored); });
+    QVERIFY(ingester.ingest({m_dir->filePath(QStringLiteral("input.jsonl"))}));
+    QVERIFY2(committed.size() >= 3, qPrintable(QString::number(committed.size())));
+    QVERIFY(committed.first() < 5000);
+    QCOMPARE(committed.last(), qint64(5000));
+}
+
+void TestIngest::lineJustOverTheLimitIsQuarantined()
+{
+    // The line arrives whole in the read buffer, yet is over the limit: the limit still applies.
+    IngestOptions options;
+    options.maxLineBytes = 4096;
+    const QByteArray line =
+        R"({"id":"x","timestamp":1793534400000,"input":")" + QByteArray(5000, 'z') + "\"}\n";
+    const IngestReport report = ingest(interactionLine("a") + line, options);
+    QCOMPARE(report.counts.rejected, qint64(1));
+    QVERIFY2(report.rejections[0].reason.contains(QStringLiteral("over the limit of 4096 bytes")),
+             qPrintable(report.rejections[0].reason));
+    QCOMPARE(count(*m_store, "SELECT raw_bytes FROM quarantine"), qint64(line.size() - 1));
+}
+
 void TestIngest::reportsProgressPerBatch()
 {
     QByteArray content;
@@ -407,6 +447,7 @@ void TestIngest::reportsProgressPerBatch()
     QVERIFY(writeFile(m_dir->filePath(QStringLiteral("input.jsonl")), content));
     IngestOptions options;
     options.batchLines = 100;
+    options.commitIntervalMs = 3600000;
     Ingester ingester(*m_store, options);
     QList<qint64> done;
     qint64 total = 0;

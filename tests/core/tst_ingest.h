@@ -36,6 +36,8 @@ private slots:
     void missingInputFailsBeforeWriting();
     void cancelKeepsCommittedWorkAndRerunFinishes();
     void reportsProgressPerBatch();
+    void slowStreamsCommitByTime();
+    void lineJustOverTheLimitIsQuarantined();
 
 private:
     IngestReport ingest(const QByteArray &content, const IngestOptions &options = {});
