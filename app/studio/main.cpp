@@ -8,14 +8,12 @@
 #include <QMessageBox>
 #include <QStandardPaths>
 
-int main(int argc, char *argv[])
-{
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("flywheel-studio"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Flywheel Studio"));
-    QApplication::setApplicationVersion(QStringLiteral(FLYWHEEL_VERSION));
+#include <cstdio>
 
-    QCommandLineParser parser;
+namespace {
+
+void describe(QCommandLineParser &parser)
+{
     parser.setApplicationDescription(
         QStringLiteral("Flywheel Studio: review and curate AI interaction data."));
     parser.addHelpOption();
@@ -25,8 +23,10 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("store"),
                                  QStringLiteral("A store file to open (same as --store)."),
                                  QStringLiteral("[store]"));
-    parser.process(app);
+}
 
+QString storePath(const QCommandLineParser &parser)
+{
     QString path = parser.value(QStringLiteral("store"));
     if (path.isEmpty() && !parser.positionalArguments().isEmpty())
         path = parser.positionalArguments().constFirst();
@@ -35,6 +35,41 @@ int main(int argc, char *argv[])
     if (path.isEmpty())
         path = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
                QStringLiteral("/store.flywheel");
+    return path;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // --help and --version answer without a display, before any window system is needed.
+    {
+        QStringList arguments;
+        for (int i = 0; i < argc; ++i)
+            arguments.append(QString::fromLocal8Bit(argv[i]));
+        QCommandLineParser early;
+        describe(early);
+        if (early.parse(arguments) &&
+            (early.isSet(QStringLiteral("help")) || early.isSet(QStringLiteral("version")))) {
+            const QString text =
+                early.isSet(QStringLiteral("help"))
+                    ? early.helpText().replace(QStringLiteral("<executable_name>"),
+                                               QStringLiteral("flywheel-studio"))
+                    : QStringLiteral("flywheel-studio %1\n").arg(QStringLiteral(FLYWHEEL_VERSION));
+            std::fputs(text.toUtf8().constData(), stdout);
+            return 0;
+        }
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("flywheel-studio"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Flywheel Studio"));
+    QApplication::setApplicationVersion(QStringLiteral(FLYWHEEL_VERSION));
+
+    QCommandLineParser parser;
+    describe(parser);
+    parser.process(app);
+    const QString path = storePath(parser);
 
     // Opening once here creates or upgrades the store before any view reads it.
     auto store = flywheel::Store::open(path);

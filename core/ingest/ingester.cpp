@@ -157,7 +157,8 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
     };
 
     const size_t chunkLines = size_t(qBound(1, m_options.batchLines, 2000));
-    ParsePipeline pipeline(std::move(readers), size_t(m_options.maxLineBytes), chunkLines);
+    ParsePipeline pipeline(std::move(readers), size_t(m_options.maxLineBytes), chunkLines,
+                           m_options.handOverMs);
     ItemWriter items(*writer, m_options, report);
     IngestProgress progress;
     progress.fileCount = int(inputs.size());

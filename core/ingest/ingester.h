@@ -25,6 +25,8 @@ struct IngestOptions {
     /// A batch also commits once it is this old, so a slow stream (tail -f | flywheel ingest -)
     /// is stored as it arrives rather than when a batch fills.
     int commitIntervalMs = 1000;
+    /// Parsed lines are handed to the writer at least this often, even before a chunk fills.
+    int handOverMs = 200;
     /// How many rejections the report lists in full (all of them are in the quarantine table).
     int rejectionSamples = 20;
 };

@@ -384,6 +384,7 @@ void TestIngest::cancelKeepsCommittedWorkAndRerunFinishes()
     IngestOptions options;
     options.batchLines = 500;
     options.commitIntervalMs = 3600000;
+    options.handOverMs = 3600000; // commits by line count only, however slow the machine
     std::atomic_bool cancel{false};
     QVERIFY(writeFile(m_dir->filePath(QStringLiteral("input.jsonl")), content));
     Ingester ingester(*m_store, options);
@@ -448,6 +449,7 @@ void TestIngest::reportsProgressPerBatch()
     IngestOptions options;
     options.batchLines = 100;
     options.commitIntervalMs = 3600000;
+    options.handOverMs = 3600000; // commits by line count only, however slow the machine
     Ingester ingester(*m_store, options);
     QList<qint64> done;
     qint64 total = 0;

@@ -46,7 +46,12 @@ private slots:
         QVERIFY(showsCount);
         const auto tables = window.findChildren<QTableWidget *>();
         QCOMPARE(tables.size(), 3);
-        QVERIFY(tables.at(0)->rowCount() >= 3); // model versions
+        // Model versions in order, each with the share of its outputs users accepted.
+        QTableWidget *versions = tables.at(0);
+        QCOMPARE(versions->rowCount(), 3);
+        QCOMPARE(versions->horizontalHeaderItem(2)->text(), QStringLiteral("Accepted"));
+        QCOMPARE(versions->item(0, 0)->text(), QStringLiteral("support-assistant v1"));
+        QVERIFY(versions->item(0, 2)->text().endsWith(QStringLiteral(" %")));
     }
 
     void reportsUnreadableStore()

@@ -33,12 +33,16 @@ QWidget *card(const QString &title, QLabel *figure, QWidget *parent)
     return box;
 }
 
-QTableWidget *breakdownTable(QWidget *parent)
+QTableWidget *breakdownTable(QWidget *parent,
+                             const QStringList &headers = {QObject::tr("Value"), QObject::tr("Interactions"),
+                                                           QObject::tr("Share")})
 {
-    auto *table = new QTableWidget(0, 3, parent);
-    table->setHorizontalHeaderLabels(
-        {QObject::tr("Value"), QObject::tr("Interactions"), QObject::tr("Share")});
+    auto *table = new QTableWidget(0, int(headers.size()), parent);
+    table->setHorizontalHeaderLabels(headers);
+    // A handful of aggregate rows: sizing the figures to their contents costs nothing here.
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->setWordWrap(false);
     table->verticalHeader()->setVisible(false);
     table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -66,7 +70,8 @@ StoreOverview::StoreOverview(QWidget *parent)
     , m_feedback(figureLabel(this))
     , m_corrections(figureLabel(this))
     , m_quarantined(figureLabel(this))
-    , m_byModelVersion(breakdownTable(this))
+    , m_byModelVersion(breakdownTable(
+          this, {tr("Version"), tr("Interactions"), tr("Accepted"), tr("Edited"), tr("Regen./abandoned")}))
     , m_byOutcome(breakdownTable(this))
     , m_byCategory(breakdownTable(this))
 {
@@ -88,6 +93,11 @@ StoreOverview::StoreOverview(QWidget *parent)
         tables->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(title), this), 0, column);
         tables->addWidget(table, 1, column++);
     }
+
+    // The version table has five columns to the others' three.
+    tables->setColumnStretch(0, 5);
+    tables->setColumnStretch(1, 3);
+    tables->setColumnStretch(2, 3);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_headline);
@@ -133,26 +143,50 @@ void StoreOverview::show(const StoreStats &s)
     m_feedback->setText(locale.toString(s.feedbackEvents));
     m_corrections->setText(locale.toString(s.corrections));
     m_quarantined->setText(locale.toString(s.quarantined));
-    fill(m_byModelVersion, s.byModelVersion, s.interactions);
+    fillOutcomes(s.outcomesByModelVersion);
     fill(m_byOutcome, s.byOutcome, s.interactions);
     fill(m_byCategory, s.byCategory, s.interactions);
 }
+
+namespace {
+
+QString percent(qint64 part, qint64 whole)
+{
+    return QStringLiteral("%1 %").arg(whole > 0 ? 100.0 * double(part) / double(whole) : 0.0, 0, 'f', 1);
+}
+
+// Text in the first column, figures right-aligned in the others.
+void setRow(QTableWidget *table, int row, const QStringList &cells)
+{
+    for (int column = 0; column < cells.size(); ++column) {
+        auto *item = new QTableWidgetItem(cells[column]);
+        if (column > 0)
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table->setItem(row, column, item);
+    }
+}
+
+} // namespace
 
 void StoreOverview::fill(QTableWidget *table, const QList<CountBy> &counts, qint64 total)
 {
     const QLocale locale;
     table->setRowCount(int(counts.size()));
-    for (int row = 0; row < counts.size(); ++row) {
-        const CountBy &entry = counts[row];
-        const double share = total > 0 ? 100.0 * double(entry.count) / double(total) : 0.0;
-        const QString cells[] = {entry.key, locale.toString(entry.count),
-                                 QStringLiteral("%1 %").arg(share, 0, 'f', 1)};
-        for (int column = 0; column < 3; ++column) {
-            auto *item = new QTableWidgetItem(cells[column]);
-            if (column > 0)
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            table->setItem(row, column, item);
-        }
+    for (int row = 0; row < counts.size(); ++row)
+        setRow(table, row,
+               {counts[row].key, locale.toString(counts[row].count), percent(counts[row].count, total)});
+}
+
+// The flywheel at a glance: is each version's output taken more often than the last's?
+void StoreOverview::fillOutcomes(const QList<VersionOutcomes> &versions)
+{
+    const QLocale locale;
+    m_byModelVersion->setRowCount(int(versions.size()));
+    for (int row = 0; row < versions.size(); ++row) {
+        const VersionOutcomes &v = versions[row];
+        setRow(m_byModelVersion, row,
+               {v.version, locale.toString(v.interactions), percent(v.accepted, v.interactions),
+                percent(v.edited, v.interactions), percent(v.rejected, v.interactions)});
     }
 }
 

@@ -30,6 +30,7 @@ signals:
 private:
     void show(const StoreStats &stats);
     void fill(QTableWidget *table, const QList<CountBy> &counts, qint64 total);
+    void fillOutcomes(const QList<VersionOutcomes> &versions);
 
     QFutureWatcher<Result<StoreStats>> m_watcher;
     QLabel *m_headline;
