@@ -38,6 +38,11 @@ protected:
         parser.addOption({QStringLiteral("max-line-bytes"),
                           QStringLiteral("Quarantine lines longer than this (default: 67108864)."),
                           QStringLiteral("bytes")});
+        parser.addOption(
+            {QStringLiteral("format"),
+             QStringLiteral("The inputs' format: auto (detect from the content, the default), native, "
+                            "openai (request/response pairs and LiteLLM payloads) or oasst."),
+             QStringLiteral("format"), QStringLiteral("auto")});
         parser.addOption({QStringLiteral("quiet"), QStringLiteral("Print no progress.")});
     }
 
@@ -50,6 +55,12 @@ protected:
         options.sourceName = parser.value(QStringLiteral("source"));
         if (options.sourceName.isEmpty())
             return fail(QStringLiteral("--source must not be empty"));
+        const auto format = captureFormatFromName(parser.value(QStringLiteral("format")).toStdString());
+        if (!format)
+            return fail(QStringLiteral("--format takes one of %1, not \"%2\"")
+                            .arg(QString::fromStdString(captureFormatNames()),
+                                 parser.value(QStringLiteral("format"))));
+        options.format = *format;
         if (QString error = parseCount(parser, QStringLiteral("max-line-bytes"), options.maxLineBytes, 1024);
             !error.isEmpty())
             return fail(error);
@@ -122,6 +133,7 @@ private:
             {QStringLiteral("corrections_added"), r.counts.correctionsAdded},
             {QStringLiteral("cancelled"), r.cancelled},
             {QStringLiteral("input_errors"), QJsonArray::fromStringList(r.inputErrors)},
+            {QStringLiteral("formats"), QJsonArray::fromStringList(r.inputFormats)},
             {QStringLiteral("rejections"), rejections},
             {QStringLiteral("ingest_run"), r.runId},
         };
@@ -140,6 +152,10 @@ private:
         text += QStringLiteral("Added %1 interactions, %2 feedback events, %3 corrections.\n")
                     .arg(en.toString(c.interactionsAdded), en.toString(c.feedbackAdded),
                          en.toString(c.correctionsAdded));
+        if (r.inputFormats.size() == 1)
+            text += QStringLiteral("Read as %1.\n").arg(r.inputFormats.constFirst());
+        else
+            text += QStringLiteral("Read as: %1.\n").arg(r.inputFormats.join(QStringLiteral(", ")));
         for (const QString &error : r.inputErrors)
             text += QStringLiteral("Input ended early: %1\n").arg(error);
         if (c.rejected > 0) {

@@ -76,20 +76,22 @@ private:
         CaptureCounts &c = m_report.counts;
         bool changed = false;
         bool updated = false;
-        if (parsed.kind == ParsedLine::Kind::Interaction) {
-            auto upsert = m_writer.upsertInteraction(parsed.interaction);
+        bool inserted = false;
+        for (const InteractionRecord &interaction : parsed.interactions) {
+            auto upsert = m_writer.upsertInteraction(interaction);
             if (!upsert)
                 return upsert.error();
-            if (*upsert == CaptureWriter::Upsert::Unchanged) {
-                // An identical line was stored before, with the same embedded events.
-                ++c.unchanged;
-                return {};
-            }
-            changed = true;
-            updated = *upsert == CaptureWriter::Upsert::Updated;
-            if (!updated)
-                ++c.interactionsAdded;
+            inserted |= *upsert == CaptureWriter::Upsert::Inserted;
+            updated |= *upsert == CaptureWriter::Upsert::Updated;
+            c.interactionsAdded += *upsert == CaptureWriter::Upsert::Inserted;
         }
+        if (!parsed.interactions.empty() && !inserted && !updated) {
+            // An identical line was stored before, with the same embedded events.
+            ++c.unchanged;
+            return {};
+        }
+        changed = inserted || updated;
+        updated = updated && !inserted;
         for (const FeedbackRecord &feedback : parsed.feedback) {
             auto added = m_writer.addFeedback(feedback);
             if (!added)
@@ -157,8 +159,10 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
     };
 
     const size_t chunkLines = size_t(qBound(1, m_options.batchLines, 2000));
-    ParsePipeline pipeline(std::move(readers), size_t(m_options.maxLineBytes), chunkLines,
+    ParsePipeline pipeline(std::move(readers), m_options.format, size_t(m_options.maxLineBytes), chunkLines,
                            m_options.handOverMs);
+    for (int i = 0; i < inputs.size(); ++i)
+        report.inputFormats.append(QString());
     ItemWriter items(*writer, m_options, report);
     IngestProgress progress;
     progress.fileCount = int(inputs.size());
@@ -184,6 +188,7 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         const bool endOfInput = chunk->endOfInput;
         if (endOfInput && !chunk->inputError.isEmpty())
             report.inputErrors.append(chunk->inputError);
+        report.inputFormats[chunk->inputIndex] = QString::fromUtf8(captureFormatName(chunk->format));
         progress.fileIndex = chunk->inputIndex;
         progress.file = inputs[chunk->inputIndex];
         progress.bytesTotal = sizes[size_t(chunk->inputIndex)];

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ingest/lineparser.h"
 #include "store/capturewriter.h"
 #include "util/result.h"
 
@@ -17,6 +18,8 @@ class Store;
 struct IngestOptions {
     /// Namespace of the external ids in the input (see CaptureWriter).
     QString sourceName = QStringLiteral("native");
+    /// The inputs' format; Auto detects each input's from its content.
+    CaptureFormat format = CaptureFormat::Auto;
     /// Lines longer than this are quarantined without being buffered whole.
     qint64 maxLineBytes = 64ll * 1024 * 1024;
     /// Lines per transaction: each commit is a checkpoint that a kill cannot undo. Random ids
@@ -52,6 +55,8 @@ struct IngestReport {
     QList<Rejection> rejections;
     /// Inputs that ended early (corrupt or truncated gzip); the lines before the damage are kept.
     QStringList inputErrors;
+    /// The format each input was read as, in input order ("native", "openai", ...).
+    QStringList inputFormats;
     bool cancelled = false;
     qint64 runId = 0;
 };

@@ -12,10 +12,10 @@ bool isBlank(std::string_view text)
 
 } // namespace
 
-ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes,
-                             size_t chunkLines, int chunkMaxAgeMs)
+ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, CaptureFormat format,
+                             size_t maxLineBytes, size_t chunkLines, int chunkMaxAgeMs)
     : m_readers(std::move(readers))
-    , m_parser(maxLineBytes)
+    , m_requested(format)
     , m_maxLineBytes(maxLineBytes)
     , m_chunkLines(std::max<size_t>(chunkLines, 1))
     , m_chunkMaxAgeMs(chunkMaxAgeMs)
@@ -85,17 +85,30 @@ void ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
     if (line.overLimit)
         item.reason = "line is " + std::to_string(line.fullBytes) + " bytes, over the limit of " +
                       std::to_string(m_maxLineBytes) + " bytes (raise it with --max-line-bytes)";
-    else if (!m_parser.parse(line.text, item.parsed, item.reason) && line.unterminated)
+    else if (!m_parser->parse(line.text, item.parsed, item.reason) && line.unterminated)
         item.reason = "truncated last line (no newline at the end of the input): " + item.reason;
     item.rejected = !item.reason.empty();
+    if (!item.rejected && item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
+        item.parsed.corrections.empty()) {
+        item.rejected = true;
+        item.reason = "the line holds nothing to store";
+    }
     if (item.rejected)
         item.raw.assign(line.text);
+}
+
+void ParsePipeline::chooseParser(std::string_view firstLine)
+{
+    m_format = m_requested == CaptureFormat::Auto ? detectCaptureFormat(firstLine) : m_requested;
+    m_parser = makeLineParser(m_format, m_maxLineBytes);
 }
 
 void ParsePipeline::run()
 {
     for (size_t input = 0; input < m_readers.size(); ++input) {
         LineReader &reader = *m_readers[input];
+        m_parser.reset();
+        m_format = m_requested == CaptureFormat::Auto ? CaptureFormat::Native : m_requested;
         LineReader::Line line;
         bool more = true;
         while (more) {
@@ -110,6 +123,8 @@ void ParsePipeline::run()
             while (chunk->size < m_chunkLines && (more = reader.next(line))) {
                 if (isBlank(line.text) && !line.overLimit)
                     continue;
+                if (!m_parser)
+                    chooseParser(line.overLimit ? std::string_view() : line.text);
                 if (chunk->items.size() == chunk->size)
                     chunk->items.emplace_back();
                 parseLine(line, chunk->items[chunk->size++]);
@@ -117,6 +132,7 @@ void ParsePipeline::run()
                 if ((chunk->size & 63) == 0 && std::chrono::steady_clock::now() - started >= maxAge)
                     break;
             }
+            chunk->format = m_format;
             chunk->bytesConsumed = reader.bytesConsumed();
             chunk->endOfInput = !more;
             if (!more)

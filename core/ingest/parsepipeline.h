@@ -1,7 +1,7 @@
 #pragma once
 
+#include "ingest/lineparser.h"
 #include "ingest/linereader.h"
-#include "ingest/nativeparser.h"
 
 #include <QString>
 
@@ -29,6 +29,8 @@ struct ParsedItem {
 /// Consecutive lines of one input. Chunks are recycled, so their strings keep their capacity.
 struct ParsedChunk {
     int inputIndex = 0;
+    /// The input's format, as given or as detected from its first line.
+    CaptureFormat format = CaptureFormat::Native;
     std::vector<ParsedItem> items;
     size_t size = 0;
     qint64 bytesConsumed = 0;
@@ -43,8 +45,9 @@ class ParsePipeline final {
 public:
     /// A chunk is handed over when it has @p chunkLines lines, or when it holds some and is
     /// @p chunkMaxAgeMs old, so lines of a slow stream do not wait for a full chunk.
-    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, size_t maxLineBytes, size_t chunkLines,
-                  int chunkMaxAgeMs = 200);
+    /// @p format Auto detects each input's format from its first non-blank line.
+    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, CaptureFormat format, size_t maxLineBytes,
+                  size_t chunkLines, int chunkMaxAgeMs = 200);
     ~ParsePipeline();
     ParsePipeline(const ParsePipeline &) = delete;
     ParsePipeline &operator=(const ParsePipeline &) = delete;
@@ -61,9 +64,13 @@ private:
     ParsedChunk *takeFree();
     void publish(ParsedChunk *chunk);
     void parseLine(const LineReader::Line &line, ParsedItem &item);
+    /// Chooses the input's parser on its first line.
+    void chooseParser(std::string_view firstLine);
 
     std::vector<std::unique_ptr<LineReader>> m_readers;
-    NativeParser m_parser;
+    CaptureFormat m_requested;
+    CaptureFormat m_format = CaptureFormat::Native;
+    std::unique_ptr<LineParser> m_parser;
     size_t m_maxLineBytes;
     size_t m_chunkLines;
     int m_chunkMaxAgeMs;

@@ -184,6 +184,31 @@ void TestCli::ingestFromStandardInput()
     QCOMPARE(run.json().value(QStringLiteral("stored")).toInteger(), 2);
 }
 
+void TestCli::ingestDetectsAndForcesFormats()
+{
+    const QString litellm = QStringLiteral(FLYWHEEL_TEST_DATA "/litellm_payloads.jsonl");
+    const Run detected = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), litellm,
+                                   QStringLiteral("-"), QStringLiteral("--json")},
+                                  kGoodLine);
+    QCOMPARE(detected.exitCode, 0);
+    QCOMPARE(detected.json().value(QStringLiteral("formats")).toArray(),
+             (QJsonArray{QStringLiteral("openai"), QStringLiteral("native")}));
+    QCOMPARE(detected.json().value(QStringLiteral("stored")).toInteger(), 3);
+
+    const Run forced =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), QStringLiteral("-"),
+                  QStringLiteral("--format"), QStringLiteral("oasst"), QStringLiteral("--json")},
+                 kSecondLine);
+    QCOMPARE(forced.exitCode, 1);
+    QCOMPARE(forced.json().value(QStringLiteral("formats")).toArray(), QJsonArray{QStringLiteral("oasst")});
+
+    const Run unknown = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"),
+                                  QStringLiteral("-"), QStringLiteral("--format"), QStringLiteral("csv")});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY2(unknown.err.contains("--format takes one of auto, native, openai, oasst"),
+             unknown.err.constData());
+}
+
 void TestCli::ingestMissingFileIsFatal()
 {
     const Run run = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"),

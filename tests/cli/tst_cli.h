@@ -20,6 +20,7 @@ private slots:
     void initCreatesStore();
     void ingestReportsCountsAndExitStatus();
     void ingestFromStandardInput();
+    void ingestDetectsAndForcesFormats();
     void ingestMissingFileIsFatal();
     void statsCountsEverything();
     void statsOnMissingStoreFails();

@@ -1,0 +1,80 @@
+#include "ingest/lineparser.h"
+
+#include "ingest/nativeparser.h"
+#include "ingest/oasstparser.h"
+#include "ingest/openaiparser.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <utility>
+
+namespace flywheel {
+namespace {
+
+constexpr std::array<std::pair<CaptureFormat, std::string_view>, 4> kFormats{{
+    {CaptureFormat::Auto, "auto"},
+    {CaptureFormat::Native, "native"},
+    {CaptureFormat::OpenAi, "openai"},
+    {CaptureFormat::Oasst, "oasst"},
+}};
+
+} // namespace
+
+std::string_view captureFormatName(CaptureFormat format)
+{
+    for (const auto &[candidate, name] : kFormats)
+        if (candidate == format)
+            return name;
+    return {};
+}
+
+std::optional<CaptureFormat> captureFormatFromName(std::string_view name)
+{
+    for (const auto &[candidate, candidateName] : kFormats)
+        if (candidateName == name)
+            return candidate;
+    return std::nullopt;
+}
+
+std::string captureFormatNames()
+{
+    std::string names;
+    for (const auto &[format, name] : kFormats)
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    return names;
+}
+
+CaptureFormat detectCaptureFormat(std::string_view firstLine)
+{
+    simdjson::dom::parser parser;
+    simdjson::dom::object fields;
+    if (parser.parse(firstLine.data(), firstLine.size(), false).get_object().get(fields) != simdjson::SUCCESS)
+        return CaptureFormat::Native;
+    const auto has = [&](const char *key) {
+        return fields[key].error() == simdjson::SUCCESS;
+    };
+    if (has("message_id") && has("replies") && has("role"))
+        return CaptureFormat::Oasst;
+    if (has("request") && has("response") && !has("input"))
+        return CaptureFormat::OpenAi;
+    if (has("messages") && (has("call_type") || has("startTime") || has("response")) && !has("input"))
+        return CaptureFormat::OpenAi;
+    return CaptureFormat::Native;
+}
+
+std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineBytes)
+{
+    switch (format) {
+    case CaptureFormat::OpenAi:
+        return std::make_unique<OpenAiParser>(maxLineBytes);
+    case CaptureFormat::Oasst:
+        return std::make_unique<OasstParser>(maxLineBytes);
+    case CaptureFormat::Auto:
+    case CaptureFormat::Native:
+        break;
+    }
+    return std::make_unique<NativeParser>(maxLineBytes);
+}
+
+} // namespace flywheel

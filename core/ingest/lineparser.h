@@ -1,0 +1,58 @@
+#pragma once
+
+#include "store/records.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flywheel {
+
+/// What one input line turned into. Reused from line to line.
+struct ParsedLine {
+    /// A native line holds at most one; an OpenAssistant tree holds one per assistant reply.
+    std::vector<InteractionRecord> interactions;
+    /// Events embedded in the line's interactions, or the single event of a standalone line.
+    std::vector<FeedbackRecord> feedback;
+    std::vector<CorrectionRecord> corrections;
+
+    void clear()
+    {
+        interactions.clear();
+        feedback.clear();
+        corrections.clear();
+    }
+};
+
+/// Parses one line of a capture format into store records. Never throws; a line that cannot be
+/// taken yields a reason a person can act on, and the line is quarantined with it.
+class LineParser {
+public:
+    virtual ~LineParser() = default;
+    /// @p line must be followed by at least 64 readable bytes (simdjson's padding).
+    virtual bool parse(std::string_view line, ParsedLine &out, std::string &reason) = 0;
+};
+
+/// The JSON Lines formats `flywheel ingest` reads (docs/capture-format.md).
+enum class CaptureFormat {
+    Auto,   ///< detect from the first line of each input
+    Native, ///< Flywheel Studio's own format
+    OpenAi, ///< OpenAI chat completion request/response pairs and LiteLLM logging payloads
+    Oasst,  ///< OpenAssistant message trees
+};
+
+std::string_view captureFormatName(CaptureFormat format);
+std::optional<CaptureFormat> captureFormatFromName(std::string_view name);
+/// The names accepted by --format, comma separated, for messages.
+std::string captureFormatNames();
+
+/// Tells the format from the content of an input's first non-blank line (which must carry
+/// simdjson's padding). Anything unrecognised is taken as native, whose reasons then say what
+/// is missing.
+CaptureFormat detectCaptureFormat(std::string_view firstLine);
+
+std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineBytes);
+
+} // namespace flywheel

@@ -1,0 +1,228 @@
+#include "ingesttesting.h"
+
+#include "ingest/ingester.h"
+#include "ingest/lineparser.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace flywheel;
+using namespace flywheel::testing;
+
+namespace {
+
+const QString kData = QStringLiteral(FLYWHEEL_TEST_DATA);
+const QString kOasst = QStringLiteral(FLYWHEEL_RESOURCES "/demo/oasst_en_100_message.jsonl");
+
+// simdjson reads past the end of a line; give the detector the padding a LineReader provides.
+CaptureFormat detect(const QByteArray &line)
+{
+    QByteArray padded = line;
+    padded.append(QByteArray(64, ' '));
+    return detectCaptureFormat(std::string_view(padded.constData(), size_t(line.size())));
+}
+
+} // namespace
+
+class TestImporters : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir.emplace();
+        auto store = Store::open(m_dir->filePath(QStringLiteral("import.flywheel")));
+        QVERIFY2(store, qPrintable(store.errorMessage()));
+        m_store.emplace(std::move(*store));
+    }
+
+    void cleanup()
+    {
+        m_store.reset();
+        m_dir.reset();
+    }
+
+    void detectsFormatFromContent_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<int>("format");
+        QTest::newRow("native") << interactionLine("a") << int(CaptureFormat::Native);
+        QTest::newRow("native feedback")
+            << QByteArray(R"({"type":"feedback","interaction_id":"a","kind":"thumbs","value":"up"})")
+            << int(CaptureFormat::Native);
+        QTest::newRow("openai pair") << QByteArray(R"({"request":{"messages":[]},"response":{"id":"x"}})")
+                                     << int(CaptureFormat::OpenAi);
+        QTest::newRow("litellm") << QByteArray(
+                                        R"({"id":"x","call_type":"completion","messages":[],"startTime":1})")
+                                 << int(CaptureFormat::OpenAi);
+        QTest::newRow("oasst") << QByteArray(
+                                      R"({"message_id":"m","role":"prompter","text":"hi","replies":[]})")
+                               << int(CaptureFormat::Oasst);
+        QTest::newRow("not json") << QByteArray("question,answer") << int(CaptureFormat::Native);
+    }
+
+    void detectsFormatFromContent()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(int, format);
+        QCOMPARE(int(detect(line)), format);
+    }
+
+    void openAiPairs()
+    {
+        const IngestReport report = ingest({kData + QStringLiteral("/openai_pairs.jsonl")});
+        QCOMPARE(report.inputFormats, QStringList{QStringLiteral("openai")});
+        QCOMPARE(report.counts.read, qint64(6));
+        QCOMPARE(report.counts.stored, qint64(5));
+        QCOMPARE(report.counts.rejected, qint64(1));
+        QCOMPARE(report.rejections[0].line, qint64(5));
+        QVERIFY2(report.rejections[0].reason.contains(QStringLiteral("request.messages")),
+                 qPrintable(report.rejections[0].reason));
+
+        Store &s = *m_store;
+        QCOMPARE(queryText(s, "SELECT model_name || ' / ' || model_version || ' / ' || user_id || ' / ' || "
+                              "latency_ms || ' / ' || prompt_tokens || '+' || completion_tokens || ' / ' || "
+                              "finish_reason FROM interactions WHERE external_id = 'chatcmpl-A1'"),
+                 QStringLiteral("gpt-4o / gpt-4o-2024-08-06 / u-1 / 843 / 24+11 / stop"));
+        QCOMPARE(count(s, "SELECT ts FROM interactions WHERE external_id = 'chatcmpl-A1'"),
+                 qint64(1730462400000));
+        QCOMPARE(queryText(s, "SELECT output FROM interactions WHERE external_id = 'chatcmpl-A1'"),
+                 QStringLiteral("Open Settings, then Security, then Reset password."));
+        QCOMPARE(queryText(s, "SELECT json_extract(metadata, '$.request.temperature') || ' ' || "
+                              "json_extract(metadata, '$.tags[0]') || ' ' || json_extract(metadata, "
+                              "'$.system_fingerprint') FROM interactions WHERE external_id = 'chatcmpl-A1'"),
+                 QStringLiteral("0.2 support fp_50cad350e4"));
+        // Tool calls are kept; the time comes from start and end.
+        QCOMPARE(queryText(s, "SELECT coalesce(output, '<null>') || ' ' || json_extract(output_tool_calls, "
+                              "'$[0].function.name') || ' ' || latency_ms || ' ' || json_extract(metadata, "
+                              "'$.request.tools[0].function.name') FROM interactions WHERE external_id = "
+                              "'chatcmpl-A2'"),
+                 QStringLiteral("<null> get_weather 1250 get_weather"));
+        // Multi-part content is kept as given.
+        QCOMPARE(queryText(s, "SELECT json_extract(input, '$[0].content[1].type') FROM interactions WHERE "
+                              "external_id = 'chatcmpl-A3'"),
+                 QStringLiteral("image_url"));
+        // A failed call is an interaction without output, with the error kept.
+        QCOMPARE(queryText(s, "SELECT coalesce(output, '<null>') || ' ' || finish_reason || ' ' || "
+                              "json_extract(metadata, '$.error.type') FROM interactions WHERE external_id = "
+                              "'req-failed-1'"),
+                 QStringLiteral("<null> error rate_limit_exceeded"));
+        QCOMPARE(count(s, "SELECT json_extract(metadata, '$.choices') FROM interactions WHERE external_id = "
+                          "'chatcmpl-A6'"),
+                 qint64(2));
+
+        const IngestReport again = ingest({kData + QStringLiteral("/openai_pairs.jsonl")});
+        QCOMPARE(again.counts.unchanged, qint64(5));
+        QCOMPARE(count(s, "SELECT count(*) FROM interactions"), qint64(5));
+    }
+
+    void liteLlmPayloads()
+    {
+        const IngestReport report = ingest({kData + QStringLiteral("/litellm_payloads.jsonl")});
+        QCOMPARE(report.inputFormats, QStringList{QStringLiteral("openai")});
+        QCOMPARE(report.counts.stored, qint64(2));
+        QCOMPARE(report.counts.rejected, qint64(0));
+        Store &s = *m_store;
+        QCOMPARE(
+            queryText(s, "SELECT session_id || ' / ' || model_name || ' / ' || model_version || ' / ' || "
+                         "user_id || ' / ' || latency_ms || ' / ' || output || ' / ' || finish_reason "
+                         "FROM interactions WHERE external_id = 'chatcmpl-L1'"),
+            QStringLiteral("trace-77 / gpt-4o-mini / gpt-4o-mini-2024-07-18 / cust-9 / 1333 / Order 1042 "
+                           "ships today. / stop"));
+        QCOMPARE(count(s, "SELECT ts FROM interactions WHERE external_id = 'chatcmpl-L1'"),
+                 qint64(1730462400123));
+        QCOMPARE(queryText(
+                     s,
+                     "SELECT json_extract(metadata, '$.time_to_first_token_ms') || ' ' || "
+                     "json_extract(metadata, '$.request_tags[1]') || ' ' || json_extract(metadata, "
+                     "'$.response_cost') || ' ' || json_extract(metadata, '$.metadata.user_api_key_team_id') "
+                     "FROM interactions WHERE external_id = 'chatcmpl-L1'"),
+                 QStringLiteral("377 beta 0.00012 team-support"));
+        QCOMPARE(
+            queryText(s,
+                      "SELECT model_name || ' / ' || coalesce(output, '<null>') || ' / ' || finish_reason || "
+                      "' / ' || json_extract(metadata, '$.error_str') || ' / ' || json_extract(input, "
+                      "'$[0].content') FROM interactions WHERE external_id = 'litellm-fail-2'"),
+            QStringLiteral(
+                "gpt-4o / <null> / error / litellm.RateLimitError: Rate limit reached for gpt-4o / "
+                "Translate: bonjour"));
+    }
+
+    void openAssistantTrees()
+    {
+        const IngestReport report = ingest({kOasst});
+        QCOMPARE(report.inputFormats, QStringList{QStringLiteral("oasst")});
+        QCOMPARE(report.counts.read, qint64(100));
+        QCOMPARE(report.counts.rejected, qint64(0));
+        Store &s = *m_store;
+        // The sample's documented contents: 687 assistant turns, thumbs from the emoji reactions.
+        QCOMPARE(report.counts.interactionsAdded, qint64(687));
+        QCOMPARE(count(s, "SELECT count(*) FROM interactions"), qint64(687));
+        QCOMPARE(count(s, "SELECT count(*) FROM feedback_events WHERE interaction_id IS NULL"), qint64(0));
+        QCOMPARE(
+            count(s, "SELECT count(*) FROM feedback_events WHERE kind = 'thumbs' AND value = 1 AND "
+                     "interaction_id = (SELECT id FROM interactions WHERE external_id = "
+                     "'fa783ef0-4f4e-457d-b429-afd89edf8757')"),
+            count(s, "SELECT coalesce(json_extract(metadata, '$.emojis.\"+1\"'), 0) FROM interactions WHERE "
+                     "external_id = 'fa783ef0-4f4e-457d-b429-afd89edf8757'"));
+        // A reply's input is the thread that led to it, alternating user and assistant, ending with a user.
+        QCOMPARE(count(s,
+                       "SELECT count(*) FROM interactions WHERE json_extract(input, '$[#-1].role') <> 'user' "
+                       "OR json_extract(input, '$[0].role') <> 'user'"),
+                 qint64(0));
+        QVERIFY(count(s, "SELECT max(json_array_length(input)) FROM interactions") >= 3);
+        QCOMPARE(
+            queryText(s, "SELECT json_extract(metadata, '$.rank') || ' ' || json_extract(metadata, '$.lang') "
+                         "|| ' ' || session_id FROM interactions WHERE external_id = "
+                         "'fa783ef0-4f4e-457d-b429-afd89edf8757'"),
+            QStringLiteral("0 en 054e1df3-35e0-4bb8-a585-607dbdcd24e0"));
+        QCOMPARE(queryText(s, "SELECT output FROM interactions WHERE external_id = "
+                              "'fa783ef0-4f4e-457d-b429-afd89edf8757'")
+                     .left(29),
+                 QStringLiteral("The first step is to research"));
+
+        const qint64 feedback = count(s, "SELECT count(*) FROM feedback_events");
+        const IngestReport again = ingest({kOasst});
+        QCOMPARE(again.counts.unchanged, qint64(100));
+        QCOMPARE(count(s, "SELECT count(*) FROM feedback_events"), feedback);
+    }
+
+    void forcedFormatOverridesDetection()
+    {
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("native.jsonl")), interactionLine("a")));
+        IngestOptions options;
+        options.format = CaptureFormat::OpenAi;
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("native.jsonl"))}, options);
+        QCOMPARE(report.inputFormats, QStringList{QStringLiteral("openai")});
+        QCOMPARE(report.counts.rejected, qint64(1));
+        QVERIFY(
+            report.rejections[0].reason.contains(QStringLiteral("neither an OpenAI request/response pair")));
+    }
+
+    void eachInputHasItsOwnFormat()
+    {
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("native.jsonl")), interactionLine("a")));
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("native.jsonl")),
+                                            kData + QStringLiteral("/litellm_payloads.jsonl")});
+        QCOMPARE(report.inputFormats, (QStringList{QStringLiteral("native"), QStringLiteral("openai")}));
+        QCOMPARE(report.counts.stored, qint64(3));
+    }
+
+private:
+    IngestReport ingest(const QStringList &inputs, const IngestOptions &options = {})
+    {
+        auto report = Ingester(*m_store, options).ingest(inputs);
+        if (!report)
+            qFatal("ingest failed: %s", qPrintable(report.errorMessage()));
+        return *report;
+    }
+
+    std::optional<QTemporaryDir> m_dir;
+    std::optional<Store> m_store;
+};
+
+QTEST_GUILESS_MAIN(TestImporters)
+#include "tst_importers.moc"
