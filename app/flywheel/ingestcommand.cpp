@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "interrupt.h"
 
+#include "ingest/csvparser.h"
 #include "ingest/ingester.h"
 #include "store/store.h"
 
@@ -41,8 +42,12 @@ protected:
         parser.addOption(
             {QStringLiteral("format"),
              QStringLiteral("The inputs' format: auto (detect from the content, the default), native, "
-                            "openai (request/response pairs and LiteLLM payloads) or oasst."),
+                            "openai (request/response pairs and LiteLLM payloads), oasst or csv."),
              QStringLiteral("format"), QStringLiteral("auto")});
+        parser.addOption({QStringLiteral("map"),
+                          QStringLiteral("CSV: the columns of fields whose names differ, e.g. "
+                                         "input=question,output=answer."),
+                          QStringLiteral("field=column,...")});
         parser.addOption({QStringLiteral("quiet"), QStringLiteral("Print no progress.")});
     }
 
@@ -61,6 +66,9 @@ protected:
                             .arg(QString::fromStdString(captureFormatNames()),
                                  parser.value(QStringLiteral("format"))));
         options.format = *format;
+        if (QString error = parseColumnMap(parser.value(QStringLiteral("map")), options.columns);
+            !error.isEmpty())
+            return fail(error);
         if (QString error = parseCount(parser, QStringLiteral("max-line-bytes"), options.maxLineBytes, 1024);
             !error.isEmpty())
             return fail(error);
@@ -103,6 +111,28 @@ protected:
     }
 
 private:
+    // "input=question,output=answer" into {field, column} pairs, checking the field names.
+    static QString parseColumnMap(const QString &text, ColumnMap &columns)
+    {
+        const auto &fields = CsvParser::fields();
+        for (const QString &pair : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString field = pair.section(QLatin1Char('='), 0, 0).trimmed();
+            const QString column = pair.section(QLatin1Char('='), 1).trimmed();
+            if (!pair.contains(QLatin1Char('=')) || field.isEmpty() || column.isEmpty())
+                return QStringLiteral("--map takes field=column pairs separated by commas, not \"%1\"")
+                    .arg(pair);
+            if (std::find(fields.begin(), fields.end(), field.toStdString()) == fields.end()) {
+                QStringList names;
+                for (const std::string &name : fields)
+                    names.append(QString::fromStdString(name));
+                return QStringLiteral("--map: \"%1\" is not a field; the fields are %2")
+                    .arg(field, names.join(QStringLiteral(", ")));
+            }
+            columns.emplace_back(field.toStdString(), column.toStdString());
+        }
+        return {};
+    }
+
     static void showProgress(const IngestProgress &p)
     {
         const QString where =

@@ -159,8 +159,8 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
     };
 
     const size_t chunkLines = size_t(qBound(1, m_options.batchLines, 2000));
-    ParsePipeline pipeline(std::move(readers), m_options.format, size_t(m_options.maxLineBytes), chunkLines,
-                           m_options.handOverMs);
+    ParsePipeline pipeline(std::move(readers), m_options.format, m_options.columns,
+                           size_t(m_options.maxLineBytes), chunkLines, m_options.handOverMs);
     for (int i = 0; i < inputs.size(); ++i)
         report.inputFormats.append(QString());
     ItemWriter items(*writer, m_options, report);

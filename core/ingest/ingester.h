@@ -20,6 +20,8 @@ struct IngestOptions {
     QString sourceName = QStringLiteral("native");
     /// The inputs' format; Auto detects each input's from its content.
     CaptureFormat format = CaptureFormat::Auto;
+    /// CSV only: {native field, column} for columns whose names differ from the fields'.
+    ColumnMap columns;
     /// Lines longer than this are quarantined without being buffered whole.
     qint64 maxLineBytes = 64ll * 1024 * 1024;
     /// Lines per transaction: each commit is a checkpoint that a kill cannot undo. Random ids

@@ -1,5 +1,6 @@
 #include "ingest/lineparser.h"
 
+#include "ingest/csvparser.h"
 #include "ingest/nativeparser.h"
 #include "ingest/oasstparser.h"
 #include "ingest/openaiparser.h"
@@ -12,11 +13,12 @@
 namespace flywheel {
 namespace {
 
-constexpr std::array<std::pair<CaptureFormat, std::string_view>, 4> kFormats{{
+constexpr std::array<std::pair<CaptureFormat, std::string_view>, 5> kFormats{{
     {CaptureFormat::Auto, "auto"},
     {CaptureFormat::Native, "native"},
     {CaptureFormat::OpenAi, "openai"},
     {CaptureFormat::Oasst, "oasst"},
+    {CaptureFormat::Csv, "csv"},
 }};
 
 } // namespace
@@ -47,6 +49,11 @@ std::string captureFormatNames()
 
 CaptureFormat detectCaptureFormat(std::string_view firstLine)
 {
+    // A header row: not JSON, and names separated by commas, semicolons or tabs.
+    const size_t start = firstLine.find_first_not_of(" \t");
+    if (start != std::string_view::npos && firstLine[start] != '{' && firstLine[start] != '[' &&
+        firstLine.find_first_of(",;\t", start) != std::string_view::npos)
+        return CaptureFormat::Csv;
     simdjson::dom::parser parser;
     simdjson::dom::object fields;
     if (parser.parse(firstLine.data(), firstLine.size(), false).get_object().get(fields) != simdjson::SUCCESS)
@@ -63,9 +70,12 @@ CaptureFormat detectCaptureFormat(std::string_view firstLine)
     return CaptureFormat::Native;
 }
 
-std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineBytes)
+std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineBytes,
+                                           const ColumnMap &columns)
 {
     switch (format) {
+    case CaptureFormat::Csv:
+        return std::make_unique<CsvParser>(maxLineBytes, columns);
     case CaptureFormat::OpenAi:
         return std::make_unique<OpenAiParser>(maxLineBytes);
     case CaptureFormat::Oasst:

@@ -17,12 +17,22 @@ struct ParsedLine {
     /// Events embedded in the line's interactions, or the single event of a standalone line.
     std::vector<FeedbackRecord> feedback;
     std::vector<CorrectionRecord> corrections;
+    /// The line was taken but its record is not complete yet (a CSV header, or a quoted CSV
+    /// field that goes on over the next line): nothing to store or count for it.
+    bool pending = false;
+    /// Earlier lines the record began on: its first line is this many lines before the current.
+    qint64 extraLines = 0;
+    /// The record's raw text when it spans several lines, for the quarantine.
+    std::string multiLineRaw;
 
     void clear()
     {
         interactions.clear();
         feedback.clear();
         corrections.clear();
+        pending = false;
+        extraLines = 0;
+        multiLineRaw.clear();
     }
 };
 
@@ -33,7 +43,20 @@ public:
     virtual ~LineParser() = default;
     /// @p line must be followed by at least 64 readable bytes (simdjson's padding).
     virtual bool parse(std::string_view line, ParsedLine &out, std::string &reason) = 0;
+    /// At the end of an input: a record still pending is incomplete. Returns true and fills
+    /// @p out (its lines) and @p reason when there is one.
+    /// Whether a record is open across lines; blank lines then belong to it.
+    virtual bool hasPending() const { return false; }
+    virtual bool incompleteAtEnd(ParsedLine &out, std::string &reason)
+    {
+        (void)out;
+        (void)reason;
+        return false;
+    }
 };
+
+/// How CSV columns map onto the native fields: {native field, column name}.
+using ColumnMap = std::vector<std::pair<std::string, std::string>>;
 
 /// The JSON Lines formats `flywheel ingest` reads (docs/capture-format.md).
 enum class CaptureFormat {
@@ -41,6 +64,7 @@ enum class CaptureFormat {
     Native, ///< Flywheel Studio's own format
     OpenAi, ///< OpenAI chat completion request/response pairs and LiteLLM logging payloads
     Oasst,  ///< OpenAssistant message trees
+    Csv,    ///< a header row, then one interaction a row (comma, semicolon or tab separated)
 };
 
 std::string_view captureFormatName(CaptureFormat format);
@@ -53,6 +77,8 @@ std::string captureFormatNames();
 /// is missing.
 CaptureFormat detectCaptureFormat(std::string_view firstLine);
 
-std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineBytes);
+/// @p columns maps CSV columns (see CsvParser); the other formats ignore it.
+std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineBytes,
+                                           const ColumnMap &columns = {});
 
 } // namespace flywheel

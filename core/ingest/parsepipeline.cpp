@@ -13,9 +13,10 @@ bool isBlank(std::string_view text)
 } // namespace
 
 ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, CaptureFormat format,
-                             size_t maxLineBytes, size_t chunkLines, int chunkMaxAgeMs)
+                             ColumnMap columns, size_t maxLineBytes, size_t chunkLines, int chunkMaxAgeMs)
     : m_readers(std::move(readers))
     , m_requested(format)
+    , m_columns(std::move(columns))
     , m_maxLineBytes(maxLineBytes)
     , m_chunkLines(std::max<size_t>(chunkLines, 1))
     , m_chunkMaxAgeMs(chunkMaxAgeMs)
@@ -77,7 +78,7 @@ void ParsePipeline::publish(ParsedChunk *chunk)
     m_changed.notify_all();
 }
 
-void ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
+bool ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
 {
     item.lineNumber = line.number;
     item.fullBytes = line.fullBytes;
@@ -88,19 +89,46 @@ void ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
     else if (!m_parser->parse(line.text, item.parsed, item.reason) && line.unterminated)
         item.reason = "truncated last line (no newline at the end of the input): " + item.reason;
     item.rejected = !item.reason.empty();
+    if (!item.rejected && item.parsed.pending)
+        return false;
+    // A record over several lines is numbered and kept by its first line.
+    item.lineNumber = line.number - item.parsed.extraLines;
+    if (item.rejected)
+        item.raw = item.parsed.multiLineRaw.empty() ? std::string(line.text) : item.parsed.multiLineRaw;
     if (!item.rejected && item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
         item.parsed.corrections.empty()) {
         item.rejected = true;
         item.reason = "the line holds nothing to store";
-    }
-    if (item.rejected)
         item.raw.assign(line.text);
+    }
+    return true;
+}
+
+ParsedItem &ParsePipeline::nextItem(ParsedChunk &chunk)
+{
+    if (chunk.items.size() == chunk.size)
+        chunk.items.emplace_back();
+    return chunk.items[chunk.size++];
+}
+
+// A record left open at the end of the input (an unclosed CSV quote) is rejected, not dropped.
+void ParsePipeline::finishInput(qint64 lastLine, ParsedChunk &chunk)
+{
+    ParsedItem probe;
+    if (!m_parser || !m_parser->incompleteAtEnd(probe.parsed, probe.reason))
+        return;
+    ParsedItem &item = nextItem(chunk);
+    item.rejected = true;
+    item.reason = std::move(probe.reason);
+    item.lineNumber = lastLine - probe.parsed.extraLines;
+    item.raw = std::move(probe.parsed.multiLineRaw);
+    item.fullBytes = qint64(item.raw.size());
 }
 
 void ParsePipeline::chooseParser(std::string_view firstLine)
 {
     m_format = m_requested == CaptureFormat::Auto ? detectCaptureFormat(firstLine) : m_requested;
-    m_parser = makeLineParser(m_format, m_maxLineBytes);
+    m_parser = makeLineParser(m_format, m_maxLineBytes, m_columns);
 }
 
 void ParsePipeline::run()
@@ -110,6 +138,7 @@ void ParsePipeline::run()
         m_parser.reset();
         m_format = m_requested == CaptureFormat::Auto ? CaptureFormat::Native : m_requested;
         LineReader::Line line;
+        qint64 lastLine = 0;
         bool more = true;
         while (more) {
             ParsedChunk *chunk = takeFree();
@@ -121,17 +150,19 @@ void ParsePipeline::run()
             const auto started = std::chrono::steady_clock::now();
             const auto maxAge = std::chrono::milliseconds(m_chunkMaxAgeMs);
             while (chunk->size < m_chunkLines && (more = reader.next(line))) {
-                if (isBlank(line.text) && !line.overLimit)
+                lastLine = line.number;
+                if (isBlank(line.text) && !line.overLimit && !(m_parser && m_parser->hasPending()))
                     continue;
                 if (!m_parser)
                     chooseParser(line.overLimit ? std::string_view() : line.text);
-                if (chunk->items.size() == chunk->size)
-                    chunk->items.emplace_back();
-                parseLine(line, chunk->items[chunk->size++]);
+                if (!parseLine(line, nextItem(*chunk)))
+                    --chunk->size; // the line completed no record
                 // Checked every 64 lines: the clock costs more than parsing a short line.
                 if ((chunk->size & 63) == 0 && std::chrono::steady_clock::now() - started >= maxAge)
                     break;
             }
+            if (!more)
+                finishInput(lastLine, *chunk);
             chunk->format = m_format;
             chunk->bytesConsumed = reader.bytesConsumed();
             chunk->endOfInput = !more;

@@ -46,8 +46,8 @@ public:
     /// A chunk is handed over when it has @p chunkLines lines, or when it holds some and is
     /// @p chunkMaxAgeMs old, so lines of a slow stream do not wait for a full chunk.
     /// @p format Auto detects each input's format from its first non-blank line.
-    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, CaptureFormat format, size_t maxLineBytes,
-                  size_t chunkLines, int chunkMaxAgeMs = 200);
+    ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, CaptureFormat format, ColumnMap columns,
+                  size_t maxLineBytes, size_t chunkLines, int chunkMaxAgeMs = 200);
     ~ParsePipeline();
     ParsePipeline(const ParsePipeline &) = delete;
     ParsePipeline &operator=(const ParsePipeline &) = delete;
@@ -63,12 +63,16 @@ private:
     void run();
     ParsedChunk *takeFree();
     void publish(ParsedChunk *chunk);
-    void parseLine(const LineReader::Line &line, ParsedItem &item);
+    /// Returns false when the line completed no record (a CSV header or an open quoted field).
+    bool parseLine(const LineReader::Line &line, ParsedItem &item);
+    void finishInput(qint64 lastLine, ParsedChunk &chunk);
+    ParsedItem &nextItem(ParsedChunk &chunk);
     /// Chooses the input's parser on its first line.
     void chooseParser(std::string_view firstLine);
 
     std::vector<std::unique_ptr<LineReader>> m_readers;
     CaptureFormat m_requested;
+    ColumnMap m_columns;
     CaptureFormat m_format = CaptureFormat::Native;
     std::unique_ptr<LineParser> m_parser;
     size_t m_maxLineBytes;

@@ -202,11 +202,34 @@ void TestCli::ingestDetectsAndForcesFormats()
     QCOMPARE(forced.exitCode, 1);
     QCOMPARE(forced.json().value(QStringLiteral("formats")).toArray(), QJsonArray{QStringLiteral("oasst")});
 
-    const Run unknown = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"),
-                                  QStringLiteral("-"), QStringLiteral("--format"), QStringLiteral("csv")});
+    const Run unknown =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), QStringLiteral("-"),
+                  QStringLiteral("--format"), QStringLiteral("parquet")});
     QCOMPARE(unknown.exitCode, 2);
-    QVERIFY2(unknown.err.contains("--format takes one of auto, native, openai, oasst"),
+    QVERIFY2(unknown.err.contains("--format takes one of auto, native, openai, oasst, csv"),
              unknown.err.constData());
+}
+
+void TestCli::ingestCsvWithColumnMap()
+{
+    const QString csv = QStringLiteral(FLYWHEEL_TEST_DATA "/support_export.csv");
+    const Run run =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), csv, QStringLiteral("--map"),
+                  QStringLiteral("id=ticket,timestamp=asked_at,input=question,output=answer"),
+                  QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.json().value(QStringLiteral("formats")).toArray(), QJsonArray{QStringLiteral("csv")});
+    QCOMPARE(run.json().value(QStringLiteral("stored")).toInteger(), 3);
+    QCOMPARE(run.json().value(QStringLiteral("rejected")).toInteger(), 4);
+
+    const Run badField = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), csv,
+                                   QStringLiteral("--map"), QStringLiteral("question=input")});
+    QCOMPARE(badField.exitCode, 2);
+    QVERIFY2(badField.err.contains("\"question\" is not a field"), badField.err.constData());
+    const Run badPair = flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), csv,
+                                  QStringLiteral("--map"), QStringLiteral("input")});
+    QCOMPARE(badPair.exitCode, 2);
+    QVERIFY2(badPair.err.contains("--map takes field=column pairs"), badPair.err.constData());
 }
 
 void TestCli::ingestMissingFileIsFatal()

@@ -21,6 +21,7 @@ private slots:
     void ingestReportsCountsAndExitStatus();
     void ingestFromStandardInput();
     void ingestDetectsAndForcesFormats();
+    void ingestCsvWithColumnMap();
     void ingestMissingFileIsFatal();
     void statsCountsEverything();
     void statsOnMissingStoreFails();

@@ -61,7 +61,9 @@ private slots:
         QTest::newRow("oasst") << QByteArray(
                                       R"({"message_id":"m","role":"prompter","text":"hi","replies":[]})")
                                << int(CaptureFormat::Oasst);
-        QTest::newRow("not json") << QByteArray("question,answer") << int(CaptureFormat::Native);
+        QTest::newRow("csv header") << QByteArray("question,answer") << int(CaptureFormat::Csv);
+        QTest::newRow("semicolon header") << QByteArray("id;timestamp;input") << int(CaptureFormat::Csv);
+        QTest::newRow("plain text") << QByteArray("hello there") << int(CaptureFormat::Native);
     }
 
     void detectsFormatFromContent()
@@ -188,6 +190,75 @@ private slots:
         const IngestReport again = ingest({kOasst});
         QCOMPARE(again.counts.unchanged, qint64(100));
         QCOMPARE(count(s, "SELECT count(*) FROM feedback_events"), feedback);
+    }
+
+    void csvRows()
+    {
+        IngestOptions options;
+        options.columns = {
+            {"id", "ticket"}, {"timestamp", "asked_at"}, {"input", "question"}, {"output", "answer"}};
+        const IngestReport report = ingest({kData + QStringLiteral("/support_export.csv")}, options);
+        QCOMPARE(report.inputFormats, QStringList{QStringLiteral("csv")});
+        QCOMPARE(report.counts.read, qint64(7));
+        QCOMPARE(report.counts.stored, qint64(3));
+        QCOMPARE(report.counts.rejected, qint64(4));
+        // Each rejection names the row's first line and says what is wrong, as for native lines.
+        const QList<std::pair<qint64, QString>> expected{
+            {7, QStringLiteral("thumbs \"value\" must be")},
+            {8, QStringLiteral("not an RFC 3339 time")},
+            {9, QStringLiteral("the row has 5 fields, the header 10")},
+            {10, QStringLiteral("ends inside a quoted field")}};
+        for (int i = 0; i < expected.size(); ++i) {
+            QCOMPARE(report.rejections[i].line, expected[i].first);
+            QVERIFY2(report.rejections[i].reason.contains(expected[i].second),
+                     qPrintable(report.rejections[i].reason));
+        }
+
+        Store &s = *m_store;
+        // A quoted field holds the delimiter, a newline and doubled quotes.
+        QCOMPARE(
+            queryText(s, "SELECT json_extract(input, '$[0].content') || ' | ' || output || ' | ' || ts FROM "
+                         "interactions WHERE external_id = 'T-2'"),
+            QStringLiteral(
+                "Can I pay by invoice; monthly? | Yes.\nInvoices are sent on the 1st. | 1790000000000"));
+        QCOMPARE(queryText(s, "SELECT corrected_output FROM corrections"),
+                 QStringLiteral("Yes: choose \"Invoice\" under Billing; invoices go out on the 1st."));
+        QCOMPARE(
+            queryText(s,
+                      "SELECT group_concat(kind || '=' || coalesce(value, comment), ' ') FROM (SELECT * FROM "
+                      "feedback_events f JOIN interactions i ON i.id = f.interaction_id WHERE "
+                      "i.external_id = 'T-2' ORDER BY kind)"),
+            QStringLiteral("comment=Too short rating=2.0 thumbs=-1.0"));
+        QCOMPARE(
+            queryText(
+                s, "SELECT model_name || ' ' || json_extract(metadata, '$.channel') FROM interactions WHERE "
+                   "external_id = 'T-1'"),
+            QStringLiteral("helper-v2 web"));
+        // The multi-line row's raw text is quarantined whole.
+        QVERIFY(queryText(s, "SELECT raw FROM quarantine WHERE line_number = 10")
+                    .startsWith(QStringLiteral("T-7;")));
+
+        const IngestReport again = ingest({kData + QStringLiteral("/support_export.csv")}, options);
+        QCOMPARE(again.counts.unchanged, qint64(3));
+    }
+
+    void csvWithoutIdsUsesRowContent()
+    {
+        const QString path = m_dir->filePath(QStringLiteral("plain.csv"));
+        QVERIFY(writeFile(
+            path,
+            "timestamp,input,output\n2026-10-01T09:00:00Z,Hi,Hello\n2026-10-01T09:01:00Z,Bye,See you\n"));
+        QCOMPARE(ingest({path}).counts.stored, qint64(2));
+        QCOMPARE(ingest({path}).counts.unchanged, qint64(2));
+        QCOMPARE(count(*m_store, "SELECT count(*) FROM interactions WHERE external_id LIKE 'csv-%'"),
+                 qint64(2));
+
+        // Without a timestamp column the header says how to name one, and every row says why it was not read.
+        QVERIFY(writeFile(path, "question,answer\nHi,Hello\n"));
+        const IngestReport missing = ingest({path});
+        QCOMPARE(missing.counts.rejected, qint64(2));
+        QVERIFY(missing.rejections[0].reason.contains(QStringLiteral("--map timestamp=COLUMN")));
+        QVERIFY(missing.rejections[1].reason.startsWith(QStringLiteral("not read: ")));
     }
 
     void forcedFormatOverridesDetection()
