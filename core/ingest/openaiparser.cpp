@@ -15,13 +15,14 @@ bool isObject(element value)
     return value.type() == element_type::OBJECT;
 }
 
-// LiteLLM and proxies give times as epoch seconds with a fraction.
+// LiteLLM and proxies give times as epoch seconds with a fraction. Values outside the range a time
+// can have (up to the year 33658, like native timestamps) are not times: absent.
 std::optional<qint64> secondsToMs(element value)
 {
     double seconds = 0;
     std::string ignored;
     if (value.is_null() || !readNumber(value, "", seconds, ignored) || !std::isfinite(seconds) ||
-        seconds <= 0)
+        seconds <= 0 || seconds > 1.0e12)
         return std::nullopt;
     return qint64(std::llround(seconds * 1000.0));
 }

@@ -261,6 +261,21 @@ private slots:
         QVERIFY(missing.rejections[1].reason.startsWith(QStringLiteral("not read: ")));
     }
 
+    void absurdTimesAreNotTimes()
+    {
+        // Found by fuzz_openai: a start time of 10^34 seconds overflowed the conversion to milliseconds.
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("huge.jsonl")),
+                          R"({"id":"x","messages":"hi","startTime":1.7e34,"endTime":1730462500.25})"
+                          "\n"));
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("huge.jsonl"))});
+        QCOMPARE(report.counts.rejected, qint64(1));
+        QVERIFY2(report.rejections[0].reason.contains(QStringLiteral("no time")),
+                 qPrintable(report.rejections[0].reason));
+        // The minimised input the fuzzer found, as it was.
+        QCOMPARE(ingest({kData + QStringLiteral("/fuzz-openai-huge-start-time.jsonl")}).counts.read,
+                 qint64(1));
+    }
+
     void forcedFormatOverridesDetection()
     {
         QVERIFY(writeFile(m_dir->filePath(QStringLiteral("native.jsonl")), interactionLine("a")));

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Fuzzes every capture-format parser under AddressSanitizer and UndefinedBehaviorSanitizer.
+#
+#   bash tests/fuzz/run.sh [SECONDS_PER_TARGET]     (default 60)
+#
+# Builds build/fuzz with clang-14 (installing clang-14 and libclang-rt-14-dev if missing), seeds
+# each target's corpus from the test fixtures and the demo data, and runs each for the given time.
+# Crashes are written to build/fuzz/findings/; the script exits non-zero when any target fails.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../packaging/bootstrap.sh"
+
+seconds="${1:-60}"
+flywheel_install "${FLYWHEEL_PACKAGES[@]}" clang-14 libclang-rt-14-dev
+cd "$FLYWHEEL_ROOT"
+build="$FLYWHEEL_ROOT/build/fuzz"
+sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
+if [ ! -f "$build/build.ninja" ]; then
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DCMAKE_CXX_FLAGS="$sanitizers -fsanitize=fuzzer-no-link" \
+        -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
+        -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
+fi
+cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_auto
+
+# Seeds: each fixture line on its own, and whole small files.
+corpus="$build/corpus"
+rm -rf "$corpus"
+mkdir -p "$corpus"/{native,openai,oasst,csv,auto} "$build/findings"
+seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
+seed tests/data/openai_pairs.jsonl openai
+seed tests/data/litellm_payloads.jsonl openai
+head -n 20 resources/demo/oasst_en_100_message.jsonl > "$corpus/oasst/trees"
+cp tests/data/support_export.csv "$corpus/csv/"
+printf '%s\n' '{"id":"a","timestamp":"2026-11-01T12:00:00Z","input":[{"role":"user","content":"hi"}],"output":{"role":"assistant","content":"x","tool_calls":[]},"feedback":[{"kind":"rating","value":4}],"correction":{"output":"y"},"metadata":{"k":1}}' > "$corpus/native/full"
+printf '%s\n' '{"type":"feedback","interaction_id":"a","kind":"thumbs","value":"up","timestamp":1793534400000}' > "$corpus/native/feedback"
+cp "$corpus"/native/* "$corpus"/openai/* "$corpus/auto/"
+
+status=0
+for format in native openai oasst csv auto; do
+    echo "fuzz_$format: ${seconds}s"
+    if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
+        -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
+        echo "fuzz_$format FAILED; see $build/fuzz_$format.log and $build/findings/" >&2
+        status=1
+    fi
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$build/fuzz_$format.log" | sed "s/^/  /"
+done
+exit $status
