@@ -41,8 +41,9 @@ protected:
                           QStringLiteral("bytes")});
         parser.addOption(
             {QStringLiteral("format"),
-             QStringLiteral("The inputs' format: auto (detect from the content, the default), native, "
-                            "openai (request/response pairs and LiteLLM payloads), oasst or csv."),
+             QStringLiteral(
+                 "The inputs' format: auto (detect from the content, the default), native, langfuse, "
+                 "openai (request/response pairs and LiteLLM payloads), oasst or csv."),
              QStringLiteral("format"), QStringLiteral("auto")});
         parser.addOption({QStringLiteral("map"),
                           QStringLiteral("CSV: the columns of fields whose names differ, e.g. "
@@ -157,6 +158,7 @@ private:
             {QStringLiteral("stored"), r.counts.stored},
             {QStringLiteral("updated"), r.counts.updated},
             {QStringLiteral("unchanged"), r.counts.unchanged},
+            {QStringLiteral("skipped"), r.counts.skipped},
             {QStringLiteral("rejected"), r.counts.rejected},
             {QStringLiteral("interactions_added"), r.counts.interactionsAdded},
             {QStringLiteral("feedback_events_added"), r.counts.feedbackAdded},
@@ -179,6 +181,9 @@ private:
                 .arg(double(elapsedMs) / 1000.0, 0, 'f', 1)
                 .arg(en.toString(c.stored), en.toString(c.updated), en.toString(c.unchanged),
                      en.toString(c.rejected));
+        if (c.skipped > 0)
+            text += QStringLiteral("Skipped %1 records that are not model calls (spans, events).\n")
+                        .arg(en.toString(c.skipped));
         text += QStringLiteral("Added %1 interactions, %2 feedback events, %3 corrections.\n")
                     .arg(en.toString(c.interactionsAdded), en.toString(c.feedbackAdded),
                          en.toString(c.correctionsAdded));

@@ -56,6 +56,10 @@ public:
     Status take(const ParsedItem &item, const std::string &file)
     {
         ++m_report.counts.read;
+        if (item.skipped) {
+            ++m_report.counts.skipped;
+            return {};
+        }
         return item.rejected ? reject(item, file) : store(item.parsed);
     }
 

@@ -1,6 +1,7 @@
 #include "ingest/lineparser.h"
 
 #include "ingest/csvparser.h"
+#include "ingest/langfuseparser.h"
 #include "ingest/nativeparser.h"
 #include "ingest/oasstparser.h"
 #include "ingest/openaiparser.h"
@@ -13,12 +14,13 @@
 namespace flywheel {
 namespace {
 
-constexpr std::array<std::pair<CaptureFormat, std::string_view>, 5> kFormats{{
+constexpr std::array<std::pair<CaptureFormat, std::string_view>, 6> kFormats{{
     {CaptureFormat::Auto, "auto"},
     {CaptureFormat::Native, "native"},
     {CaptureFormat::OpenAi, "openai"},
     {CaptureFormat::Oasst, "oasst"},
     {CaptureFormat::Csv, "csv"},
+    {CaptureFormat::Langfuse, "langfuse"},
 }};
 
 } // namespace
@@ -63,6 +65,12 @@ CaptureFormat detectCaptureFormat(std::string_view firstLine)
     };
     if (has("message_id") && has("replies") && has("role"))
         return CaptureFormat::Oasst;
+    if ((has("observations") || has("scores")) && has("id"))
+        return CaptureFormat::Langfuse;
+    if (has("data") && has("meta"))
+        return CaptureFormat::Langfuse;
+    if (has("trace_id") && (has("start_time") || has("data_type")))
+        return CaptureFormat::Langfuse;
     if (has("request") && has("response") && !has("input"))
         return CaptureFormat::OpenAi;
     if (has("messages") && (has("call_type") || has("startTime") || has("response")) && !has("input"))
@@ -76,6 +84,8 @@ std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineB
     switch (format) {
     case CaptureFormat::Csv:
         return std::make_unique<CsvParser>(maxLineBytes, columns);
+    case CaptureFormat::Langfuse:
+        return std::make_unique<LangfuseParser>(maxLineBytes);
     case CaptureFormat::OpenAi:
         return std::make_unique<OpenAiParser>(maxLineBytes);
     case CaptureFormat::Oasst:

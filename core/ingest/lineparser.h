@@ -20,6 +20,9 @@ struct ParsedLine {
     /// The line was taken but its record is not complete yet (a CSV header, or a quoted CSV
     /// field that goes on over the next line): nothing to store or count for it.
     bool pending = false;
+    /// The line was read and holds nothing to store by design (a span that is not a model call):
+    /// counted as skipped, not rejected.
+    bool skipped = false;
     /// Earlier lines the record began on: its first line is this many lines before the current.
     qint64 extraLines = 0;
     /// The record's raw text when it spans several lines, for the quarantine.
@@ -31,6 +34,7 @@ struct ParsedLine {
         feedback.clear();
         corrections.clear();
         pending = false;
+        skipped = false;
         extraLines = 0;
         multiLineRaw.clear();
     }
@@ -60,11 +64,12 @@ using ColumnMap = std::vector<std::pair<std::string, std::string>>;
 
 /// The JSON Lines formats `flywheel ingest` reads (docs/capture-format.md).
 enum class CaptureFormat {
-    Auto,   ///< detect from the first line of each input
-    Native, ///< Flywheel Studio's own format
-    OpenAi, ///< OpenAI chat completion request/response pairs and LiteLLM logging payloads
-    Oasst,  ///< OpenAssistant message trees
-    Csv,    ///< a header row, then one interaction a row (comma, semicolon or tab separated)
+    Auto,     ///< detect from the first line of each input
+    Native,   ///< Flywheel Studio's own format
+    OpenAi,   ///< OpenAI chat completion request/response pairs and LiteLLM logging payloads
+    Oasst,    ///< OpenAssistant message trees
+    Csv,      ///< a header row, then one interaction a row (comma, semicolon or tab separated)
+    Langfuse, ///< Langfuse traces (API JSON) and blob-export rows
 };
 
 std::string_view captureFormatName(CaptureFormat format);

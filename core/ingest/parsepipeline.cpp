@@ -89,13 +89,14 @@ bool ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
     else if (!m_parser->parse(line.text, item.parsed, item.reason) && line.unterminated)
         item.reason = "truncated last line (no newline at the end of the input): " + item.reason;
     item.rejected = !item.reason.empty();
+    item.skipped = !item.rejected && item.parsed.skipped;
     if (!item.rejected && item.parsed.pending)
         return false;
     // A record over several lines is numbered and kept by its first line.
     item.lineNumber = line.number - item.parsed.extraLines;
     if (item.rejected)
         item.raw = item.parsed.multiLineRaw.empty() ? std::string(line.text) : item.parsed.multiLineRaw;
-    if (!item.rejected && item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
+    if (!item.rejected && !item.skipped && item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
         item.parsed.corrections.empty()) {
         item.rejected = true;
         item.reason = "the line holds nothing to store";
@@ -119,6 +120,7 @@ void ParsePipeline::finishInput(qint64 lastLine, ParsedChunk &chunk)
         return;
     ParsedItem &item = nextItem(chunk);
     item.rejected = true;
+    item.skipped = false;
     item.reason = std::move(probe.reason);
     item.lineNumber = lastLine - probe.parsed.extraLines;
     item.raw = std::move(probe.parsed.multiLineRaw);

@@ -20,6 +20,8 @@ struct ParsedItem {
     qint64 lineNumber = 0;
     qint64 fullBytes = 0;
     bool rejected = false;
+    /// Read and deliberately not stored (see ParsedLine::skipped).
+    bool skipped = false;
     ParsedLine parsed;
     std::string reason;
     /// The raw bytes of a rejected line (a bounded prefix for over-limit lines).

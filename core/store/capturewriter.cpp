@@ -86,6 +86,7 @@ CaptureCounts &CaptureCounts::operator+=(const CaptureCounts &other)
     stored += other.stored;
     updated += other.updated;
     unchanged += other.unchanged;
+    skipped += other.skipped;
     rejected += other.rejected;
     interactionsAdded += other.interactionsAdded;
     feedbackAdded += other.feedbackAdded;
@@ -469,7 +470,7 @@ Status CaptureWriter::finishRun(qint64 runId, const CaptureCounts &c, std::strin
 {
     auto update = m_store->db().prepare(
         "UPDATE ingest_runs SET finished_at = ?2, status = ?3, lines_read = ?4, stored = ?5, updated = ?6, "
-        "unchanged = ?7, rejected = ?8, message = ?9 WHERE id = ?1");
+        "unchanged = ?7, rejected = ?8, message = ?9, skipped = ?10 WHERE id = ?1");
     if (!update)
         return update.error();
     update->bind(1, runId);
@@ -481,6 +482,7 @@ Status CaptureWriter::finishRun(qint64 runId, const CaptureCounts &c, std::strin
     update->bind(7, c.unchanged);
     update->bind(8, c.rejected);
     update->bindTextOrNull(9, message);
+    update->bind(10, c.skipped);
     return update->run();
 }
 

@@ -12,12 +12,15 @@ namespace flywheel {
 
 class Store;
 
-/// Counts of what an ingest did, line by line: read = stored + updated + unchanged + rejected.
+/// Counts of what an ingest did, line by line:
+/// read = stored + updated + unchanged + skipped + rejected.
 struct CaptureCounts {
     qint64 read = 0;
     qint64 stored = 0;
     qint64 updated = 0;
     qint64 unchanged = 0;
+    /// Read and deliberately not stored: records that are not model calls (spans, events).
+    qint64 skipped = 0;
     qint64 rejected = 0;
     qint64 interactionsAdded = 0;
     qint64 feedbackAdded = 0;

@@ -116,9 +116,15 @@ CREATE TABLE quarantine (
 );
 )sql";
 
+// Version 2: importers of traces read records that are not model calls and skip them, counted.
+constexpr const char *kSkippedCount = R"sql(
+ALTER TABLE ingest_runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
+    Migration{"ingest runs count skipped records", kSkippedCount},
 };
 
 } // namespace

@@ -64,6 +64,13 @@ private slots:
         QTest::newRow("csv header") << QByteArray("question,answer") << int(CaptureFormat::Csv);
         QTest::newRow("semicolon header") << QByteArray("id;timestamp;input") << int(CaptureFormat::Csv);
         QTest::newRow("plain text") << QByteArray("hello there") << int(CaptureFormat::Native);
+        QTest::newRow("langfuse trace")
+            << QByteArray(R"({"id":"t","observations":[],"scores":[]})") << int(CaptureFormat::Langfuse);
+        QTest::newRow("langfuse page")
+            << QByteArray(R"({"data":[],"meta":{"page":1}})") << int(CaptureFormat::Langfuse);
+        QTest::newRow("langfuse blob row")
+            << QByteArray(R"({"id":"o","trace_id":"t","type":"SPAN","start_time":"2026-10-03 08:00:00"})")
+            << int(CaptureFormat::Langfuse);
     }
 
     void detectsFormatFromContent()
@@ -259,6 +266,64 @@ private slots:
         QCOMPARE(missing.counts.rejected, qint64(2));
         QVERIFY(missing.rejections[0].reason.contains(QStringLiteral("--map timestamp=COLUMN")));
         QVERIFY(missing.rejections[1].reason.startsWith(QStringLiteral("not read: ")));
+    }
+
+    void langfuseTracesAndBlobRows()
+    {
+        const IngestReport report = ingest({kData + QStringLiteral("/langfuse_traces.jsonl"),
+                                            kData + QStringLiteral("/langfuse_blob.jsonl")});
+        QCOMPARE(report.inputFormats, (QStringList{QStringLiteral("langfuse"), QStringLiteral("langfuse")}));
+        QCOMPARE(report.counts.read, qint64(9));
+        QCOMPARE(report.counts.stored, qint64(5));
+        QCOMPARE(report.counts.skipped, qint64(2)); // a trace of spans only, and a blob SPAN row
+        QCOMPARE(report.counts.rejected, qint64(2));
+        QVERIFY(report.rejections[0].reason.contains(QStringLiteral("no \"startTime\"")));
+        QVERIFY(report.rejections[1].reason.contains(QStringLiteral("trace-level score in a blob export")));
+
+        Store &s = *m_store;
+        QCOMPARE(count(s, "SELECT count(*) FROM interactions"), qint64(5));
+        // GENERATIONs are keyed by trace and observation; the trace gives session, user and release.
+        QCOMPARE(
+            queryText(
+                s, "SELECT session_id || ' ' || user_id || ' ' || model_name || ' ' || model_version || ' ' "
+                   "|| latency_ms || ' ' || prompt_tokens || '+' || completion_tokens || ' ' || output FROM "
+                   "interactions WHERE external_id = 'tr-1:obs-gen-1'"),
+            QStringLiteral("sess-9 user-3 gpt-4o 2026.10.1 1250 21+6 It arrives tomorrow."));
+        QCOMPARE(
+            queryText(s,
+                      "SELECT json_extract(metadata, '$.trace_name') || ' ' || json_extract(metadata, "
+                      "'$.model_parameters.temperature') || ' ' || json_extract(metadata, '$.tags[0]') FROM "
+                      "interactions WHERE external_id = 'tr-1:obs-gen-1'"),
+            QStringLiteral("support-chat 0.3 prod"));
+        // Scores: BOOLEAN -> thumbs, NUMERIC -> rating, CATEGORICAL -> label, with name, source and comment;
+        // the trace-level score goes to the trace's last generation.
+        QCOMPARE(
+            queryText(
+                s,
+                "SELECT group_concat(kind || ':' || coalesce(value, label) || ':' || name || ':' || origin "
+                "|| ':' || coalesce(comment, '-'), ' ') FROM (SELECT * FROM feedback_events WHERE "
+                "interaction_external_id = 'tr-1:obs-gen-1' ORDER BY kind)"),
+            QStringLiteral("label:shipping:topic:API:- rating:4.0:quality:EVAL:- "
+                           "thumbs:1.0:helpful:ANNOTATION:Correct"));
+        QCOMPARE(count(s, "SELECT count(*) FROM feedback_events WHERE interaction_id IS NULL"), qint64(0));
+        // {"messages": [...]} input, a failed generation, and the blob export's input held as a JSON string.
+        QCOMPARE(queryText(s, "SELECT json_extract(input, '$[0].content') FROM interactions WHERE "
+                              "external_id = 'tr-2:g-a'"),
+                 QStringLiteral("Translate 'merci'"));
+        QCOMPARE(queryText(s,
+                           "SELECT finish_reason || ' ' || json_extract(metadata, '$.status_message') FROM "
+                           "interactions WHERE external_id = 'tr-2:g-b'"),
+                 QStringLiteral("error context length exceeded"));
+        QCOMPARE(
+            queryText(s, "SELECT json_extract(input, '$[0].content') || ' ' || model_name || ' ' || ts FROM "
+                         "interactions WHERE external_id = 'b-tr-1:b-obs-1'"),
+            QStringLiteral("Hello claude-3-5-sonnet 1791014400000"));
+        QCOMPARE(count(s, "SELECT skipped FROM ingest_runs"), qint64(2));
+
+        const IngestReport again = ingest({kData + QStringLiteral("/langfuse_traces.jsonl"),
+                                           kData + QStringLiteral("/langfuse_blob.jsonl")});
+        QCOMPARE(again.counts.unchanged, qint64(5));
+        QCOMPARE(count(s, "SELECT count(*) FROM feedback_events"), qint64(5));
     }
 
     void absurdTimesAreNotTimes()
