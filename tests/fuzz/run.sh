@@ -6,6 +6,7 @@
 # Builds build/fuzz with clang-14 (installing clang-14 and libclang-rt-14-dev if missing), seeds
 # each target's corpus from the test fixtures and the demo data, and runs each for the given time.
 # Crashes are written to build/fuzz/findings/; the script exits non-zero when any target fails.
+# FLYWHEEL_FUZZ_TARGETS="csv langfuse" limits the run to some formats.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../packaging/bootstrap.sh"
 
@@ -21,23 +22,25 @@ if [ ! -f "$build/build.ninja" ]; then
         -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
-cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_auto
+cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_auto
 
 # Seeds: each fixture line on its own, and whole small files.
 corpus="$build/corpus"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{native,openai,oasst,csv,auto} "$build/findings"
+mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,auto} "$build/findings"
 seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
 seed tests/data/openai_pairs.jsonl openai
 seed tests/data/litellm_payloads.jsonl openai
 head -n 20 resources/demo/oasst_en_100_message.jsonl > "$corpus/oasst/trees"
 cp tests/data/support_export.csv "$corpus/csv/"
+seed tests/data/langfuse_traces.jsonl langfuse
+seed tests/data/langfuse_blob.jsonl langfuse
 printf '%s\n' '{"id":"a","timestamp":"2026-11-01T12:00:00Z","input":[{"role":"user","content":"hi"}],"output":{"role":"assistant","content":"x","tool_calls":[]},"feedback":[{"kind":"rating","value":4}],"correction":{"output":"y"},"metadata":{"k":1}}' > "$corpus/native/full"
 printf '%s\n' '{"type":"feedback","interaction_id":"a","kind":"thumbs","value":"up","timestamp":1793534400000}' > "$corpus/native/feedback"
 cp "$corpus"/native/* "$corpus"/openai/* "$corpus/auto/"
 
 status=0
-for format in native openai oasst csv auto; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse auto}; do
     echo "fuzz_$format: ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
         -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
