@@ -159,6 +159,7 @@ private:
             {QStringLiteral("updated"), r.counts.updated},
             {QStringLiteral("unchanged"), r.counts.unchanged},
             {QStringLiteral("skipped"), r.counts.skipped},
+            {QStringLiteral("records_skipped"), r.counts.recordsSkipped},
             {QStringLiteral("rejected"), r.counts.rejected},
             {QStringLiteral("interactions_added"), r.counts.interactionsAdded},
             {QStringLiteral("feedback_events_added"), r.counts.feedbackAdded},
@@ -181,9 +182,9 @@ private:
                 .arg(double(elapsedMs) / 1000.0, 0, 'f', 1)
                 .arg(en.toString(c.stored), en.toString(c.updated), en.toString(c.unchanged),
                      en.toString(c.rejected));
-        if (c.skipped > 0)
+        if (c.recordsSkipped > 0)
             text += QStringLiteral("Skipped %1 records that are not model calls (spans, events).\n")
-                        .arg(en.toString(c.skipped));
+                        .arg(en.toString(c.recordsSkipped));
         text += QStringLiteral("Added %1 interactions, %2 feedback events, %3 corrections.\n")
                     .arg(en.toString(c.interactionsAdded), en.toString(c.feedbackAdded),
                          en.toString(c.correctionsAdded));

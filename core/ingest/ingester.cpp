@@ -56,6 +56,7 @@ public:
     Status take(const ParsedItem &item, const std::string &file)
     {
         ++m_report.counts.read;
+        m_report.counts.recordsSkipped += item.parsed.skippedRecords;
         if (item.skipped) {
             ++m_report.counts.skipped;
             return {};

@@ -232,8 +232,10 @@ bool readTrace(object trace, std::string_view line, ParsedLine &out, std::string
             object observation;
             if (item.get_object().get(observation) != simdjson::SUCCESS)
                 return fail(reason, "each observation must be an object");
-            if (text(observation, "type", "type") != "GENERATION")
-                continue; // spans and events carry no model call
+            if (text(observation, "type", "type") != "GENERATION") {
+                ++out.skippedRecords; // spans and events carry no model call
+                continue;
+            }
             if (!readGeneration(observation, context, line, out, reason))
                 return false;
             if (out.interactions.back().timestampMs >= lastStart) {
@@ -310,6 +312,7 @@ bool LangfuseParser::parse(std::string_view line, ParsedLine &out, std::string &
     }
     if (text(fields, "type", "type") != "GENERATION") {
         out.skipped = true; // spans and events: no model call
+        out.skippedRecords = 1;
         return true;
     }
     TraceContext context;

@@ -5,6 +5,7 @@
 #include "ingest/nativeparser.h"
 #include "ingest/oasstparser.h"
 #include "ingest/openaiparser.h"
+#include "ingest/otlpparser.h"
 
 #include <simdjson.h>
 
@@ -14,13 +15,14 @@
 namespace flywheel {
 namespace {
 
-constexpr std::array<std::pair<CaptureFormat, std::string_view>, 6> kFormats{{
+constexpr std::array<std::pair<CaptureFormat, std::string_view>, 7> kFormats{{
     {CaptureFormat::Auto, "auto"},
     {CaptureFormat::Native, "native"},
     {CaptureFormat::OpenAi, "openai"},
     {CaptureFormat::Oasst, "oasst"},
     {CaptureFormat::Csv, "csv"},
     {CaptureFormat::Langfuse, "langfuse"},
+    {CaptureFormat::Otlp, "otlp"},
 }};
 
 } // namespace
@@ -63,6 +65,8 @@ CaptureFormat detectCaptureFormat(std::string_view firstLine)
     const auto has = [&](const char *key) {
         return fields[key].error() == simdjson::SUCCESS;
     };
+    if (has("resourceSpans"))
+        return CaptureFormat::Otlp;
     if (has("message_id") && has("replies") && has("role"))
         return CaptureFormat::Oasst;
     if ((has("observations") || has("scores")) && has("id"))
@@ -86,6 +90,8 @@ std::unique_ptr<LineParser> makeLineParser(CaptureFormat format, size_t maxLineB
         return std::make_unique<CsvParser>(maxLineBytes, columns);
     case CaptureFormat::Langfuse:
         return std::make_unique<LangfuseParser>(maxLineBytes);
+    case CaptureFormat::Otlp:
+        return std::make_unique<OtlpParser>(maxLineBytes);
     case CaptureFormat::OpenAi:
         return std::make_unique<OpenAiParser>(maxLineBytes);
     case CaptureFormat::Oasst:

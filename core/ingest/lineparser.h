@@ -23,6 +23,9 @@ struct ParsedLine {
     /// The line was read and holds nothing to store by design (a span that is not a model call):
     /// counted as skipped, not rejected.
     bool skipped = false;
+    /// Records inside the line read and not stored because they are not model calls (spans of an
+    /// OTLP export, observations of a Langfuse trace).
+    qint64 skippedRecords = 0;
     /// Earlier lines the record began on: its first line is this many lines before the current.
     qint64 extraLines = 0;
     /// The record's raw text when it spans several lines, for the quarantine.
@@ -35,6 +38,7 @@ struct ParsedLine {
         corrections.clear();
         pending = false;
         skipped = false;
+        skippedRecords = 0;
         extraLines = 0;
         multiLineRaw.clear();
     }
@@ -70,6 +74,7 @@ enum class CaptureFormat {
     Oasst,    ///< OpenAssistant message trees
     Csv,      ///< a header row, then one interaction a row (comma, semicolon or tab separated)
     Langfuse, ///< Langfuse traces (API JSON) and blob-export rows
+    Otlp,     ///< OTLP/HTTP JSON trace exports with GenAI or OpenInference spans
 };
 
 std::string_view captureFormatName(CaptureFormat format);

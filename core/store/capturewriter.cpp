@@ -87,6 +87,7 @@ CaptureCounts &CaptureCounts::operator+=(const CaptureCounts &other)
     updated += other.updated;
     unchanged += other.unchanged;
     skipped += other.skipped;
+    recordsSkipped += other.recordsSkipped;
     rejected += other.rejected;
     interactionsAdded += other.interactionsAdded;
     feedbackAdded += other.feedbackAdded;

@@ -21,6 +21,8 @@ struct CaptureCounts {
     qint64 unchanged = 0;
     /// Read and deliberately not stored: records that are not model calls (spans, events).
     qint64 skipped = 0;
+    /// Records not stored because they are not model calls, inside lines or as lines of their own.
+    qint64 recordsSkipped = 0;
     qint64 rejected = 0;
     qint64 interactionsAdded = 0;
     qint64 feedbackAdded = 0;

@@ -206,7 +206,7 @@ void TestCli::ingestDetectsAndForcesFormats()
         flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), QStringLiteral("-"),
                   QStringLiteral("--format"), QStringLiteral("parquet")});
     QCOMPARE(unknown.exitCode, 2);
-    QVERIFY2(unknown.err.contains("--format takes one of auto, native, openai, oasst, csv, langfuse"),
+    QVERIFY2(unknown.err.contains("--format takes one of auto, native, openai, oasst, csv, langfuse, otlp"),
              unknown.err.constData());
 }
 

@@ -64,6 +64,7 @@ private slots:
         QTest::newRow("csv header") << QByteArray("question,answer") << int(CaptureFormat::Csv);
         QTest::newRow("semicolon header") << QByteArray("id;timestamp;input") << int(CaptureFormat::Csv);
         QTest::newRow("plain text") << QByteArray("hello there") << int(CaptureFormat::Native);
+        QTest::newRow("otlp export") << QByteArray(R"({"resourceSpans":[]})") << int(CaptureFormat::Otlp);
         QTest::newRow("langfuse trace")
             << QByteArray(R"({"id":"t","observations":[],"scores":[]})") << int(CaptureFormat::Langfuse);
         QTest::newRow("langfuse page")
@@ -324,6 +325,60 @@ private slots:
                                            kData + QStringLiteral("/langfuse_blob.jsonl")});
         QCOMPARE(again.counts.unchanged, qint64(5));
         QCOMPARE(count(s, "SELECT count(*) FROM feedback_events"), qint64(5));
+    }
+
+    void otlpGenAiAndOpenInferenceSpans()
+    {
+        const IngestReport report = ingest({kData + QStringLiteral("/otlp_traces.jsonl")});
+        QCOMPARE(report.inputFormats, QStringList{QStringLiteral("otlp")});
+        QCOMPARE(report.counts.read, qint64(5));
+        QCOMPARE(report.counts.stored, qint64(4));
+        QCOMPARE(report.counts.rejected, qint64(1));
+        QCOMPARE(report.counts.recordsSkipped, qint64(2)); // an HTTP span and an OpenInference CHAIN span
+        QCOMPARE(report.counts.interactionsAdded, qint64(5));
+        Store &s = *m_store;
+        const auto row = [&](const char *id) {
+            const QByteArray sql =
+                "SELECT session_id || '|' || coalesce(model_name, '') || '|' || coalesce(model_version, "
+                "'') || '|' || coalesce(latency_ms, '') || '|' || coalesce(prompt_tokens, '') || '+' "
+                "|| coalesce(completion_tokens, '') || '|' || coalesce(finish_reason, '') || '|' || "
+                "input || '|' || coalesce(output, '-') FROM interactions WHERE external_id = '" +
+                QByteArray(id) + "'";
+            return queryText(s, sql.constData());
+        };
+        // Current conventions: parts, system instructions, a tool call, response model, conversation id.
+        QCOMPARE(row("5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174"),
+                 QStringLiteral(
+                     R"(conv-1|gpt-4o|gpt-4o-2024-08-06|1300|12+5|tool_call|[{"role":"system","content":)"
+                     R"("Be brief."},{"role":"user","content":"Weather in Paris?"}]|)"));
+        QCOMPARE(
+            queryText(s, "SELECT json_extract(output_tool_calls, '$[0].function.arguments') || ' ' || "
+                         "json_extract(metadata, '$.service_name') FROM interactions WHERE external_id LIKE "
+                         "'%eee19b7ec3c1b174'"),
+            QStringLiteral(R"({"city":"Paris"} support-api)"));
+        // 1.26: prompt and completion events; the trace is the session; numbers as 64-bit JSON numbers.
+        QCOMPARE(row("5b8efff798038103d269b633813fc60c:bbbb000000000002"),
+                 QStringLiteral(R"(5b8efff798038103d269b633813fc60c|gpt-3.5-turbo||400|7+3||[{"role":"user",)"
+                                R"("content":"Say hi"}]|Hi!)"));
+        // Flattened gen_ai.prompt.{i} attributes, with base64 ids made hex.
+        QCOMPARE(
+            row("0af7651916cd43dd8448eb211c80319c:b7ad6b7169203331"),
+            QStringLiteral(R"(0af7651916cd43dd8448eb211c80319c|claude-3-haiku||500|+|stop|[{"role":"user",)"
+                           R"("content":"Capital of France?"}]|Paris.)"));
+        // OpenInference: flattened messages, token counts, session and user, annotations as feedback.
+        QCOMPARE(row("1111111111111111aaaaaaaaaaaaaaaa:2222222222222222"),
+                 QStringLiteral(R"(sess-oi|gpt-4o-mini||250|9+1||[{"role":"system","content":"You help."},)"
+                                R"({"role":"user","content":"2+2?"}]|4)"));
+        QCOMPARE(
+            queryText(s,
+                      "SELECT kind || ' ' || value || ' ' || label || ' ' || name || ' ' || origin || ' ' || "
+                      "comment FROM feedback_events"),
+            QStringLiteral("rating 1.0 correct correctness HUMAN Right"));
+        // A failed call (status 2) with messages given as a structured AnyValue.
+        QCOMPARE(row("4444444444444444bbbbbbbbbbbbbbbb:5555555555555555"),
+                 QStringLiteral(R"(4444444444444444bbbbbbbbbbbbbbbb|gpt-4o|||+|error|[{"role":"user",)"
+                                R"("content":"Long report please"}]|-)"));
+        QCOMPARE(ingest({kData + QStringLiteral("/otlp_traces.jsonl")}).counts.unchanged, qint64(4));
     }
 
     void absurdTimesAreNotTimes()

@@ -22,12 +22,12 @@ if [ ! -f "$build/build.ninja" ]; then
         -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
-cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_auto
+cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto
 
 # Seeds: each fixture line on its own, and whole small files.
 corpus="$build/corpus"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,auto} "$build/findings"
+mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto} "$build/findings"
 seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
 seed tests/data/openai_pairs.jsonl openai
 seed tests/data/litellm_payloads.jsonl openai
@@ -35,12 +35,13 @@ head -n 20 resources/demo/oasst_en_100_message.jsonl > "$corpus/oasst/trees"
 cp tests/data/support_export.csv "$corpus/csv/"
 seed tests/data/langfuse_traces.jsonl langfuse
 seed tests/data/langfuse_blob.jsonl langfuse
+seed tests/data/otlp_traces.jsonl otlp
 printf '%s\n' '{"id":"a","timestamp":"2026-11-01T12:00:00Z","input":[{"role":"user","content":"hi"}],"output":{"role":"assistant","content":"x","tool_calls":[]},"feedback":[{"kind":"rating","value":4}],"correction":{"output":"y"},"metadata":{"k":1}}' > "$corpus/native/full"
 printf '%s\n' '{"type":"feedback","interaction_id":"a","kind":"thumbs","value":"up","timestamp":1793534400000}' > "$corpus/native/feedback"
 cp "$corpus"/native/* "$corpus"/openai/* "$corpus/auto/"
 
 status=0
-for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse auto}; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto}; do
     echo "fuzz_$format: ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
         -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
