@@ -161,7 +161,11 @@ struct MessageWriter {
         out += out.size() > 1 ? ",{\"role\":" : "{\"role\":";
         appendJsonString(out, role);
         out += ",\"content\":";
-        appendJsonString(out, content);
+        // A message of tool calls only has no text, as in OpenAI's own encoding.
+        if (content.empty() && !toolCalls.empty())
+            out += "null";
+        else
+            appendJsonString(out, content);
         if (!toolCalls.empty())
             out += ",\"tool_calls\":[" + toolCalls + "]";
         if (!toolCallId.empty()) {
