@@ -174,9 +174,9 @@ private slots:
     {
         auto store = Store::open(m_dir.filePath(QStringLiteral("fk.flywheel")));
         QVERIFY(store);
-        const Status status = store->db().exec(
-            "INSERT INTO interactions (source_id, external_id, external_key, ts, input, content_hash, ingested_at) "
-            "VALUES (999, 'x', 1, 0, '[]', 0, 0)");
+        const Status status = store->db().exec("INSERT INTO interactions (source_id, external_id, "
+                                               "external_key, ts, input, content_hash, ingested_at) "
+                                               "VALUES (999, 'x', 1, 0, '[]', 0, 0)");
         QVERIFY(!status.ok());
         QVERIFY2(status.errorMessage().contains(QStringLiteral("FOREIGN KEY")),
                  qPrintable(status.errorMessage()));
