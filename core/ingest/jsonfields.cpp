@@ -122,6 +122,16 @@ bool LineDocument::parse(std::string_view line, element &root, std::string &reas
     return true;
 }
 
+bool LineDocument::parseObject(std::string_view line, object &fields, std::string &reason)
+{
+    element root;
+    if (!parse(line, root, reason))
+        return false;
+    if (root.get_object().get(fields) != simdjson::SUCCESS)
+        return fail(reason, "a line must be a JSON object");
+    return true;
+}
+
 void MetadataBuilder::addField(std::string_view key, element value)
 {
     addRaw(key, simdjson::minify(value));

@@ -47,6 +47,8 @@ class LineDocument {
 public:
     explicit LineDocument(size_t maxLineBytes);
     bool parse(std::string_view line, element &root, std::string &reason);
+    /// parse(), and the root must be an object ("a line must be a JSON object" otherwise).
+    bool parseObject(std::string_view line, object &fields, std::string &reason);
 
 private:
     simdjson::dom::parser m_parser;

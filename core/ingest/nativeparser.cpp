@@ -146,16 +146,10 @@ bool readFeedback(object fields, bool standalone, FeedbackRecord &out, std::stri
     return true;
 }
 
-bool readCorrection(element value, bool standalone, CorrectionRecord &out, std::string &reason)
+// A correction object, standalone (needs "interaction_id") or embedded in an interaction line.
+bool readCorrection(object fields, bool standalone, CorrectionRecord &out, std::string &reason)
 {
     out = CorrectionRecord{};
-    if (!standalone && value.type() == element_type::STRING) {
-        out.correctedOutput.assign(value.get_string().value_unsafe());
-        return !out.correctedOutput.empty() || fail(reason, "field \"correction\" must not be empty");
-    }
-    object fields;
-    if (value.get_object().get(fields) != simdjson::SUCCESS)
-        return fail(reason, "field \"correction\" must be a string or an object with \"output\"");
     MetadataBuilder metadata;
     const EventFields common{out.interactionExternalId, out.timestampMs, out.eventId, metadata};
     for (auto field : fields) {
@@ -194,12 +188,9 @@ NativeParser::~NativeParser() = default;
 
 bool NativeParser::parse(std::string_view line, ParsedLine &out, std::string &reason)
 {
-    element document;
-    if (!m_document->parse(line, document, reason))
-        return false;
     object fields;
-    if (document.get_object().get(fields) != simdjson::SUCCESS)
-        return fail(reason, "a line must be a JSON object");
+    if (!m_document->parseObject(line, fields, reason))
+        return false;
 
     std::string_view type = "interaction";
     element typeValue;
@@ -216,7 +207,7 @@ bool NativeParser::parse(std::string_view line, ParsedLine &out, std::string &re
     }
     if (type == "correction") {
         out.corrections.emplace_back();
-        return readCorrection(document, true, out.corrections.back(), reason);
+        return readCorrection(fields, true, out.corrections.back(), reason);
     }
     return fail(reason, "unknown \"type\" \"" + std::string(type.substr(0, 40)) +
                             "\": expected interaction, feedback or correction");
@@ -313,10 +304,20 @@ bool NativeParser::parseInteraction(const object &fields, std::string_view line,
         }
     }
     if (correction && !correction->is_null()) {
-        out.corrections.emplace_back();
-        if (!readCorrection(*correction, false, out.corrections.back(), reason))
+        // Embedded, a correction may be just the corrected text.
+        CorrectionRecord &c = out.corrections.emplace_back();
+        object correctionFields;
+        std::string_view text;
+        if (correction->get_string().get(text) == simdjson::SUCCESS) {
+            c.correctedOutput.assign(text);
+            if (c.correctedOutput.empty())
+                return fail(reason, "field \"correction\" must not be empty");
+        } else if (correction->get_object().get(correctionFields) != simdjson::SUCCESS) {
+            return fail(reason, "field \"correction\" must be a string or an object with \"output\"");
+        } else if (!readCorrection(correctionFields, false, c, reason)) {
             return false;
-        out.corrections.back().interactionExternalId = r.externalId;
+        }
+        c.interactionExternalId = r.externalId;
     }
     metadata.finishInto(r.metadataJson);
     r.contentHash = hash64(line);

@@ -191,12 +191,9 @@ OpenAiParser::~OpenAiParser() = default;
 
 bool OpenAiParser::parse(std::string_view line, ParsedLine &out, std::string &reason)
 {
-    element document;
-    if (!m_document->parse(line, document, reason))
-        return false;
     object fields;
-    if (document.get_object().get(fields) != simdjson::SUCCESS)
-        return fail(reason, "a line must be a JSON object");
+    if (!m_document->parseObject(line, fields, reason))
+        return false;
 
     out.clear();
     InteractionRecord &r = out.interactions.emplace_back();
