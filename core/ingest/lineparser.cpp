@@ -7,15 +7,14 @@
 #include "ingest/openaiparser.h"
 #include "ingest/otlpparser.h"
 
-#include <simdjson.h>
+#include "util/enumnames.h"
 
-#include <array>
-#include <utility>
+#include <simdjson.h>
 
 namespace flywheel {
 namespace {
 
-constexpr std::array<std::pair<CaptureFormat, std::string_view>, 7> kFormats{{
+constexpr EnumNames<CaptureFormat, 7> kFormats{{
     {CaptureFormat::Auto, "auto"},
     {CaptureFormat::Native, "native"},
     {CaptureFormat::OpenAi, "openai"},
@@ -29,18 +28,12 @@ constexpr std::array<std::pair<CaptureFormat, std::string_view>, 7> kFormats{{
 
 std::string_view captureFormatName(CaptureFormat format)
 {
-    for (const auto &[candidate, name] : kFormats)
-        if (candidate == format)
-            return name;
-    return {};
+    return nameOf(kFormats, format);
 }
 
 std::optional<CaptureFormat> captureFormatFromName(std::string_view name)
 {
-    for (const auto &[candidate, candidateName] : kFormats)
-        if (candidateName == name)
-            return candidate;
-    return std::nullopt;
+    return valueOf(kFormats, name);
 }
 
 std::string captureFormatNames()

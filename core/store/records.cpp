@@ -1,12 +1,11 @@
 #include "store/records.h"
 
-#include <array>
-#include <utility>
+#include "util/enumnames.h"
 
 namespace flywheel {
 namespace {
 
-constexpr std::array<std::pair<Outcome, std::string_view>, 6> kOutcomes{{
+constexpr EnumNames<Outcome, 6> kOutcomes{{
     {Outcome::None, "none"},
     {Outcome::Accepted, "accepted"},
     {Outcome::Edited, "edited"},
@@ -15,31 +14,12 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 6> kOutcomes{{
     {Outcome::Copied, "copied"},
 }};
 
-constexpr std::array<std::pair<FeedbackKind, std::string_view>, 4> kFeedbackKinds{{
+constexpr EnumNames<FeedbackKind, 4> kFeedbackKinds{{
     {FeedbackKind::Thumbs, "thumbs"},
     {FeedbackKind::Rating, "rating"},
     {FeedbackKind::Comment, "comment"},
     {FeedbackKind::Label, "label"},
 }};
-
-template <typename Enum, size_t N>
-std::string_view nameOf(const std::array<std::pair<Enum, std::string_view>, N> &table, Enum value)
-{
-    for (const auto &[candidate, name] : table)
-        if (candidate == value)
-            return name;
-    return {};
-}
-
-template <typename Enum, size_t N>
-std::optional<Enum> valueOf(const std::array<std::pair<Enum, std::string_view>, N> &table,
-                            std::string_view name)
-{
-    for (const auto &[candidate, candidateName] : table)
-        if (candidateName == name)
-            return candidate;
-    return std::nullopt;
-}
 
 } // namespace
 

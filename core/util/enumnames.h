@@ -1,0 +1,34 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace flywheel {
+
+/// A table of enum values and the names they have in files and on the command line.
+template <typename Enum, size_t N>
+using EnumNames = std::array<std::pair<Enum, std::string_view>, N>;
+
+/// The name of @p value in @p table, or an empty view.
+template <typename Enum, size_t N>
+std::string_view nameOf(const EnumNames<Enum, N> &table, Enum value)
+{
+    for (const auto &[candidate, name] : table)
+        if (candidate == value)
+            return name;
+    return {};
+}
+
+/// The value named @p name in @p table.
+template <typename Enum, size_t N>
+std::optional<Enum> valueOf(const EnumNames<Enum, N> &table, std::string_view name)
+{
+    for (const auto &[candidate, candidateName] : table)
+        if (candidateName == name)
+            return candidate;
+    return std::nullopt;
+}
+
+} // namespace flywheel
