@@ -13,6 +13,7 @@ FLYWHEEL_BUILD="$FLYWHEEL_ROOT/build/$FLYWHEEL_PRESET"
 FLYWHEEL_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libgl-dev
+    qt6-httpserver-dev qt6-websockets-dev
     libsqlite3-dev libsimdjson-dev libxxhash-dev zlib1g-dev
 )
 

@@ -57,6 +57,12 @@ void Command::printJson(const QJsonObject &object)
     std::fflush(stdout);
 }
 
+void Command::printJsonLine(const QJsonObject &object)
+{
+    std::fputs(QJsonDocument(object).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
+    std::fflush(stdout);
+}
+
 void Command::print(const QString &text)
 {
     std::fputs(text.toUtf8().constData(), stdout);

@@ -35,6 +35,8 @@ protected:
     int fail(const QString &message) const;
     /// Prints @p object as JSON on stdout.
     static void printJson(const QJsonObject &object);
+    /// Prints @p object as one line of JSON (for commands that report as they run).
+    static void printJsonLine(const QJsonObject &object);
     static void print(const QString &text);
     static void printError(const QString &text);
 

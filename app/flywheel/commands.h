@@ -11,6 +11,7 @@ std::unique_ptr<Command> makeInitCommand();
 std::unique_ptr<Command> makeDemoCommand();
 std::unique_ptr<Command> makeIngestCommand();
 std::unique_ptr<Command> makeStatsCommand();
+std::unique_ptr<Command> makeServeCommand();
 
 /// Every command, in the order `flywheel --help` lists them.
 std::vector<std::unique_ptr<Command>> allCommands();

@@ -1,5 +1,6 @@
 #include "ingest/ingester.h"
 
+#include "ingest/linestore.h"
 #include "ingest/parsepipeline.h"
 #include "store/store.h"
 #include "util/jsontext.h"
@@ -61,7 +62,7 @@ public:
             ++m_report.counts.skipped;
             return {};
         }
-        return item.rejected ? reject(item, file) : store(item.parsed);
+        return item.rejected ? reject(item, file) : storeParsedLine(m_writer, item.parsed, m_report.counts);
     }
 
 private:
@@ -74,50 +75,6 @@ private:
         auto stored = m_writer.quarantine(
             QuarantineRecord{file, item.lineNumber, item.reason, item.raw, item.fullBytes}, m_report.runId);
         return stored ? Status() : Status(stored.error());
-    }
-
-    Status store(const ParsedLine &parsed)
-    {
-        CaptureCounts &c = m_report.counts;
-        bool changed = false;
-        bool updated = false;
-        bool inserted = false;
-        for (const InteractionRecord &interaction : parsed.interactions) {
-            auto upsert = m_writer.upsertInteraction(interaction);
-            if (!upsert)
-                return upsert.error();
-            inserted |= *upsert == CaptureWriter::Upsert::Inserted;
-            updated |= *upsert == CaptureWriter::Upsert::Updated;
-            c.interactionsAdded += *upsert == CaptureWriter::Upsert::Inserted;
-        }
-        if (!parsed.interactions.empty() && !inserted && !updated) {
-            // An identical line was stored before, with the same embedded events.
-            ++c.unchanged;
-            return {};
-        }
-        changed = inserted || updated;
-        updated = updated && !inserted;
-        for (const FeedbackRecord &feedback : parsed.feedback) {
-            auto added = m_writer.addFeedback(feedback);
-            if (!added)
-                return added.error();
-            c.feedbackAdded += *added;
-            changed |= *added;
-        }
-        for (const CorrectionRecord &correction : parsed.corrections) {
-            auto added = m_writer.addCorrection(correction);
-            if (!added)
-                return added.error();
-            c.correctionsAdded += *added;
-            changed |= *added;
-        }
-        if (!changed)
-            ++c.unchanged;
-        else if (updated)
-            ++c.updated;
-        else
-            ++c.stored;
-        return {};
     }
 
     CaptureWriter &m_writer;

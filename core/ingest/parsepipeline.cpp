@@ -18,6 +18,7 @@ ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, C
     , m_requested(format)
     , m_columns(std::move(columns))
     , m_maxLineBytes(maxLineBytes)
+    , m_document(maxLineBytes)
     , m_chunkLines(std::max<size_t>(chunkLines, 1))
     , m_chunkMaxAgeMs(chunkMaxAgeMs)
 {
@@ -112,9 +113,14 @@ ParsedItem &ParsePipeline::nextItem(ParsedChunk &chunk)
     return chunk.items[chunk.size++];
 }
 
-// A record left open at the end of the input (an unclosed CSV quote) is rejected, not dropped.
+// A record left open at the end of the input (an unclosed CSV quote or JSON document) is
+// rejected, not dropped.
 void ParsePipeline::finishInput(qint64 lastLine, ParsedChunk &chunk)
 {
+    if (m_document.open()) {
+        closeUnfinishedDocument(chunk, 0);
+        return;
+    }
     ParsedItem probe;
     if (!m_parser || !m_parser->incompleteAtEnd(probe.parsed, probe.reason))
         return;
@@ -131,6 +137,67 @@ void ParsePipeline::chooseParser(std::string_view firstLine)
 {
     m_format = m_requested == CaptureFormat::Auto ? detectCaptureFormat(firstLine) : m_requested;
     m_parser = makeLineParser(m_format, m_maxLineBytes, m_columns);
+}
+
+bool ParsePipeline::takesDocuments() const
+{
+    return m_requested != CaptureFormat::Csv && !(m_parser && m_format == CaptureFormat::Csv);
+}
+
+void ParsePipeline::parseDocument(const LineReader::Line &last, ParsedChunk &chunk)
+{
+    if (!m_parser)
+        chooseParser(m_document.overLimit() ? std::string_view() : m_document.text());
+    ParsedItem &item = nextItem(chunk);
+    if (m_document.overLimit()) {
+        item.rejected = true;
+        item.skipped = false;
+        item.reason = "the JSON document is " + std::to_string(m_document.bytes()) +
+                      " bytes, over the limit of " + std::to_string(m_maxLineBytes) +
+                      " bytes (raise it with --max-line-bytes)";
+        item.raw.assign(m_document.original());
+        item.fullBytes = m_document.bytes();
+        item.lineNumber = m_document.firstLine();
+        return;
+    }
+    LineReader::Line whole = last;
+    whole.text = m_document.text();
+    whole.fullBytes = m_document.bytes();
+    if (!parseLine(whole, item)) {
+        --chunk.size;
+        return;
+    }
+    item.lineNumber = m_document.firstLine();
+    if (item.rejected)
+        item.raw.assign(m_document.original());
+}
+
+void ParsePipeline::closeUnfinishedDocument(ParsedChunk &chunk, qint64 nextLine)
+{
+    m_document.abandon();
+    if (m_document.lines() == 1) {
+        LineReader::Line first;
+        first.text = m_document.original();
+        first.number = m_document.firstLine();
+        first.fullBytes = m_document.bytes();
+        first.unterminated = nextLine == 0 && m_lastLineUnterminated;
+        if (!m_parser)
+            chooseParser(first.text);
+        if (!parseLine(first, nextItem(chunk)))
+            --chunk.size;
+        return;
+    }
+    ParsedItem &item = nextItem(chunk);
+    item.rejected = true;
+    item.skipped = false;
+    item.lineNumber = m_document.firstLine();
+    const std::string first = std::to_string(m_document.firstLine());
+    item.reason = nextLine == 0 ? "the input ends inside the JSON document that begins on line " + first +
+                                      "; is a closing bracket missing?"
+                                : "the JSON document that begins on line " + first + " is cut short: line " +
+                                      std::to_string(nextLine) + " starts a new record";
+    item.raw.assign(m_document.original());
+    item.fullBytes = m_document.bytes();
 }
 
 void ParsePipeline::run()
@@ -153,12 +220,20 @@ void ParsePipeline::run()
             const auto maxAge = std::chrono::milliseconds(m_chunkMaxAgeMs);
             while (chunk->size < m_chunkLines && (more = reader.next(line))) {
                 lastLine = line.number;
-                if (isBlank(line.text) && !line.overLimit && !(m_parser && m_parser->hasPending()))
+                m_lastLineUnterminated = line.unterminated;
+                if (m_document.open() && MultiLineDocument::startsRecord(line.text))
+                    closeUnfinishedDocument(*chunk, line.number);
+                if (m_document.open()) {
+                    if (m_document.add(line))
+                        parseDocument(line, *chunk);
+                } else if (isBlank(line.text) && !line.overLimit && !(m_parser && m_parser->hasPending())) {
                     continue;
-                if (!m_parser)
-                    chooseParser(line.overLimit ? std::string_view() : line.text);
-                if (!parseLine(line, nextItem(*chunk)))
-                    --chunk->size; // the line completed no record
+                } else if (!(takesDocuments() && m_document.begin(line))) {
+                    if (!m_parser)
+                        chooseParser(line.overLimit ? std::string_view() : line.text);
+                    if (!parseLine(line, nextItem(*chunk)))
+                        --chunk->size; // the line completed no record
+                }
                 // Checked every 64 lines: the clock costs more than parsing a short line.
                 if ((chunk->size & 63) == 0 && std::chrono::steady_clock::now() - started >= maxAge)
                     break;

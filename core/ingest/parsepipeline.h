@@ -2,6 +2,7 @@
 
 #include "ingest/lineparser.h"
 #include "ingest/linereader.h"
+#include "ingest/multilinedocument.h"
 
 #include <QString>
 
@@ -71,6 +72,13 @@ private:
     ParsedItem &nextItem(ParsedChunk &chunk);
     /// Chooses the input's parser on its first line.
     void chooseParser(std::string_view firstLine);
+    /// Whether a line may open a document that goes on over the next lines (not in CSV).
+    bool takesDocuments() const;
+    /// Parses the document m_document has just completed on line @p last.
+    void parseDocument(const LineReader::Line &last, ParsedChunk &chunk);
+    /// Ends a document that never closed: at the end of the input, or cut short by @p nextLine.
+    /// A lone opening line is read as the line it is (a truncated record); more lines are rejected.
+    void closeUnfinishedDocument(ParsedChunk &chunk, qint64 nextLine);
 
     std::vector<std::unique_ptr<LineReader>> m_readers;
     CaptureFormat m_requested;
@@ -78,6 +86,8 @@ private:
     CaptureFormat m_format = CaptureFormat::Native;
     std::unique_ptr<LineParser> m_parser;
     size_t m_maxLineBytes;
+    MultiLineDocument m_document;
+    bool m_lastLineUnterminated = false;
     size_t m_chunkLines;
     int m_chunkMaxAgeMs;
     std::vector<std::unique_ptr<ParsedChunk>> m_pool;

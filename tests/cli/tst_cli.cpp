@@ -1,10 +1,13 @@
 #include "tst_cli.h"
 
+#include "../common/httpclient.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTest>
+#include <QUrl>
 
 namespace {
 
@@ -116,6 +119,15 @@ void TestCli::usageErrorsExitTwo_data()
     QTest::newRow("bad count") << QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
                                               QStringLiteral("many")}
                                << QStringLiteral("--interactions takes a whole number");
+    QTest::newRow("serve on a bad address")
+        << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("here:80")}
+        << QStringLiteral("is not an IP address");
+    QTest::newRow("serve on a bad port")
+        << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:99999")}
+        << QStringLiteral("a port from 0 to 65535");
+    QTest::newRow("serve off loopback without a token")
+        << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")}
+        << QStringLiteral("without a token");
 }
 
 void TestCli::usageErrorsExitTwo()
@@ -327,6 +339,43 @@ void TestCli::storeFromEnvironment()
                  .toString()
                  .startsWith(m_dir->filePath(QStringLiteral("xdg"))),
              fallback.out.constData());
+}
+
+void TestCli::serveCollectsUntilTerminated()
+{
+    QProcess serve;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FLYWHEEL_COLLECTOR_TOKEN"), QStringLiteral("cli-token"));
+    serve.setProcessEnvironment(env);
+    serve.start(QStringLiteral(FLYWHEEL_CLI),
+                {QStringLiteral("--store"), store(), QStringLiteral("--json"), QStringLiteral("serve"),
+                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(serve.waitForStarted());
+    QVERIFY(serve.waitForReadyRead(20000));
+    const QJsonObject listening = QJsonDocument::fromJson(serve.readLine()).object();
+    const QUrl url(listening.value(QStringLiteral("listening")).toString());
+    QVERIFY2(url.port() > 0, qPrintable(url.toString()));
+
+    flywheel::testing::HttpClient client(QStringLiteral("127.0.0.1"), quint16(url.port()));
+    const QByteArray body =
+        R"({"id":"live-1","timestamp":"2026-11-01T12:00:00Z","input":"Hi","output":"Hello"})";
+    QCOMPARE(client.post("/v1/interactions", body).status, 401);
+    const flywheel::testing::HttpResponse stored =
+        client.post("/v1/interactions", body, {{"Authorization", "Bearer cli-token"}});
+    QCOMPARE(stored.status, 200);
+
+    serve.terminate(); // SIGTERM: drain, then exit cleanly
+    QVERIFY(serve.waitForFinished(20000));
+    QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(serve.exitCode(), 0);
+    const QJsonObject summary = QJsonDocument::fromJson(serve.readAllStandardOutput().trimmed()).object();
+    QCOMPARE(summary.value(QStringLiteral("stored")).toInt(), 1);
+    QVERIFY(serve.readAllStandardError().contains("401 POST /v1/interactions"));
+
+    const Run stats =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("--json"), QStringLiteral("stats")});
+    QCOMPARE(stats.exitCode, 0);
+    QCOMPARE(stats.json().value(QStringLiteral("interactions")).toInteger(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

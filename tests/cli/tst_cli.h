@@ -28,6 +28,7 @@ private slots:
     void foreignFileIsRefused();
     void demoFillsStoreAndIsRepeatable();
     void storeFromEnvironment();
+    void serveCollectsUntilTerminated();
 
 private:
     struct Run {

@@ -28,6 +28,22 @@ inline bool writeGzip(const QString &path, const QByteArray &content)
     return gzclose(file) == Z_OK && ok;
 }
 
+/// @p data as one gzip member, in memory (a `Content-Encoding: gzip` body).
+inline QByteArray gzipped(const QByteArray &data)
+{
+    QByteArray out(int(compressBound(uLong(data.size()))) + 64, '\0');
+    z_stream stream{};
+    deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    stream.avail_in = uInt(data.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    deflate(&stream, Z_FINISH);
+    out.resize(qsizetype(stream.total_out));
+    deflateEnd(&stream);
+    return out;
+}
+
 inline qint64 count(Store &store, const char *sql)
 {
     auto value = store.db().queryInt(sql);

@@ -3,6 +3,7 @@
 #include "ingest/ingester.h"
 #include "ingest/lineparser.h"
 
+#include <QJsonDocument>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -379,6 +380,84 @@ private slots:
                  QStringLiteral(R"(4444444444444444bbbbbbbbbbbbbbbb|gpt-4o|||+|error|[{"role":"user",)"
                                 R"("content":"Long report please"}]|-)"));
         QCOMPARE(ingest({kData + QStringLiteral("/otlp_traces.jsonl")}).counts.unchanged, qint64(4));
+    }
+
+    void otlpExportOverSeveralLines()
+    {
+        // One pretty-printed export request a file, as `curl ... | jq .` or a hand-written example.
+        const IngestReport pretty = ingest({kData + QStringLiteral("/otlp_export_pretty.json")});
+        QCOMPARE(pretty.inputFormats, QStringList{QStringLiteral("otlp")});
+        QCOMPARE(pretty.counts.read, qint64(1));
+        QCOMPARE(pretty.counts.stored, qint64(1));
+        QCOMPARE(pretty.counts.recordsSkipped, qint64(1));
+        QCOMPARE(pretty.counts.rejected, qint64(0));
+        // The same export on one line is the same record.
+        const IngestReport oneLine = ingest({kData + QStringLiteral("/otlp_traces.jsonl")});
+        QCOMPARE(oneLine.counts.unchanged, qint64(1));
+        QCOMPARE(oneLine.counts.stored, qint64(3));
+    }
+
+    void prettyDocumentsAmongLines()
+    {
+        const auto pretty = [](const QByteArray &line) {
+            return QJsonDocument::fromJson(line).toJson(QJsonDocument::Indented);
+        };
+        const QByteArray a = pretty(interactionLine("a"));
+        const QByteArray bad = pretty(R"({"id": "c", "input": "no timestamp"})");
+        const QByteArray content = a + interactionLine("b") + bad + "{\n  \"id\": \"d\",\n";
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("mixed.jsonl")), content));
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("mixed.jsonl"))});
+        QCOMPARE(report.counts.read, qint64(4));
+        QCOMPARE(report.counts.stored, qint64(2));
+        QCOMPARE(report.counts.rejected, qint64(2));
+        const qint64 badLine = a.count('\n') + 2;
+        QCOMPARE(report.rejections[0].line, badLine);
+        QVERIFY2(report.rejections[0].reason.contains(QStringLiteral("missing required field")),
+                 qPrintable(report.rejections[0].reason));
+        const qint64 openLine = badLine + bad.count('\n');
+        QCOMPARE(report.rejections[1].line, openLine);
+        QVERIFY2(report.rejections[1].reason.contains(
+                     QStringLiteral("ends inside the JSON document that begins on line %1").arg(openLine)),
+                 qPrintable(report.rejections[1].reason));
+        // The quarantine keeps each rejected document whole.
+        QCOMPARE(queryText(*m_store, "SELECT raw FROM quarantine ORDER BY line_number LIMIT 1"),
+                 QString::fromUtf8(bad.trimmed()));
+    }
+
+    void truncatedLinesDoNotSwallowTheNextOnes()
+    {
+        // A writer killed mid-line leaves an opening bracket that never closes; the lines after it
+        // start in the first column, so they are records of their own.
+        const QByteArray content = interactionLine("t1") + R"({"id":"t2","timestamp":)" + "\n" +
+                                   interactionLine("t3") + "{\n  \"id\": \"t4\",\n" + interactionLine("t5");
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("cut.jsonl")), content));
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("cut.jsonl"))});
+        QCOMPARE(report.counts.stored, qint64(3));
+        QCOMPARE(report.counts.rejected, qint64(2));
+        QCOMPARE(report.rejections[0].line, qint64(2));
+        QVERIFY2(report.rejections[0].reason.contains(QStringLiteral("invalid JSON")),
+                 qPrintable(report.rejections[0].reason));
+        QCOMPARE(report.rejections[1].line, qint64(4));
+        QVERIFY2(report.rejections[1].reason.contains(QStringLiteral(
+                     "the JSON document that begins on line 4 is cut short: line 6 starts a new record")),
+                 qPrintable(report.rejections[1].reason));
+    }
+
+    void documentOverTheLimitIsQuarantined()
+    {
+        const QByteArray big = "{\n" +
+                               QByteArray("  \"padding\": \"" + QByteArray(100, 'x') + "\",\n").repeated(30) +
+                               "  \"id\": \"big\"\n}\n";
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("big.jsonl")), big + interactionLine("after")));
+        IngestOptions options;
+        options.maxLineBytes = 1024;
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("big.jsonl"))}, options);
+        QCOMPARE(report.counts.rejected, qint64(1));
+        QCOMPARE(report.counts.stored, qint64(1));
+        QCOMPARE(report.rejections[0].line, qint64(1));
+        QVERIFY2(report.rejections[0].reason.contains(
+                     QStringLiteral("JSON document is %1 bytes").arg(big.size() - 1)),
+                 qPrintable(report.rejections[0].reason));
     }
 
     void absurdTimesAreNotTimes()

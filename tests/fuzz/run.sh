@@ -22,12 +22,13 @@ if [ ! -f "$build/build.ninja" ]; then
         -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
-cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto
+cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto \
+    fuzz_request
 
 # Seeds: each fixture line on its own, and whole small files.
 corpus="$build/corpus"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto} "$build/findings"
+mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request} "$build/findings"
 seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
 seed tests/data/openai_pairs.jsonl openai
 seed tests/data/litellm_payloads.jsonl openai
@@ -39,9 +40,18 @@ seed tests/data/otlp_traces.jsonl otlp
 printf '%s\n' '{"id":"a","timestamp":"2026-11-01T12:00:00Z","input":[{"role":"user","content":"hi"}],"output":{"role":"assistant","content":"x","tool_calls":[]},"feedback":[{"kind":"rating","value":4}],"correction":{"output":"y"},"metadata":{"k":1}}' > "$corpus/native/full"
 printf '%s\n' '{"type":"feedback","interaction_id":"a","kind":"thumbs","value":"up","timestamp":1793534400000}' > "$corpus/native/feedback"
 cp "$corpus"/native/* "$corpus"/openai/* "$corpus/auto/"
+# Request bodies: a selector byte (endpoint, gzip, CSV) before a body; see fuzz_request.cpp.
+request_seed() { { printf "\\x$1"; cat "$2"; } > "$corpus/request/$3"; }
+request_seed 00 tests/data/otlp_traces.jsonl traces
+request_seed 01 tests/data/openai_pairs.jsonl openai
+request_seed 01 "$corpus/native/full" native
+request_seed 02 "$corpus/native/feedback" feedback
+request_seed 40 tests/data/support_export.csv csv
+{ printf '\x82'; gzip -c "$corpus/native/full"; } > "$corpus/request/native-gzip"
+printf '\x01[%s,%s]' "$(cat "$corpus/native/full")" "$(cat "$corpus/native/full")" > "$corpus/request/array"
 
 status=0
-for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto}; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request}; do
     echo "fuzz_$format: ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
         -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
