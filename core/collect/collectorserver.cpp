@@ -158,6 +158,7 @@ bool CollectorServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     auto reply = std::make_shared<Reply>();
     reply->socket = socket;
     reply->close = request.value("connection").toLower() == "close";
+    reply->headOnly = request.method() == QHttpServerRequest::Method::Head;
     connection.replies.push_back(reply);
     route(request, reply);
     return true;
@@ -340,8 +341,11 @@ void CollectorServer::flush(QTcpSocket *socket)
         QTcpSocket *live = connection.socket;
         if (!live || live->state() != QAbstractSocket::ConnectedState)
             continue;
-        live->write(ConnectionGuard::response(
-            reply->status, reply->body, reply->headers + (reply->close ? "Connection: close\r\n" : "")));
+        QByteArray response = ConnectionGuard::response(
+            reply->status, reply->body, reply->headers + (reply->close ? "Connection: close\r\n" : ""));
+        if (reply->headOnly)
+            response.chop(reply->body.size());
+        live->write(response);
         if (reply->close)
             live->disconnectFromHost();
     }

@@ -81,6 +81,8 @@ private:
         QByteArray body;
         QByteArray headers;
         bool close = false;
+        /// HEAD: the status and headers only.
+        bool headOnly = false;
     };
     struct Connection {
         QPointer<QTcpSocket> socket;

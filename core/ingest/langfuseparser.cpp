@@ -295,6 +295,14 @@ bool LangfuseParser::parse(std::string_view line, ParsedLine &out, std::string &
 
     // Rows of the blob export: an observation or a score, with its trace_id.
     const std::string traceId = text(fields, "traceId", "trace_id");
+    const bool traceRow =
+        fields["id"].error() == simdjson::SUCCESS &&
+        (fields["session_id"].error() == simdjson::SUCCESS ||
+         fields["user_id"].error() == simdjson::SUCCESS || fields["bookmarked"].error() == simdjson::SUCCESS);
+    if (traceId.empty() && traceRow)
+        return fail(reason, "a trace row of a blob export (its traces file): its user, session and release "
+                            "cannot be joined to generations in another file; export the traces with their "
+                            "observations from the API to keep them");
     if (traceId.empty())
         return fail(reason,
                     "neither a Langfuse trace (\"observations\", \"scores\") nor a row of a blob export "

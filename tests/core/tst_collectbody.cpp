@@ -316,6 +316,24 @@ void TestCollectBody::queueCommitsAndCounts()
     QCOMPARE(count(*reader, "SELECT count(*) FROM interactions"), qint64(2));
 }
 
+void TestCollectBody::readersKeepReadingWhileTheQueueWrites()
+{
+    auto queue = CommitQueue::start(storePath(), {});
+    QVERIFY(queue);
+    // A reader in the middle of a read transaction, as the studio is while it draws a chart.
+    auto reader = Store::open(storePath());
+    QVERIFY(reader && reader->db().exec("BEGIN"));
+    QCOMPARE(count(*reader, "SELECT count(*) FROM interactions"), qint64(0));
+    Answers answers;
+    QCOMPARE((*queue)->submit(records(interactionLine("r1")), answers.collect()),
+             CommitQueue::Submitted::Queued);
+    QTRY_COMPARE(answers.size(), size_t(1));
+    QVERIFY(answers.outcomes[0].committed); // the reader did not block the writer
+    QCOMPARE(count(*reader, "SELECT count(*) FROM interactions"), qint64(0)); // its snapshot holds
+    QVERIFY(reader->db().exec("COMMIT"));
+    QCOMPARE(count(*reader, "SELECT count(*) FROM interactions"), qint64(1));
+}
+
 void TestCollectBody::queueGroupsRequestsWaitingForTheLock()
 {
     auto queue = CommitQueue::start(storePath(), {});

@@ -24,6 +24,7 @@ private slots:
     void recordOverTheLimit();
     void gunzipRoundTripsAndBounds();
     void queueCommitsAndCounts();
+    void readersKeepReadingWhileTheQueueWrites();
     void queueGroupsRequestsWaitingForTheLock();
     void failedCommitWritesNothingAndRetrySucceeds();
     void fullQueueRefuses();

@@ -92,6 +92,16 @@ void TestCollector::healthAndUnknownRoutes()
     QCOMPARE(jsonOf(health).value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     QCOMPARE(health.header("content-type"), QByteArray("application/json"));
 
+    // HEAD answers the headers only, so the next response on the connection starts where it should.
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("HEAD /healthz HTTP/1.1\r\nHost: test\r\n\r\nGET /healthz HTTP/1.1\r\nHost: test\r\n\r\n");
+    QByteArray received;
+    QTRY_COMPARE((received += socket.readAll()).count("\"status\":\"ok\""), qsizetype(1));
+    QCOMPARE(received.count("HTTP/1.1 200 OK"), qsizetype(2));
+    QVERIFY(received.endsWith("}"));
+
     HttpResponse unknown = call([](HttpClient &c) { return c.post("/v2/everything", "{}"); });
     QCOMPARE(unknown.status, 404);
     QVERIFY(jsonOf(unknown).value(QStringLiteral("error")).toString().contains(QStringLiteral("/v1/traces")));

@@ -328,6 +328,21 @@ private slots:
         QCOMPARE(count(s, "SELECT count(*) FROM feedback_events"), qint64(5));
     }
 
+    void langfuseBlobTraceRowsSayWhyTheyAreNotJoined()
+    {
+        QVERIFY(writeFile(m_dir->filePath(QStringLiteral("traces.jsonl")),
+                          R"({"id":"b-tr-1","timestamp":"2026-10-03 08:00:00.000000","name":"chat",)"
+                          R"("user_id":"u-1","session_id":"s-1","release":"v2","tags":[],"bookmarked":false})"
+                          "\n"));
+        IngestOptions options;
+        options.format = CaptureFormat::Langfuse;
+        const IngestReport report = ingest({m_dir->filePath(QStringLiteral("traces.jsonl"))}, options);
+        QCOMPARE(report.counts.rejected, qint64(1));
+        QVERIFY2(report.rejections[0].reason.contains(QStringLiteral("a trace row of a blob export")),
+                 qPrintable(report.rejections[0].reason));
+        QCOMPARE(count(*m_store, "SELECT count(*) FROM quarantine"), qint64(1));
+    }
+
     void otlpGenAiAndOpenInferenceSpans()
     {
         const IngestReport report = ingest({kData + QStringLiteral("/otlp_traces.jsonl")});
