@@ -9,6 +9,10 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeDemoCommand());
     commands.push_back(makeIngestCommand());
     commands.push_back(makeStatsCommand());
+    commands.push_back(makeCurateCommand());
+    commands.push_back(makeQueueCommand());
+    commands.push_back(makeShowCommand());
+    commands.push_back(makeDupesCommand());
     commands.push_back(makeServeCommand());
     return commands;
 }

@@ -12,6 +12,10 @@ std::unique_ptr<Command> makeDemoCommand();
 std::unique_ptr<Command> makeIngestCommand();
 std::unique_ptr<Command> makeStatsCommand();
 std::unique_ptr<Command> makeServeCommand();
+std::unique_ptr<Command> makeCurateCommand();
+std::unique_ptr<Command> makeQueueCommand();
+std::unique_ptr<Command> makeShowCommand();
+std::unique_ptr<Command> makeDupesCommand();
 
 /// Every command, in the order `flywheel --help` lists them.
 std::vector<std::unique_ptr<Command>> allCommands();

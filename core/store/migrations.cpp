@@ -121,10 +121,74 @@ constexpr const char *kSkippedCount = R"sql(
 ALTER TABLE ingest_runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 3: curation. Automated results are rewritten by each curation run for the interactions
+// it processes; reviews are people's decisions, never written by curation, and win over its labels.
+constexpr const char *kCurationSchema = R"sql(
+CREATE TABLE curation_runs (
+    id           INTEGER PRIMARY KEY,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    status       TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
+    mode         TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+    rules_hash   TEXT NOT NULL,
+    processed    INTEGER NOT NULL DEFAULT 0,
+    stages       TEXT,
+    message      TEXT
+);
+
+CREATE TABLE curation (
+    interaction_id  INTEGER PRIMARY KEY REFERENCES interactions(id) ON DELETE CASCADE,
+    label           TEXT NOT NULL
+                    CHECK (label IN ('gold', 'positive', 'negative', 'conflicting', 'unlabeled')),
+    score           REAL NOT NULL,
+    votes           TEXT,
+    input_hash      INTEGER NOT NULL,
+    cluster_id      INTEGER,
+    segment         TEXT NOT NULL,
+    fingerprint     INTEGER NOT NULL,
+    run_id          INTEGER NOT NULL REFERENCES curation_runs(id)
+);
+CREATE INDEX curation_by_cluster ON curation (cluster_id) WHERE cluster_id IS NOT NULL;
+
+CREATE TABLE flags (
+    interaction_id  INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    reason          TEXT NOT NULL,
+    priority        REAL NOT NULL,
+    detail          TEXT,
+    PRIMARY KEY (interaction_id, reason)
+) WITHOUT ROWID;
+CREATE INDEX flags_by_priority ON flags (priority DESC);
+
+CREATE TABLE pii_spans (
+    interaction_id  INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    field           TEXT NOT NULL CHECK (field IN ('input', 'output')),
+    message_index   INTEGER,
+    kind            TEXT NOT NULL
+                    CHECK (kind IN ('email', 'phone', 'card', 'iban', 'ip', 'secret')),
+    start           INTEGER NOT NULL,
+    length          INTEGER NOT NULL
+);
+CREATE INDEX pii_by_interaction ON pii_spans (interaction_id);
+
+CREATE TABLE reviews (
+    id                INTEGER PRIMARY KEY,
+    interaction_id    INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    decision          TEXT NOT NULL CHECK (decision IN ('approve', 'reject', 'correct', 'skip')),
+    label             TEXT CHECK (label IN ('gold', 'positive', 'negative')),
+    corrected_output  TEXT,
+    flag_reason       TEXT,
+    note              TEXT,
+    reviewer          TEXT,
+    created_at        INTEGER NOT NULL
+);
+CREATE INDEX reviews_by_interaction ON reviews (interaction_id, created_at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
     Migration{"ingest runs count skipped records", kSkippedCount},
+    Migration{"curation: runs, per-interaction results, flags, personal-data spans, reviews", kCurationSchema},
 };
 
 } // namespace

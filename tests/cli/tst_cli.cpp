@@ -378,4 +378,59 @@ void TestCli::serveCollectsUntilTerminated()
     QCOMPARE(stats.json().value(QStringLiteral("interactions")).toInteger(), 1);
 }
 
+void TestCli::curateQueueShowAndDupes()
+{
+    const QString input = writeInput(
+        R"({"id":"q1","timestamp":"2026-11-01T12:00:00Z","input":"Where is my order?","output":"Soon.","outcome":"accepted"})"
+        "\n"
+        R"({"id":"q2","timestamp":"2026-11-01T12:01:00Z","input":"where is my  order?","output":"","finish_reason":"error"})"
+        "\n"
+        R"({"id":"q3","timestamp":"2026-11-01T12:02:00Z","input":"Card 4111 1111 1111 1111","output":"Noted."})"
+        "\n");
+    QCOMPARE(flywheel({QStringLiteral("--store"), store(), QStringLiteral("ingest"), input}).exitCode, 0);
+    const QStringList base{QStringLiteral("--store"), store(), QStringLiteral("--json")};
+
+    const Run curate = flywheel(base + QStringList{QStringLiteral("curate"), QStringLiteral("--explain")});
+    QCOMPARE(curate.exitCode, 0);
+    const QJsonObject report = curate.json();
+    QCOMPARE(report.value(QStringLiteral("processed")).toInteger(), 3);
+    QCOMPARE(report.value(QStringLiteral("labels")).toObject().value(QStringLiteral("positive")).toInteger(),
+             1);
+    QCOMPARE(report.value(QStringLiteral("duplicate_clusters")).toInteger(), 1);
+    QVERIFY(!report.value(QStringLiteral("rules")).toArray().isEmpty());
+
+    const Run queue =
+        flywheel(base + QStringList{QStringLiteral("queue"), QStringLiteral("--limit"), QStringLiteral("1")});
+    QCOMPARE(queue.exitCode, 0);
+    const QJsonArray entries = queue.json().value(QStringLiteral("queue")).toArray();
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries[0][QStringLiteral("reason")].toString(), QStringLiteral("personal_data"));
+    QCOMPARE(entries[0][QStringLiteral("id")].toString(), QStringLiteral("q3"));
+
+    const Run show = flywheel(base + QStringList{QStringLiteral("show"), QStringLiteral("q3")});
+    QCOMPARE(show.exitCode, 0);
+    const QJsonObject shown = show.json().value(QStringLiteral("interactions")).toArray().at(0).toObject();
+    QCOMPARE(shown.value(QStringLiteral("personal_data")).toArray().at(0)[QStringLiteral("kind")].toString(),
+             QStringLiteral("card"));
+    const Run text =
+        flywheel({QStringLiteral("--store"), store(), QStringLiteral("show"), QStringLiteral("q1")});
+    QVERIFY2(text.out.contains("rule accepted_as_is -> positive"), text.out.constData());
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("show"), QStringLiteral("nope")}).exitCode, 2);
+
+    const Run dupes = flywheel(base + QStringList{QStringLiteral("dupes")});
+    QCOMPARE(dupes.exitCode, 0);
+    QCOMPARE(dupes.json()
+                 .value(QStringLiteral("clusters"))
+                 .toArray()
+                 .at(0)[QStringLiteral("representative")]
+                 .toString(),
+             QStringLiteral("q1"));
+
+    const QString badRules = writeInput(R"({"rules": [{"id": "x"}]})");
+    const Run bad = flywheel(
+        {QStringLiteral("--store"), store(), QStringLiteral("curate"), QStringLiteral("--rules"), badRules});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("\"label\" must be gold, positive or negative"), bad.err.constData());
+}
+
 QTEST_GUILESS_MAIN(TestCli)

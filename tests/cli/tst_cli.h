@@ -29,6 +29,7 @@ private slots:
     void demoFillsStoreAndIsRepeatable();
     void storeFromEnvironment();
     void serveCollectsUntilTerminated();
+    void curateQueueShowAndDupes();
 
 private:
     struct Run {

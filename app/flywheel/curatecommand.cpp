@@ -1,0 +1,170 @@
+#include "commands.h"
+#include "interrupt.h"
+
+#include "curate/curator.h"
+#include "store/store.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace flywheel::cli {
+namespace {
+
+class CurateCommand final : public Command {
+public:
+    CurateCommand()
+        : Command(QStringLiteral("curate"),
+                  QStringLiteral("Label, deduplicate and flag interactions for review"),
+                  QStringLiteral("Run curation over the store: labels from the rules' signals, duplicate "
+                                 "clusters, personal data, segments, and the flags of the review queue. "
+                                 "Reviews people made are never changed. See docs/curation.md."))
+    {}
+
+protected:
+    void addOptions(QCommandLineParser &parser) override
+    {
+        parser.addOption(
+            {QStringLiteral("rules"),
+             QStringLiteral("Rules file (default: the shipped resources/curation/default-rules.json)."),
+             QStringLiteral("file")});
+        parser.addOption({QStringLiteral("full"), QStringLiteral("Recompute every interaction.")});
+        parser.addOption(
+            {QStringLiteral("explain"),
+             QStringLiteral("Also print each rule's coverage, overlaps, conflicts and overturns.")});
+        parser.addOption({QStringLiteral("quiet"), QStringLiteral("Print no progress.")});
+    }
+
+    int run(QCommandLineParser &parser) override
+    {
+        if (!parser.positionalArguments().isEmpty())
+            return fail(QStringLiteral("curate takes no arguments"));
+        Result<RuleSet> rules = parser.isSet(QStringLiteral("rules"))
+                                    ? RuleSet::load(parser.value(QStringLiteral("rules")))
+                                    : Result<RuleSet>(RuleSet::defaults());
+        if (!rules)
+            return fail(rules.errorMessage());
+        Store::Options options;
+        options.create = false;
+        auto store = Store::open(storePath(), options);
+        if (!store)
+            return fail(store.errorMessage());
+
+        Curator curator(*store, std::move(*rules));
+        curator.setCancelFlag(&installInterruptFlag());
+        const bool showProgress = !parser.isSet(QStringLiteral("quiet")) && ::isatty(STDERR_FILENO);
+        if (showProgress)
+            curator.setProgressCallback([](const CurationProgress &p) {
+                std::fprintf(stderr, "\r\033[K%s %lld / %lld", p.stage.toUtf8().constData(),
+                             static_cast<long long>(p.done), static_cast<long long>(p.total));
+                std::fflush(stderr);
+            });
+        auto report = curator.run();
+        if (showProgress)
+            std::fputs("\r\033[K", stderr);
+        if (!report)
+            return fail(report.errorMessage() +
+                        QStringLiteral("\nThe previous curation results are unchanged."));
+        const bool explain = parser.isSet(QStringLiteral("explain"));
+        json() ? printJson(toJson(*report, explain)) : print(toText(*report, explain));
+        if (report->cancelled) {
+            printError(QStringLiteral("flywheel curate: interrupted; the previous results are unchanged."));
+            return Failure;
+        }
+        return Success;
+    }
+
+private:
+    static QJsonObject counts(const std::map<std::string, qint64> &map)
+    {
+        QJsonObject object;
+        for (const auto &[key, value] : map)
+            object.insert(QString::fromStdString(key), value);
+        return object;
+    }
+
+    static QJsonObject toJson(const CurationReport &r, bool explain)
+    {
+        QJsonObject stages;
+        for (const CurationReport::Stage &stage : r.stages)
+            stages.insert(stage.name, stage.ms);
+        QJsonObject json{
+            {QStringLiteral("curation_run"), r.runId},
+            {QStringLiteral("cancelled"), r.cancelled},
+            {QStringLiteral("processed"), r.processed},
+            {QStringLiteral("labels"), counts(r.labels)},
+            {QStringLiteral("flags"), counts(r.flags)},
+            {QStringLiteral("personal_data_spans"), r.personalDataSpans},
+            {QStringLiteral("duplicate_clusters"), r.duplicateGroups},
+            {QStringLiteral("duplicate_members"), r.duplicateMembers},
+            {QStringLiteral("segments"), r.segments},
+            {QStringLiteral("stage_ms"), stages},
+        };
+        if (explain) {
+            QJsonArray rules;
+            for (const CurationReport::RuleStats &rule : r.rules)
+                rules.append(QJsonObject{{QStringLiteral("rule"), QString::fromStdString(rule.id)},
+                                         {QStringLiteral("label"), QString::fromStdString(rule.label)},
+                                         {QStringLiteral("coverage"), rule.coverage},
+                                         {QStringLiteral("overlaps"), rule.overlaps},
+                                         {QStringLiteral("conflicts"), rule.conflicts},
+                                         {QStringLiteral("reviewed"), rule.reviewed},
+                                         {QStringLiteral("overturned"), rule.overturned}});
+            json.insert(QStringLiteral("rules"), rules);
+        }
+        return json;
+    }
+
+    static QString toText(const CurationReport &r, bool explain)
+    {
+        const QLocale en(QLocale::English);
+        qint64 total = 0;
+        for (const CurationReport::Stage &stage : r.stages)
+            total += stage.ms;
+        QString text = QStringLiteral("Curated %1 interactions in %2 s (run %3).\nLabels:")
+                           .arg(en.toString(r.processed))
+                           .arg(double(total) / 1000.0, 0, 'f', 1)
+                           .arg(r.runId);
+        for (const auto &[label, n] : r.labels)
+            text += QStringLiteral(" %1 %2,").arg(en.toString(n), QString::fromStdString(label));
+        text.chop(1);
+        text += QStringLiteral(".\nDuplicates: %1 interactions in %2 clusters. Personal data: %3 spans. "
+                               "Segments: %4.\nFlags for review:")
+                    .arg(en.toString(r.duplicateMembers), en.toString(r.duplicateGroups),
+                         en.toString(r.personalDataSpans), en.toString(r.segments));
+        if (r.flags.empty())
+            text += QStringLiteral(" none.");
+        for (const auto &[reason, n] : r.flags)
+            text +=
+                QStringLiteral("\n  %1 %2").arg(QString::fromStdString(reason), -24).arg(en.toString(n), 10);
+        if (explain) {
+            text +=
+                QStringLiteral("\n\nRule                       label       coverage   overlaps  conflicts  "
+                               "overturned");
+            for (const CurationReport::RuleStats &rule : r.rules) {
+                const QString overturned =
+                    rule.reviewed > 0 ? QStringLiteral("%1/%2").arg(rule.overturned).arg(rule.reviewed)
+                                      : QStringLiteral("-");
+                text += QStringLiteral("\n%1 %2 %3 %4 %5 %6")
+                            .arg(QString::fromStdString(rule.id), -26)
+                            .arg(QString::fromStdString(rule.label), -9)
+                            .arg(en.toString(rule.coverage), 10)
+                            .arg(en.toString(rule.overlaps), 10)
+                            .arg(en.toString(rule.conflicts), 10)
+                            .arg(overturned, 11);
+            }
+        }
+        return text;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeCurateCommand()
+{
+    return std::make_unique<CurateCommand>();
+}
+
+} // namespace flywheel::cli

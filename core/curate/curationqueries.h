@@ -1,0 +1,90 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QList>
+#include <QString>
+
+namespace flywheel {
+
+class Store;
+
+/// One entry of the review queue: a flagged interaction nobody has reviewed yet.
+struct QueueEntry {
+    qint64 interactionId = 0;
+    QString source;
+    QString externalId;
+    QString reason;
+    double priority = 0;
+    QString detail;
+    QString segment;
+    QString label;
+    /// The first user message, shortened, for a one-line listing.
+    QString preview;
+};
+
+/// The review queue: flags of unreviewed interactions, highest priority first (then oldest id).
+Result<QList<QueueEntry>> loadReviewQueue(Store &store, int limit);
+
+/// Everything known about one interaction, for `flywheel show` and the review studio.
+struct InteractionDetails {
+    qint64 id = 0;
+    QString source;
+    QString externalId;
+    qint64 timestampMs = 0;
+    QString sessionId, userId, modelName, modelVersion, category, finishReason, outcome;
+    qint64 latencyMs = -1;
+    /// JSON text: the input messages, the metadata.
+    QString inputJson, metadataJson;
+    QString output;
+    bool hasOutput = false;
+    struct Event {
+        QString kind;
+        QString value;
+        QString detail;
+    };
+    QList<Event> feedback;
+    QList<Event> corrections;
+    /// Empty until a curation run has seen the interaction.
+    QString label;
+    double score = 0;
+    QString votesJson;
+    QString segment;
+    qint64 clusterId = 0;
+    qint64 clusterSize = 0;
+    struct Flag {
+        QString reason;
+        double priority = 0;
+        QString detail;
+    };
+    QList<Flag> flags;
+    struct Span {
+        QString field;
+        qint64 messageIndex = -1;
+        QString kind;
+        qint64 start = 0;
+        qint64 length = 0;
+    };
+    QList<Span> personalData;
+    struct Review {
+        QString decision, label, reviewer, note;
+        qint64 createdAtMs = 0;
+    };
+    QList<Review> reviews;
+};
+
+/// The interactions with external id @p externalId (one per source that has it).
+Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QString &externalId);
+
+/// Near-duplicate and exact-duplicate clusters: representative and members.
+struct DuplicateCluster {
+    qint64 representativeId = 0;
+    QString representativeExternalId;
+    QString preview;
+    qint64 size = 0;
+    QList<QString> memberExternalIds;
+};
+
+Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, int membersPerCluster);
+
+} // namespace flywheel

@@ -1,0 +1,598 @@
+#include "curate/curator.h"
+
+#include "curate/flags.h"
+#include "curate/personaldata.h"
+#include "curate/shingles.h"
+#include "curate/signalreader.h"
+#include "curate/textnorm.h"
+#include "store/statement.h"
+#include "store/store.h"
+#include "util/hasher.h"
+#include "util/jsontext.h"
+
+#include <QElapsedTimer>
+#include <QScopeGuard>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace flywheel {
+namespace {
+
+struct FlagRow {
+    FlagReason reason;
+    std::string detail;
+    double priority = 0;
+};
+
+struct SpanRow {
+    bool output = false;
+    qint64 messageIndex = 0;
+    PersonalDataSpan span;
+};
+
+// What curation derives for one interaction before it is written.
+struct Curated {
+    qint64 id = 0;
+    Label label = Label::Unlabeled;
+    double score = 0;
+    std::string votes;
+    quint64 inputHash = 0;
+    quint64 fingerprint = 0;
+    int segment = 0;
+    int modelVersion = 0;
+    std::optional<qint64> latencyMs;
+    bool corrected = false;
+    bool reviewed = false;
+    std::vector<FlagRow> flags;
+    std::vector<SpanRow> spans;
+};
+
+bool isCurated(Label label)
+{
+    return label == Label::Gold || label == Label::Positive || label == Label::Negative;
+}
+
+// Only positive against negative is a conflict between rules: a correction (gold) supersedes the
+// original output, whatever else was said about it.
+bool conflict(Label a, Label b)
+{
+    return (a == Label::Positive && b == Label::Negative) || (a == Label::Negative && b == Label::Positive);
+}
+
+// A reviewer overturns a rule by saying the opposite: negative for a positive or gold vote, positive
+// for a negative one (a gold review keeps the correction, so the original output stays bad).
+bool overturns(Label review, Label rule)
+{
+    return rule == Label::Negative ? review == Label::Positive : review == Label::Negative;
+}
+
+// Coverage, overlaps, conflicts and reviewers' overturns of each rule, from the rules that fired.
+void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, const InteractionSignals &s,
+                    std::vector<CurationReport::RuleStats> &stats)
+{
+    const std::optional<Label> reviewed =
+        s.reviewLabel == "gold"       ? std::optional<Label>(Label::Gold)
+        : s.reviewLabel == "positive" ? std::optional<Label>(Label::Positive)
+        : s.reviewLabel == "negative" ? std::optional<Label>(Label::Negative)
+                                      : std::nullopt;
+    for (const size_t r : fired) {
+        CurationReport::RuleStats &rule = stats[r];
+        const Label label = rules.rules()[r].label;
+        ++rule.coverage;
+        rule.overlaps += fired.size() > 1;
+        for (const size_t other : fired) {
+            if (conflict(label, rules.rules()[other].label)) {
+                ++rule.conflicts;
+                break;
+            }
+        }
+        if (reviewed) {
+            ++rule.reviewed;
+            rule.overturned += overturns(*reviewed, label);
+        }
+    }
+}
+
+// The rules' votes: gold wins; positive and negative together conflict.
+void applyRules(const RuleSet &rules, const InteractionSignals &s, Curated &c, std::vector<size_t> &fired)
+{
+    double positive = 0, negative = 0, gold = 0;
+    std::string votes = "[";
+    fired.clear();
+    for (size_t r = 0; r < rules.rules().size(); ++r) {
+        const Rule &rule = rules.rules()[r];
+        if (!rule.when->holds(s))
+            continue;
+        fired.push_back(r);
+        (rule.label == Label::Gold       ? gold
+         : rule.label == Label::Positive ? positive
+                                         : negative) += rule.weight;
+        if (votes.size() > 1)
+            votes.push_back(',');
+        votes += "{\"rule\":";
+        appendJsonString(votes, rule.id);
+        votes += ",\"label\":\"" + std::string(labelName(rule.label)) +
+                 "\",\"weight\":" + std::to_string(rule.weight) + "}";
+    }
+    votes.push_back(']');
+    c.votes = votes.size() > 2 ? std::move(votes) : std::string();
+    c.score = gold + positive - negative;
+    if (gold > 0)
+        c.label = Label::Gold;
+    else if (positive > 0 && negative > 0)
+        c.label = Label::Conflicting;
+    else if (positive > 0)
+        c.label = Label::Positive;
+    else if (negative > 0)
+        c.label = Label::Negative;
+}
+
+std::string conflictDetail(const InteractionSignals &s, Label label)
+{
+    std::vector<std::string> why;
+    const bool accepted = s.outcome == "accepted" || s.outcome == "copied";
+    if (s.thumbsUp > 0 && s.thumbsDown > 0)
+        why.emplace_back("both thumbs up and thumbs down");
+    if (s.thumbsUp > 0 && s.outcome == "edited")
+        why.emplace_back("thumbs up, but the output was edited");
+    if (accepted && s.corrections > 0)
+        why.emplace_back("accepted, then corrected");
+    if (accepted && s.thumbsDown > 0)
+        why.emplace_back("accepted, but thumbs down");
+    if (why.empty() && label == Label::Conflicting)
+        why.emplace_back("rules voted both positive and negative");
+    std::string detail;
+    for (const std::string &reason : why)
+        detail += (detail.empty() ? "" : "; ") + reason;
+    return detail;
+}
+
+void localFlags(const InteractionSignals &s, const FlagSettings &settings, int shingleSize, Curated &c)
+{
+    if (std::string detail = conflictDetail(s, c.label); !detail.empty())
+        c.flags.push_back({FlagReason::ConflictingSignals, detail});
+    if (s.corrections > 0 && s.reviews == 0)
+        c.flags.push_back(
+            {FlagReason::CorrectionToReview, std::to_string(s.corrections) + " correction(s) to check"});
+    if (s.finishReason == "error")
+        c.flags.push_back({FlagReason::FailedCall, "finish reason error"});
+    else if (s.finishReason == "content_filter")
+        c.flags.push_back({FlagReason::ContentFiltered, "finish reason content_filter"});
+    else if (s.finishReason == "length")
+        c.flags.push_back({FlagReason::TruncatedOutput, "finish reason length: the output was cut off"});
+    const bool toolCall = s.finishReason == "tool_calls" || s.finishReason == "tool_call";
+    if (!toolCall && s.finishReason != "error" && s.outputChars < settings.minOutputChars)
+        c.flags.push_back(
+            {FlagReason::EmptyOutput,
+             s.output ? "output of " + std::to_string(s.outputChars) + " characters" : "no output"});
+    // Only texts of similar length can repeat each other; the rest are not compared at all.
+    const bool similarLength = s.outputChars * 2 >= s.inputChars && s.inputChars * 2 >= s.outputChars;
+    if (s.output && similarLength && s.outputChars >= shingleSize && s.inputChars >= shingleSize) {
+        const double similarity = jaccard(shingleSet(normalizeText(*s.output), shingleSize),
+                                          shingleSet(normalizeText(s.userText), shingleSize));
+        if (similarity >= settings.repeatSimilarity)
+            c.flags.push_back({FlagReason::RepeatsInput, "output repeats the input (similarity " +
+                                                             std::to_string(int(similarity * 100)) + " %)"});
+    }
+    if (!c.spans.empty()) {
+        std::map<std::string_view, int> kinds;
+        for (const SpanRow &row : c.spans)
+            ++kinds[personalDataKindName(row.span.kind)];
+        std::string detail;
+        for (const auto &[kind, n] : kinds)
+            detail += (detail.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(kind);
+        c.flags.push_back({FlagReason::PersonalData, detail});
+    }
+}
+
+void findSpans(const InteractionSignals &s, Curated &c)
+{
+    forEachMessageText(s.inputJson, [&](qint64 index, std::string_view, std::string_view text) {
+        for (const PersonalDataSpan &span : findPersonalData(text))
+            c.spans.push_back({false, index, span});
+    });
+    if (s.output)
+        for (const PersonalDataSpan &span : findPersonalData(*s.output))
+            c.spans.push_back({true, 0, span});
+}
+
+// Interns strings (segments, model versions) as small indexes.
+class Names {
+public:
+    int index(const std::string &name)
+    {
+        const auto [it, inserted] = m_index.try_emplace(name, int(m_names.size()));
+        if (inserted)
+            m_names.push_back(name);
+        return it->second;
+    }
+    const std::string &name(int index) const { return m_names[size_t(index)]; }
+    size_t size() const { return m_names.size(); }
+
+private:
+    std::unordered_map<std::string, int> m_index;
+    std::vector<std::string> m_names;
+};
+
+qint64 median(std::vector<qint64> &values)
+{
+    const auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    return *middle;
+}
+
+class Run {
+public:
+    Run(Store &store, const RuleSet &rules, const Curator::ProgressCallback &progress,
+        const std::atomic_bool *cancel)
+        : m_store(store)
+        , m_rules(rules)
+        , m_progress(progress)
+        , m_cancel(cancel)
+    {}
+
+    Result<CurationReport> execute()
+    {
+        auto runId = startRun();
+        if (!runId)
+            return runId.error();
+        m_report.runId = *runId;
+        const auto stage = [&](const char *name, auto &&work) -> Status {
+            QElapsedTimer timer;
+            timer.start();
+            if (m_progress)
+                m_progress(CurationProgress{QString::fromLatin1(name), 0, m_total});
+            Status status = work();
+            m_report.stages.append({QString::fromLatin1(name), timer.elapsed()});
+            return status;
+        };
+        Status status = stage("signals", [&] { return readSignals(); });
+        if (status && !cancelled())
+            status = stage("duplicates", [&] { return exactDuplicates(); });
+        if (status && !cancelled())
+            status = stage("flags", [&] { return globalFlags(); });
+        if (status && !cancelled())
+            status = stage("write", [&] { return write(); });
+        m_report.cancelled = cancelled();
+        const char *outcome = !status ? "failed" : m_report.cancelled ? "cancelled" : "completed";
+        if (Status s = finishRun(outcome, status.errorMessage()); !s && status)
+            status = s;
+        if (!status)
+            return status.error();
+        return m_report;
+    }
+
+private:
+    bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
+
+    Result<qint64> startRun()
+    {
+        auto total = m_store.db().queryInt("SELECT count(*) FROM interactions");
+        if (!total)
+            return total.error();
+        m_total = *total;
+        auto insert = m_store.db().prepare("INSERT INTO curation_runs (started_at, status, mode, rules_hash) "
+                                           "VALUES (?1, 'running', 'full', ?2)");
+        if (!insert)
+            return insert.error();
+        insert->bind(1, currentTimeMs());
+        insert->bind(2, std::string_view(m_rules.hash()));
+        if (Status s = insert->run(); !s)
+            return s.error();
+        return m_store.db().lastInsertRowId();
+    }
+
+    Status finishRun(const char *status, const QString &message)
+    {
+        std::string stages = "{";
+        for (const CurationReport::Stage &s : m_report.stages) {
+            if (stages.size() > 1)
+                stages.push_back(',');
+            appendJsonString(stages, s.name.toStdString());
+            stages += ":" + std::to_string(s.ms);
+        }
+        stages.push_back('}');
+        auto update =
+            m_store.db().prepare("UPDATE curation_runs SET finished_at = ?1, status = ?2, processed = ?3, "
+                                 "stages = ?4, message = ?5 WHERE id = ?6");
+        if (!update)
+            return update.error();
+        update->bind(1, currentTimeMs());
+        update->bind(2, std::string_view(status));
+        update->bind(3, m_report.processed);
+        update->bind(4, std::string_view(stages));
+        update->bindTextOrNull(5, message.toStdString());
+        update->bind(6, m_report.runId);
+        return update->run();
+    }
+
+    Status readSignals()
+    {
+        const FlagSettings &settings = m_rules.flags();
+        const int shingle = m_rules.duplicates().shingleSize;
+        m_report.rules.clear();
+        for (const Rule &rule : m_rules.rules())
+            m_report.rules.push_back({rule.id, std::string(labelName(rule.label))});
+        std::vector<size_t> fired;
+        auto read = SignalReader(m_store).read([&](InteractionSignals &s) {
+            Curated c;
+            c.id = s.id;
+            applyRules(m_rules, s, c, fired);
+            countRuleStats(m_rules, fired, s, m_report.rules);
+            c.inputHash = hash64(normalizeText(s.userText));
+            c.fingerprint = Hasher()
+                                .add(s.contentHash)
+                                .add(s.thumbsUp)
+                                .add(s.thumbsDown)
+                                .add(s.ratings)
+                                .add(s.ratingSum)
+                                .add(s.feedbackEvents)
+                                .add(s.corrections)
+                                .add(s.reviews)
+                                .add(std::string_view(m_rules.hash()))
+                                .digest64();
+            c.segment = m_segments.index(s.category.empty() ? std::string("uncategorized") : s.category);
+            c.modelVersion = m_versions.index(s.modelName + "\x1f" + s.modelVersion);
+            c.latencyMs = s.latencyMs;
+            c.corrected = s.corrections > 0;
+            c.reviewed = s.reviews > 0;
+            findSpans(s, c);
+            localFlags(s, settings, shingle, c);
+            m_report.personalDataSpans += qint64(c.spans.size());
+            ++m_report.labels[std::string(labelName(c.label))];
+            m_curated.push_back(std::move(c));
+            if (m_progress && (m_curated.size() & 0xFFFF) == 0)
+                m_progress(CurationProgress{QStringLiteral("signals"), qint64(m_curated.size()), m_total});
+            return !cancelled();
+        });
+        if (!read)
+            return read.error();
+        m_report.processed = *read;
+        m_report.segments = qint64(m_segments.size());
+        return {};
+    }
+
+    // Interactions with the same normalised input: one cluster, represented by its best-labeled member.
+    Status exactDuplicates()
+    {
+        std::unordered_map<quint64, std::vector<size_t>> groups;
+        for (size_t i = 0; i < m_curated.size(); ++i)
+            groups[m_curated[i].inputHash].push_back(i);
+        const auto rank = [](Label label) {
+            switch (label) {
+            case Label::Gold:
+                return 0;
+            case Label::Positive:
+                return 1;
+            case Label::Unlabeled:
+                return 2;
+            case Label::Conflicting:
+                return 3;
+            case Label::Negative:
+                return 4;
+            }
+            return 5;
+        };
+        m_clusterOf.assign(m_curated.size(), 0);
+        m_singleton.assign(m_curated.size(), false);
+        for (auto &[hash, members] : groups) {
+            if (members.size() == 1) {
+                m_singleton[members[0]] = true;
+                continue;
+            }
+            const size_t best = *std::min_element(members.begin(), members.end(), [&](size_t a, size_t b) {
+                const Curated &x = m_curated[a];
+                const Curated &y = m_curated[b];
+                if (rank(x.label) != rank(y.label))
+                    return rank(x.label) < rank(y.label);
+                if (x.score != y.score)
+                    return x.score > y.score;
+                return x.id < y.id;
+            });
+            for (const size_t member : members)
+                m_clusterOf[member] = m_curated[best].id;
+            ++m_report.duplicateGroups;
+            m_report.duplicateMembers += qint64(members.size());
+        }
+        return {};
+    }
+
+    Status globalFlags()
+    {
+        latencyOutliers();
+        coverage();
+        prioritise();
+        return {};
+    }
+
+    void latencyOutliers()
+    {
+        std::vector<std::vector<qint64>> latencies(m_versions.size());
+        for (const Curated &c : m_curated)
+            if (c.latencyMs)
+                latencies[size_t(c.modelVersion)].push_back(*c.latencyMs);
+        std::vector<double> limit(m_versions.size(), -1);
+        std::vector<qint64> medians(m_versions.size(), 0);
+        for (size_t v = 0; v < latencies.size(); ++v) {
+            if (latencies[v].size() < 20)
+                continue; // too few calls to say what is usual
+            const qint64 middle = median(latencies[v]);
+            std::vector<qint64> deviations;
+            deviations.reserve(latencies[v].size());
+            for (const qint64 latency : latencies[v])
+                deviations.push_back(std::abs(latency - middle));
+            const qint64 mad = std::max<qint64>(1, median(deviations));
+            medians[v] = middle;
+            limit[v] = double(middle) + m_rules.flags().latencyOutlierMads * double(mad);
+        }
+        for (Curated &c : m_curated) {
+            const double bound = limit[size_t(c.modelVersion)];
+            if (c.latencyMs && bound >= 0 && double(*c.latencyMs) > bound)
+                c.flags.push_back({FlagReason::LatencyOutlier,
+                                   std::to_string(*c.latencyMs) + " ms; this version's median is " +
+                                       std::to_string(medians[size_t(c.modelVersion)]) + " ms"});
+        }
+    }
+
+    // Per segment: traffic share against curated share, and failure rate (hardness).
+    void coverage()
+    {
+        struct SegmentStats {
+            qint64 traffic = 0;
+            qint64 curated = 0;
+            qint64 failures = 0;
+        };
+        std::vector<SegmentStats> stats(m_segments.size());
+        qint64 curatedTotal = 0;
+        for (const Curated &c : m_curated) {
+            SegmentStats &s = stats[size_t(c.segment)];
+            ++s.traffic;
+            s.curated += isCurated(c.label);
+            s.failures += c.label == Label::Negative || c.corrected;
+            curatedTotal += isCurated(c.label);
+        }
+        const double total = double(std::max<size_t>(1, m_curated.size()));
+        m_hardness.assign(m_segments.size(), 0);
+        std::vector<bool> underCovered(m_segments.size(), false);
+        for (size_t g = 0; g < stats.size(); ++g) {
+            const SegmentStats &s = stats[g];
+            m_hardness[g] = double(s.failures) / double(std::max<qint64>(1, s.traffic));
+            const double trafficShare = double(s.traffic) / total;
+            const double curatedShare = double(s.curated) / double(std::max<qint64>(1, curatedTotal));
+            underCovered[g] = s.traffic >= 20 && curatedShare < 0.5 * trafficShare;
+        }
+        for (size_t i = 0; i < m_curated.size(); ++i) {
+            Curated &c = m_curated[i];
+            if (!underCovered[size_t(c.segment)] || isCurated(c.label))
+                continue;
+            const std::string segment = "segment " + m_segments.name(c.segment);
+            if (m_singleton[i])
+                c.flags.push_back(
+                    {FlagReason::NovelInput, "an input seen once, in under-covered " + segment});
+            else
+                c.flags.push_back({FlagReason::UnderCoveredSegment, segment + " is under-covered"});
+        }
+    }
+
+    // Priority: the reason's base, raised by the segment's hardness; beyond the per-segment cap a
+    // segment's flags wait behind the other segments', so easy frequent queries cannot fill the queue.
+    void prioritise()
+    {
+        struct Entry {
+            size_t curated;
+            size_t flag;
+        };
+        std::vector<std::vector<Entry>> bySegment(m_segments.size());
+        for (size_t i = 0; i < m_curated.size(); ++i) {
+            Curated &c = m_curated[i];
+            for (size_t f = 0; f < c.flags.size(); ++f) {
+                FlagRow &flag = c.flags[f];
+                flag.priority = basePriority(flag.reason) * (1.0 + 0.5 * m_hardness[size_t(c.segment)]);
+                bySegment[size_t(c.segment)].push_back({i, f});
+                ++m_report.flags[std::string(flagReasonName(flag.reason))];
+            }
+        }
+        const qint64 cap = m_rules.flags().segmentCap;
+        for (std::vector<Entry> &entries : bySegment) {
+            std::sort(entries.begin(), entries.end(), [&](const Entry &a, const Entry &b) {
+                const double pa = m_curated[a.curated].flags[a.flag].priority;
+                const double pb = m_curated[b.curated].flags[b.flag].priority;
+                return pa != pb ? pa > pb : m_curated[a.curated].id < m_curated[b.curated].id;
+            });
+            for (size_t rank = size_t(cap); rank < entries.size(); ++rank)
+                m_curated[entries[rank].curated].flags[entries[rank].flag].priority *= 0.25;
+        }
+    }
+
+    Status write()
+    {
+        // As ingest does: a crash loses at most this run's results, which the next run recomputes.
+        (void)m_store.db().exec("PRAGMA synchronous = NORMAL");
+        const auto restore = qScopeGuard([this] { (void)m_store.db().exec("PRAGMA synchronous = FULL"); });
+        Transaction transaction(m_store.db());
+        if (!transaction.beginStatus())
+            return transaction.beginStatus();
+        for (const char *sql : {"DELETE FROM flags", "DELETE FROM pii_spans", "DELETE FROM curation"})
+            if (Status s = m_store.db().exec(sql); !s)
+                return s;
+        auto curation = m_store.db().prepare(
+            "INSERT INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, segment, "
+            "fingerprint, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        auto flag = m_store.db().prepare(
+            "INSERT INTO flags (interaction_id, reason, priority, detail) VALUES (?1, ?2, ?3, ?4)");
+        auto span =
+            m_store.db().prepare("INSERT INTO pii_spans (interaction_id, field, message_index, kind, start, "
+                                 "length) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        if (!curation || !flag || !span)
+            return !curation ? curation.error() : !flag ? flag.error() : span.error();
+        for (size_t i = 0; i < m_curated.size(); ++i) {
+            const Curated &c = m_curated[i];
+            curation->bind(1, c.id);
+            curation->bind(2, labelName(c.label));
+            curation->bind(3, c.score);
+            curation->bindTextOrNull(4, c.votes);
+            curation->bind(5, qint64(c.inputHash));
+            if (m_clusterOf[i] != 0)
+                curation->bind(6, m_clusterOf[i]);
+            else
+                curation->bindNull(6);
+            curation->bind(7, std::string_view(m_segments.name(c.segment)));
+            curation->bind(8, qint64(c.fingerprint));
+            curation->bind(9, m_report.runId);
+            if (Status s = curation->run(); !s)
+                return s;
+            for (const FlagRow &row : c.flags) {
+                flag->bind(1, c.id);
+                flag->bind(2, flagReasonName(row.reason));
+                flag->bind(3, row.priority);
+                flag->bindTextOrNull(4, row.detail);
+                if (Status s = flag->run(); !s)
+                    return s;
+            }
+            for (const SpanRow &row : c.spans) {
+                span->bind(1, c.id);
+                span->bind(2, std::string_view(row.output ? "output" : "input"));
+                if (row.output)
+                    span->bindNull(3);
+                else
+                    span->bind(3, row.messageIndex);
+                span->bind(4, personalDataKindName(row.span.kind));
+                span->bind(5, row.span.start);
+                span->bind(6, row.span.length);
+                if (Status s = span->run(); !s)
+                    return s;
+            }
+            if (cancelled())
+                return {}; // the transaction rolls back: the previous results stay
+        }
+        return transaction.commit();
+    }
+
+    Store &m_store;
+    const RuleSet &m_rules;
+    const Curator::ProgressCallback &m_progress;
+    const std::atomic_bool *m_cancel;
+    CurationReport m_report;
+    qint64 m_total = 0;
+    std::vector<Curated> m_curated;
+    Names m_segments;
+    Names m_versions;
+    std::vector<qint64> m_clusterOf;
+    std::vector<bool> m_singleton;
+    std::vector<double> m_hardness;
+};
+
+} // namespace
+
+Curator::Curator(Store &store, RuleSet rules)
+    : m_store(store)
+    , m_rules(std::move(rules))
+{}
+
+Result<CurationReport> Curator::run()
+{
+    return Run(m_store, m_rules, m_progress, m_cancel).execute();
+}
+
+} // namespace flywheel

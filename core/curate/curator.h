@@ -1,0 +1,83 @@
+#pragma once
+
+#include "curate/rules.h"
+#include "util/result.h"
+
+#include <QList>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace flywheel {
+
+class Store;
+
+struct CurationProgress {
+    QString stage;
+    qint64 done = 0;
+    /// -1 when unknown.
+    qint64 total = -1;
+};
+
+struct CurationReport {
+    qint64 runId = 0;
+    bool cancelled = false;
+    qint64 processed = 0;
+    /// Interactions per automated label ("gold", "positive", ...).
+    std::map<std::string, qint64> labels;
+    /// Flags per reason ("conflicting_signals", ...).
+    std::map<std::string, qint64> flags;
+    qint64 personalDataSpans = 0;
+    /// Groups of interactions with the same normalised input, and the interactions in them.
+    qint64 duplicateGroups = 0;
+    qint64 duplicateMembers = 0;
+    qint64 segments = 0;
+    /// Per rule, in the rules file's order: how it behaves on this store (a Snorkel-style analysis).
+    struct RuleStats {
+        std::string id;
+        std::string label;
+        /// Interactions it voted on.
+        qint64 coverage = 0;
+        /// ... on which another rule voted too.
+        qint64 overlaps = 0;
+        /// ... on which another rule voted the opposite way (positive against negative).
+        qint64 conflicts = 0;
+        /// Of its votes on reviewed interactions, those whose review gave another label.
+        qint64 reviewed = 0;
+        qint64 overturned = 0;
+    };
+    std::vector<RuleStats> rules;
+    struct Stage {
+        QString name;
+        qint64 ms = 0;
+    };
+    QList<Stage> stages;
+};
+
+/// Runs curation over a store with a rule set (docs/curation.md): labels from signals, exact
+/// duplicates, personal data, segments and the flags of the review queue. A run is recorded in
+/// curation_runs. Results are replaced in one transaction at the end, so a cancelled or failed run
+/// leaves the previous results as they were; reviews are never touched.
+class Curator final {
+public:
+    using ProgressCallback = std::function<void(const CurationProgress &)>;
+
+    Curator(Store &store, RuleSet rules);
+
+    void setProgressCallback(ProgressCallback callback) { m_progress = std::move(callback); }
+    void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
+
+    Result<CurationReport> run();
+
+private:
+    Store &m_store;
+    RuleSet m_rules;
+    ProgressCallback m_progress;
+    const std::atomic_bool *m_cancel = nullptr;
+};
+
+} // namespace flywheel

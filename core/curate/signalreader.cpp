@@ -1,0 +1,104 @@
+#include "curate/signalreader.h"
+
+#include "curate/textnorm.h"
+#include "store/statement.h"
+#include "store/store.h"
+
+namespace flywheel {
+namespace {
+
+// Events are aggregated per interaction in SQL; the read is one ordered pass over interactions.
+constexpr const char *kSignalsSql = R"sql(
+SELECT i.id, i.external_id, i.ts, i.model_name, i.model_version, i.category, i.finish_reason, i.outcome,
+       i.latency_ms, i.input, i.output, i.metadata, i.content_hash,
+       f.up, f.down, f.ratings, f.rating_sum, f.events, f.labels,
+       c.n, c.latest, r.n,
+       (SELECT label FROM reviews rl WHERE rl.interaction_id = i.id AND rl.label IS NOT NULL
+        ORDER BY rl.created_at DESC, rl.id DESC LIMIT 1)
+FROM interactions i
+LEFT JOIN (SELECT interaction_id,
+                  sum(kind = 'thumbs' AND value > 0) AS up,
+                  sum(kind = 'thumbs' AND value < 0) AS down,
+                  sum(kind = 'rating') AS ratings,
+                  total(CASE WHEN kind = 'rating' THEN value END) AS rating_sum,
+                  count(*) AS events,
+                  group_concat(CASE WHEN kind = 'label' THEN label END, char(31)) AS labels
+           FROM feedback_events WHERE interaction_id IS NOT NULL GROUP BY interaction_id) f
+       ON f.interaction_id = i.id
+LEFT JOIN (SELECT interaction_id, count(*) AS n,
+                  (SELECT corrected_output FROM corrections c2 WHERE c2.interaction_id = c1.interaction_id
+                   ORDER BY coalesce(c2.ts, 0) DESC, c2.id DESC LIMIT 1) AS latest
+           FROM corrections c1 WHERE interaction_id IS NOT NULL GROUP BY interaction_id) c
+       ON c.interaction_id = i.id
+LEFT JOIN (SELECT interaction_id, count(*) AS n FROM reviews GROUP BY interaction_id) r
+       ON r.interaction_id = i.id
+WHERE i.id > ?1
+ORDER BY i.id
+)sql";
+
+std::string text(const Statement &row, int column)
+{
+    return std::string(row.columnUtf8(column));
+}
+
+} // namespace
+
+Result<qint64> SignalReader::read(const Visit &visit, qint64 afterId)
+{
+    Transaction snapshot(m_store.db(), Transaction::Kind::Deferred);
+    if (!snapshot.beginStatus())
+        return snapshot.beginStatus().error();
+    auto statement = m_store.db().prepare(kSignalsSql);
+    if (!statement)
+        return statement.error();
+    statement->bind(1, afterId);
+    InteractionSignals s;
+    qint64 visited = 0;
+    while (true) {
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const Statement &r = *statement;
+        s = InteractionSignals{};
+        s.id = r.columnInt(0);
+        s.externalId = text(r, 1);
+        s.timestampMs = r.columnInt(2);
+        s.modelName = text(r, 3);
+        s.modelVersion = text(r, 4);
+        s.category = text(r, 5);
+        s.finishReason = text(r, 6);
+        s.outcome = text(r, 7);
+        if (!r.isNull(8))
+            s.latencyMs = r.columnInt(8);
+        s.inputJson = text(r, 9);
+        if (!r.isNull(10))
+            s.output = text(r, 10);
+        s.metadataJson = text(r, 11);
+        s.contentHash = r.columnInt(12);
+        s.thumbsUp = r.columnInt(13);
+        s.thumbsDown = r.columnInt(14);
+        s.ratings = r.columnInt(15);
+        s.ratingSum = r.columnDouble(16);
+        s.feedbackEvents = r.columnInt(17);
+        for (std::string_view labels = r.columnUtf8(18); !labels.empty();) {
+            const size_t end = std::min(labels.find('\x1f'), labels.size());
+            s.feedbackLabels.emplace_back(labels.substr(0, end));
+            labels.remove_prefix(std::min(end + 1, labels.size()));
+        }
+        s.corrections = r.columnInt(19);
+        s.correctedOutput = text(r, 20);
+        s.reviews = r.columnInt(21);
+        s.reviewLabel = text(r, 22);
+        s.userText = userTextOf(s.inputJson);
+        s.inputChars = codePoints(s.userText);
+        s.outputChars = s.output ? codePoints(*s.output) : 0;
+        ++visited;
+        if (!visit(s))
+            break;
+    }
+    return visited;
+}
+
+} // namespace flywheel
