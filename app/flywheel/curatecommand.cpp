@@ -99,6 +99,7 @@ private:
             {QStringLiteral("personal_data_spans"), r.personalDataSpans},
             {QStringLiteral("duplicate_clusters"), r.duplicateGroups},
             {QStringLiteral("duplicate_members"), r.duplicateMembers},
+            {QStringLiteral("near_duplicate_pairs"), r.nearDuplicatePairs},
             {QStringLiteral("segments"), r.segments},
             {QStringLiteral("stage_ms"), stages},
         };
@@ -130,10 +131,12 @@ private:
         for (const auto &[label, n] : r.labels)
             text += QStringLiteral(" %1 %2,").arg(en.toString(n), QString::fromStdString(label));
         text.chop(1);
-        text += QStringLiteral(".\nDuplicates: %1 interactions in %2 clusters. Personal data: %3 spans. "
-                               "Segments: %4.\nFlags for review:")
+        text += QStringLiteral(
+                    ".\nDuplicates: %1 interactions in %2 clusters (%3 near-duplicate pairs). Personal "
+                    "data: %4 spans. Segments: %5.\nFlags for review:")
                     .arg(en.toString(r.duplicateMembers), en.toString(r.duplicateGroups),
-                         en.toString(r.personalDataSpans), en.toString(r.segments));
+                         en.toString(r.nearDuplicatePairs), en.toString(r.personalDataSpans),
+                         en.toString(r.segments));
         if (r.flags.empty())
             text += QStringLiteral(" none.");
         for (const auto &[reason, n] : r.flags)

@@ -275,8 +275,23 @@ public:
     {}
 
 protected:
+    void addOptions(QCommandLineParser &parser) override
+    {
+        ListCommand::addOptions(parser);
+        parser.addOption({QStringLiteral("pairs"),
+                          QStringLiteral("List every near-duplicate pair with its similarity instead.")});
+    }
+
+    int run(QCommandLineParser &parser) override
+    {
+        m_pairs = parser.isSet(QStringLiteral("pairs"));
+        return ListCommand::run(parser);
+    }
+
     int list(Store &store, int limit) override
     {
+        if (m_pairs)
+            return listPairs(store, limit);
         auto clusters = loadDuplicateClusters(store, limit, 10);
         if (!clusters)
             return fail(clusters.errorMessage());
@@ -302,6 +317,33 @@ protected:
                              : text.trimmed());
         return Success;
     }
+
+private:
+    int listPairs(Store &store, int limit)
+    {
+        auto pairs = loadNearDuplicatePairs(store, limit);
+        if (!pairs)
+            return fail(pairs.errorMessage());
+        if (json()) {
+            QJsonArray out;
+            for (const NearDuplicatePairRow &p : *pairs)
+                out.append(QJsonObject{{QStringLiteral("first"), p.firstExternalId},
+                                       {QStringLiteral("second"), p.secondExternalId},
+                                       {QStringLiteral("similarity"), p.similarity}});
+            printJson({{QStringLiteral("pairs"), out}});
+            return Success;
+        }
+        QString text;
+        for (const NearDuplicatePairRow &p : *pairs)
+            text += QStringLiteral("%1  %2  %3\n      %4\n      %5\n")
+                        .arg(p.similarity, 4, 'f', 2)
+                        .arg(p.firstExternalId, p.secondExternalId, p.firstPreview, p.secondPreview);
+        print(text.isEmpty() ? QStringLiteral("No near-duplicate pairs (run `flywheel curate` first).")
+                             : text.trimmed());
+        return Success;
+    }
+
+    bool m_pairs = false;
 };
 
 } // namespace

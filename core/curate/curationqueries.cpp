@@ -205,4 +205,27 @@ Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, i
     return out;
 }
 
+Result<QList<NearDuplicatePairRow>> loadNearDuplicatePairs(Store &store, int limit)
+{
+    auto pairs = store.db().prepare(R"sql(
+        SELECT a.external_id, b.external_id, p.similarity, a.input, b.input
+        FROM duplicate_pairs p
+        JOIN interactions a ON a.id = p.first_id JOIN interactions b ON b.id = p.second_id
+        ORDER BY p.similarity DESC, p.first_id, p.second_id LIMIT ?1)sql");
+    if (!pairs)
+        return pairs.error();
+    pairs->bind(1, qint64(limit));
+    QList<NearDuplicatePairRow> out;
+    while (true) {
+        auto row = pairs->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        out.append({pairs->columnText(0), pairs->columnText(1), pairs->columnDouble(2),
+                    preview(pairs->columnUtf8(3)), preview(pairs->columnUtf8(4))});
+    }
+    return out;
+}
+
 } // namespace flywheel

@@ -87,4 +87,16 @@ struct DuplicateCluster {
 
 Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, int membersPerCluster);
 
+/// A pair of distinct inputs found nearly the same, with its Jaccard similarity.
+struct NearDuplicatePairRow {
+    QString firstExternalId;
+    QString secondExternalId;
+    double similarity = 0;
+    QString firstPreview;
+    QString secondPreview;
+};
+
+/// The near-duplicate pairs of the last curation run, most similar first.
+Result<QList<NearDuplicatePairRow>> loadNearDuplicatePairs(Store &store, int limit);
+
 } // namespace flywheel

@@ -1,6 +1,7 @@
 #include "curate/curator.h"
 
 #include "curate/flags.h"
+#include "curate/nearduplicates.h"
 #include "curate/personaldata.h"
 #include "curate/shingles.h"
 #include "curate/signalreader.h"
@@ -14,6 +15,11 @@
 #include <QScopeGuard>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 
 namespace flywheel {
@@ -38,6 +44,8 @@ struct Curated {
     double score = 0;
     std::string votes;
     quint64 inputHash = 0;
+    /// The distinct normalised input it has (exact duplicates share one).
+    quint32 text = 0;
     quint64 fingerprint = 0;
     int segment = 0;
     int modelVersion = 0;
@@ -47,6 +55,24 @@ struct Curated {
     std::vector<FlagRow> flags;
     std::vector<SpanRow> spans;
 };
+
+// The best label first: it makes a cluster's representative.
+int labelRank(Label label)
+{
+    switch (label) {
+    case Label::Gold:
+        return 0;
+    case Label::Positive:
+        return 1;
+    case Label::Unlabeled:
+        return 2;
+    case Label::Conflicting:
+        return 3;
+    case Label::Negative:
+        return 4;
+    }
+    return 5;
+}
 
 bool isCurated(Label label)
 {
@@ -186,10 +212,33 @@ void localFlags(const InteractionSignals &s, const FlagSettings &settings, int s
     }
 }
 
-void findSpans(const InteractionSignals &s, Curated &c)
+// Personal data in message texts, remembered by the text's hash: system prompts and earlier turns
+// repeat in every call of a conversation, and are scanned once.
+class SpanCache {
+public:
+    const std::vector<PersonalDataSpan> &find(std::string_view text)
+    {
+        if (text.size() < 64) {
+            m_scratch = findPersonalData(text);
+            return m_scratch;
+        }
+        if (m_cache.size() > 65536)
+            m_cache.clear();
+        const auto [it, added] = m_cache.try_emplace(hash64(text));
+        if (added)
+            it->second = findPersonalData(text);
+        return it->second;
+    }
+
+private:
+    std::unordered_map<quint64, std::vector<PersonalDataSpan>> m_cache;
+    std::vector<PersonalDataSpan> m_scratch;
+};
+
+void findSpans(const InteractionSignals &s, SpanCache &cache, Curated &c)
 {
     forEachMessageText(s.inputJson, [&](qint64 index, std::string_view, std::string_view text) {
-        for (const PersonalDataSpan &span : findPersonalData(text))
+        for (const PersonalDataSpan &span : cache.find(text))
             c.spans.push_back({false, index, span});
     });
     if (s.output)
@@ -249,7 +298,7 @@ public:
         };
         Status status = stage("signals", [&] { return readSignals(); });
         if (status && !cancelled())
-            status = stage("duplicates", [&] { return exactDuplicates(); });
+            status = stage("duplicates", [&] { return duplicates(); });
         if (status && !cancelled())
             status = stage("flags", [&] { return globalFlags(); });
         if (status && !cancelled())
@@ -307,95 +356,240 @@ private:
         return update->run();
     }
 
+    // One thread reads rows and their text signals from SQLite; worker threads compute labels,
+    // personal data and flags from batches of them; this thread takes the batches back in id order
+    // and does the little that needs the whole run (shared names, counts).
     Status readSignals()
     {
-        const FlagSettings &settings = m_rules.flags();
-        const int shingle = m_rules.duplicates().shingleSize;
         m_report.rules.clear();
         for (const Rule &rule : m_rules.rules())
             m_report.rules.push_back({rule.id, std::string(labelName(rule.label))});
-        std::vector<size_t> fired;
-        auto read = SignalReader(m_store).read([&](InteractionSignals &s) {
-            Curated c;
-            c.id = s.id;
-            applyRules(m_rules, s, c, fired);
-            countRuleStats(m_rules, fired, s, m_report.rules);
-            c.inputHash = hash64(normalizeText(s.userText));
-            c.fingerprint = Hasher()
-                                .add(s.contentHash)
-                                .add(s.thumbsUp)
-                                .add(s.thumbsDown)
-                                .add(s.ratings)
-                                .add(s.ratingSum)
-                                .add(s.feedbackEvents)
-                                .add(s.corrections)
-                                .add(s.reviews)
-                                .add(std::string_view(m_rules.hash()))
-                                .digest64();
-            c.segment = m_segments.index(s.category.empty() ? std::string("uncategorized") : s.category);
-            c.modelVersion = m_versions.index(s.modelName + "\x1f" + s.modelVersion);
-            c.latencyMs = s.latencyMs;
-            c.corrected = s.corrections > 0;
-            c.reviewed = s.reviews > 0;
-            findSpans(s, c);
-            localFlags(s, settings, shingle, c);
-            m_report.personalDataSpans += qint64(c.spans.size());
-            ++m_report.labels[std::string(labelName(c.label))];
-            m_curated.push_back(std::move(c));
-            if (m_progress && (m_curated.size() & 0xFFFF) == 0)
-                m_progress(CurationProgress{QStringLiteral("signals"), qint64(m_curated.size()), m_total});
-            return !cancelled();
+        constexpr size_t kBatch = 512;
+        const size_t workers = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 4));
+        const size_t inFlight = 4 * workers;
+        struct Batch {
+            enum class State { Waiting, Working, Done } state = State::Waiting;
+            std::vector<InteractionSignals> rows;
+            std::vector<Computed> computed;
+        };
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::deque<std::unique_ptr<Batch>> batches; // in id order
+        bool finished = false, stop = false;
+        std::optional<Result<qint64>> read;
+
+        std::thread reader([&] {
+            auto batch = std::make_unique<Batch>();
+            const auto hand = [&](std::unique_ptr<Batch> full) {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return batches.size() < inFlight || stop; });
+                batches.push_back(std::move(full));
+                changed.notify_all();
+                return !stop;
+            };
+            auto result = SignalReader(m_store).read([&](InteractionSignals &s) {
+                batch->rows.push_back(std::move(s));
+                if (batch->rows.size() < kBatch)
+                    return true;
+                return hand(std::exchange(batch, std::make_unique<Batch>()));
+            });
+            if (!batch->rows.empty())
+                hand(std::move(batch));
+            std::lock_guard lock(mutex);
+            read = std::move(result);
+            finished = true;
+            changed.notify_all();
         });
-        if (!read)
-            return read.error();
-        m_report.processed = *read;
+        std::vector<std::thread> pool;
+        for (size_t w = 0; w < workers; ++w) {
+            pool.emplace_back([&] {
+                SpanCache cache;
+                std::vector<size_t> fired;
+                while (true) {
+                    Batch *work = nullptr;
+                    {
+                        std::unique_lock lock(mutex);
+                        const auto waiting = [&] {
+                            for (auto &b : batches)
+                                if (b->state == Batch::State::Waiting)
+                                    return b.get();
+                            return static_cast<Batch *>(nullptr);
+                        };
+                        changed.wait(lock, [&] { return waiting() || finished || stop; });
+                        work = waiting();
+                        if (!work)
+                            return;
+                        work->state = Batch::State::Working;
+                    }
+                    work->computed.resize(work->rows.size());
+                    for (size_t i = 0; i < work->rows.size(); ++i)
+                        compute(work->rows[i], cache, fired, work->computed[i]);
+                    std::lock_guard lock(mutex);
+                    work->state = Batch::State::Done;
+                    changed.notify_all();
+                }
+            });
+        }
+        while (true) {
+            std::unique_ptr<Batch> done;
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] {
+                    return (!batches.empty() && batches.front()->state == Batch::State::Done) ||
+                           (batches.empty() && finished);
+                });
+                if (batches.empty())
+                    break;
+                done = std::move(batches.front());
+                batches.pop_front();
+                changed.notify_all();
+            }
+            for (size_t i = 0; i < done->rows.size(); ++i)
+                take(done->rows[i], std::move(done->computed[i]));
+            if (m_progress)
+                m_progress(CurationProgress{QStringLiteral("signals"), qint64(m_curated.size()), m_total});
+            if (cancelled()) {
+                std::lock_guard lock(mutex);
+                stop = true;
+                changed.notify_all();
+                break;
+            }
+        }
+        reader.join();
+        {
+            std::lock_guard lock(mutex);
+            stop = true; // the workers may still wait for batches nobody will take
+            changed.notify_all();
+        }
+        for (std::thread &thread : pool)
+            thread.join();
+        if (cancelled())
+            return {};
+        if (!*read)
+            return read->error();
+        m_report.processed = qint64(m_curated.size());
         m_report.segments = qint64(m_segments.size());
         return {};
     }
 
-    // Interactions with the same normalised input: one cluster, represented by its best-labeled member.
-    Status exactDuplicates()
+    // What a worker computes for one interaction, from it alone.
+    struct Computed {
+        Curated curated;
+        std::string normalized;
+        std::vector<size_t> fired;
+    };
+
+    void compute(const InteractionSignals &s, SpanCache &cache, std::vector<size_t> &fired,
+                 Computed &out) const
     {
-        std::unordered_map<quint64, std::vector<size_t>> groups;
+        Curated &c = out.curated;
+        c.id = s.id;
+        applyRules(m_rules, s, c, fired);
+        out.fired = fired;
+        out.normalized = normalizeText(s.userText);
+        c.inputHash = hash64(out.normalized);
+        c.fingerprint = Hasher()
+                            .add(s.contentHash)
+                            .add(s.thumbsUp)
+                            .add(s.thumbsDown)
+                            .add(s.ratings)
+                            .add(s.ratingSum)
+                            .add(s.feedbackEvents)
+                            .add(s.corrections)
+                            .add(s.reviews)
+                            .add(std::string_view(m_rules.hash()))
+                            .digest64();
+        c.latencyMs = s.latencyMs;
+        c.corrected = s.corrections > 0;
+        c.reviewed = s.reviews > 0;
+        findSpans(s, cache, c);
+        localFlags(s, m_rules.flags(), m_rules.duplicates().shingleSize, c);
+    }
+
+    // Adds one computed interaction to the run, in id order.
+    void take(const InteractionSignals &s, Computed &&computed)
+    {
+        Curated &c = computed.curated;
+        countRuleStats(m_rules, computed.fired, s, m_report.rules);
+        const auto [text, added] = m_textOfHash.try_emplace(c.inputHash, quint32(m_texts.size()));
+        if (added)
+            m_texts.push_back(std::move(computed.normalized));
+        c.text = text->second;
+        c.segment = m_segments.index(s.category.empty() ? std::string("uncategorized") : s.category);
+        c.modelVersion = m_versions.index(s.modelName + "\x1f" + s.modelVersion);
+        m_report.personalDataSpans += qint64(c.spans.size());
+        ++m_report.labels[std::string(labelName(c.label))];
+        m_curated.push_back(std::move(c));
+    }
+
+    // Interactions whose normalised inputs are the same or nearly the same (linked by near-duplicate
+    // pairs, transitively) are one cluster, represented by its best-labeled member.
+    Status duplicates()
+    {
+        std::vector<std::vector<size_t>> members(m_texts.size());
         for (size_t i = 0; i < m_curated.size(); ++i)
-            groups[m_curated[i].inputHash].push_back(i);
-        const auto rank = [](Label label) {
-            switch (label) {
-            case Label::Gold:
-                return 0;
-            case Label::Positive:
-                return 1;
-            case Label::Unlabeled:
-                return 2;
-            case Label::Conflicting:
-                return 3;
-            case Label::Negative:
-                return 4;
-            }
-            return 5;
+            members[m_curated[i].text].push_back(i);
+        std::vector<std::string_view> views(m_texts.begin(), m_texts.end());
+        const std::vector<NearDuplicatePair> pairs =
+            findNearDuplicates(views, nearDuplicateSettings(), m_cancel);
+        if (cancelled())
+            return {};
+        std::vector<quint32> parent(m_texts.size());
+        for (quint32 t = 0; t < parent.size(); ++t)
+            parent[t] = t;
+        const auto root = [&](quint32 t) {
+            while (parent[t] != t)
+                t = parent[t] = parent[parent[t]];
+            return t;
         };
+        for (const NearDuplicatePair &pair : pairs) {
+            parent[std::max(root(pair.first), root(pair.second))] =
+                std::min(root(pair.first), root(pair.second));
+            // Stored by the first interaction of each input, which is deterministic.
+            m_pairs.push_back({m_curated[members[pair.first].front()].id,
+                               m_curated[members[pair.second].front()].id, double(pair.similarity)});
+        }
+        m_report.nearDuplicatePairs = qint64(pairs.size());
+
+        std::vector<std::vector<size_t>> clusters(m_texts.size());
+        for (quint32 t = 0; t < m_texts.size(); ++t) {
+            auto &cluster = clusters[root(t)];
+            cluster.insert(cluster.end(), members[t].begin(), members[t].end());
+        }
         m_clusterOf.assign(m_curated.size(), 0);
         m_singleton.assign(m_curated.size(), false);
-        for (auto &[hash, members] : groups) {
-            if (members.size() == 1) {
-                m_singleton[members[0]] = true;
+        for (const std::vector<size_t> &cluster : clusters) {
+            if (cluster.size() == 1)
+                m_singleton[cluster[0]] = true;
+            if (cluster.size() <= 1)
                 continue;
-            }
-            const size_t best = *std::min_element(members.begin(), members.end(), [&](size_t a, size_t b) {
+            const size_t best = *std::min_element(cluster.begin(), cluster.end(), [&](size_t a, size_t b) {
                 const Curated &x = m_curated[a];
                 const Curated &y = m_curated[b];
-                if (rank(x.label) != rank(y.label))
-                    return rank(x.label) < rank(y.label);
+                if (labelRank(x.label) != labelRank(y.label))
+                    return labelRank(x.label) < labelRank(y.label);
                 if (x.score != y.score)
                     return x.score > y.score;
                 return x.id < y.id;
             });
-            for (const size_t member : members)
+            for (const size_t member : cluster)
                 m_clusterOf[member] = m_curated[best].id;
             ++m_report.duplicateGroups;
-            m_report.duplicateMembers += qint64(members.size());
+            m_report.duplicateMembers += qint64(cluster.size());
         }
+        std::vector<std::string>().swap(m_texts);
         return {};
+    }
+
+    // LSH bands and rows that find pairs at the threshold with probability above 0.98.
+    NearDuplicateSettings nearDuplicateSettings() const
+    {
+        NearDuplicateSettings settings;
+        settings.shingleSize = m_rules.duplicates().shingleSize;
+        settings.threshold = m_rules.duplicates().threshold;
+        settings.rows = settings.threshold >= 0.75 ? 5 : settings.threshold >= 0.65 ? 4 : 3;
+        settings.bands = 100 / settings.rows;
+        return settings;
     }
 
     Status globalFlags()
@@ -509,11 +703,18 @@ private:
     {
         // As ingest does: a crash loses at most this run's results, which the next run recomputes.
         (void)m_store.db().exec("PRAGMA synchronous = NORMAL");
-        const auto restore = qScopeGuard([this] { (void)m_store.db().exec("PRAGMA synchronous = FULL"); });
+        // Every id written was read by this run and nothing deletes interactions meanwhile (a later
+        // delete still cascades), so the million foreign-key lookups of the inserts are skipped.
+        (void)m_store.db().exec("PRAGMA foreign_keys = OFF");
+        const auto restore = qScopeGuard([this] {
+            (void)m_store.db().exec("PRAGMA synchronous = FULL");
+            (void)m_store.db().exec("PRAGMA foreign_keys = ON");
+        });
         Transaction transaction(m_store.db());
         if (!transaction.beginStatus())
             return transaction.beginStatus();
-        for (const char *sql : {"DELETE FROM flags", "DELETE FROM pii_spans", "DELETE FROM curation"})
+        for (const char *sql : {"DELETE FROM flags", "DELETE FROM pii_spans", "DELETE FROM duplicate_pairs",
+                                "DELETE FROM curation"})
             if (Status s = m_store.db().exec(sql); !s)
                 return s;
         auto curation = m_store.db().prepare(
@@ -566,6 +767,17 @@ private:
             if (cancelled())
                 return {}; // the transaction rolls back: the previous results stay
         }
+        auto pair = m_store.db().prepare(
+            "INSERT INTO duplicate_pairs (first_id, second_id, similarity) VALUES (?1, ?2, ?3)");
+        if (!pair)
+            return pair.error();
+        for (const StoredPair &p : m_pairs) {
+            pair->bind(1, std::min(p.first, p.second));
+            pair->bind(2, std::max(p.first, p.second));
+            pair->bind(3, p.similarity);
+            if (Status s = pair->run(); !s)
+                return s;
+        }
         return transaction.commit();
     }
 
@@ -575,9 +787,18 @@ private:
     const std::atomic_bool *m_cancel;
     CurationReport m_report;
     qint64 m_total = 0;
+
     std::vector<Curated> m_curated;
     Names m_segments;
     Names m_versions;
+    std::unordered_map<quint64, quint32> m_textOfHash;
+    std::vector<std::string> m_texts;
+    struct StoredPair {
+        qint64 first;
+        qint64 second;
+        double similarity;
+    };
+    std::vector<StoredPair> m_pairs;
     std::vector<qint64> m_clusterOf;
     std::vector<bool> m_singleton;
     std::vector<double> m_hardness;

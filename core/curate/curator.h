@@ -32,9 +32,11 @@ struct CurationReport {
     /// Flags per reason ("conflicting_signals", ...).
     std::map<std::string, qint64> flags;
     qint64 personalDataSpans = 0;
-    /// Groups of interactions with the same normalised input, and the interactions in them.
+    /// Clusters of interactions with the same or nearly the same input, and the interactions in them.
     qint64 duplicateGroups = 0;
     qint64 duplicateMembers = 0;
+    /// Pairs of distinct inputs found nearly the same (before clusters are closed transitively).
+    qint64 nearDuplicatePairs = 0;
     qint64 segments = 0;
     /// Per rule, in the rules file's order: how it behaves on this store (a Snorkel-style analysis).
     struct RuleStats {

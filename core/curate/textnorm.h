@@ -9,7 +9,8 @@
 namespace flywheel {
 
 /// Text as duplicates are compared: Unicode NFKC, case-folded (Unicode simple case folding, as
-/// Qt does it: "ß" stays), every run of whitespace one space, trimmed. ASCII text (most of it) takes a fast path with the same result.
+/// Qt does it: "ß" stays), every run of whitespace one space, trimmed. ASCII text (most of it) takes a fast
+/// path with the same result.
 std::string normalizeText(std::string_view utf8);
 
 /// The user's words in a stored input (a JSON array of chat messages): the text of its user

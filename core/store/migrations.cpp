@@ -184,11 +184,22 @@ CREATE TABLE reviews (
 CREATE INDEX reviews_by_interaction ON reviews (interaction_id, created_at);
 )sql";
 
+// Version 4: near-duplicate pairs found by curation (the clusters are in curation.cluster_id).
+constexpr const char *kNearDuplicatePairs = R"sql(
+CREATE TABLE duplicate_pairs (
+    first_id    INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    second_id   INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    similarity  REAL NOT NULL,
+    PRIMARY KEY (first_id, second_id)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
     Migration{"ingest runs count skipped records", kSkippedCount},
     Migration{"curation: runs, per-interaction results, flags, personal-data spans, reviews", kCurationSchema},
+    Migration{"near-duplicate pairs", kNearDuplicatePairs},
 };
 
 } // namespace

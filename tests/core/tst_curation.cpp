@@ -4,6 +4,7 @@
 
 #include "curate/curationqueries.h"
 #include "curate/curator.h"
+#include "curate/nearduplicates.h"
 #include "curate/personaldata.h"
 #include "curate/rules.h"
 #include "curate/shingles.h"
@@ -224,7 +225,9 @@ void TestCuration::normalisation_data()
     QTest::addColumn<QByteArray>("normalised");
     QTest::newRow("ascii") << QByteArray("  Where IS\tmy   Order?\n") << QByteArray("where is my order?");
     QTest::newRow("ligature and width") << QByteArray("\xef\xac\x81nd ＡＢＣ") << QByteArray("find abc");
-    QTest::newRow("case folding") << QByteArray("STRASSE Straße") << QByteArray("strasse stra\xc3\x9f""e"); // simple case folding keeps ß
+    QTest::newRow("case folding") << QByteArray("STRASSE Straße")
+                                  << QByteArray("strasse stra\xc3\x9f"
+                                                "e"); // simple case folding keeps ß
     QTest::newRow("unicode spaces") << QByteArray("a\xc2\xa0\xe2\x80\x83 b") << QByteArray("a b");
 }
 
@@ -437,6 +440,89 @@ void TestCuration::exactDuplicatesClusterWithBestRepresentative()
                   "c.cluster_id"),
              QStringLiteral("d2"));
     QCOMPARE(count("SELECT count(*) FROM curation WHERE cluster_id IS NULL"), qint64(1));
+}
+
+void TestCuration::nearDuplicatePairs()
+{
+    const std::vector<std::string> texts = {
+        "where is my order number 1234, it was due on monday and still has not arrived",
+        "where is my order number 1235, it was due on monday and still has not arrived", // one digit off
+        "how do i change the email address on my account and keep my order history",     // unrelated
+        "where is my parcel number 1234, it was due on friday and still has not come",   // about half alike
+        "",
+    };
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    const auto pairs = findNearDuplicates(views, NearDuplicateSettings{});
+    QCOMPARE(pairs.size(), size_t(1));
+    QCOMPARE(pairs[0].first, quint32(0));
+    QCOMPARE(pairs[0].second, quint32(1));
+    const double exact = jaccard(shingleSet(texts[0], 5), shingleSet(texts[1], 5));
+    QVERIFY(exact >= 0.8);
+    QCOMPARE(double(pairs[0].similarity), double(float(exact)));
+    QVERIFY(jaccard(shingleSet(texts[0], 5), shingleSet(texts[3], 5)) < 0.8);
+
+    NearDuplicateSettings looser;
+    looser.threshold = 0.5;
+    looser.rows = 3;
+    looser.bands = 33;
+    const auto more = findNearDuplicates(views, looser);
+    QVERIFY(more.size() >= 2); // now 0-3 and 1-3 too
+    for (const NearDuplicatePair &pair : more)
+        QVERIFY(pair.similarity >= 0.5f);
+}
+
+void TestCuration::nearDuplicatesInALargeBucket()
+{
+    // Hundreds of variants of one template share buckets far beyond the cap; each is still found
+    // near at least one other, so they form one cluster.
+    std::vector<std::string> texts;
+    for (int i = 0; i < 300; ++i)
+        texts.push_back("please reset the password of the account registered to customer number " +
+                        std::to_string(100000 + i) + " before noon today");
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    const auto pairs = findNearDuplicates(views, NearDuplicateSettings{});
+    std::vector<quint32> parent(texts.size());
+    for (quint32 i = 0; i < parent.size(); ++i)
+        parent[i] = i;
+    const auto root = [&](quint32 x) {
+        while (parent[x] != x)
+            x = parent[x];
+        return x;
+    };
+    for (const NearDuplicatePair &pair : pairs)
+        parent[root(pair.second)] = root(pair.first);
+    for (quint32 i = 0; i < parent.size(); ++i)
+        QCOMPARE(root(i), root(0));
+    QVERIFY(pairs.size() < texts.size() * 64); // capped, not all 44,850 pairs
+}
+
+void TestCuration::nearDuplicatesJoinClusters()
+{
+    ingest(line("n1", "My parcel 55120 has not arrived and the tracking page shows nothing since Monday",
+                "Sorry.", R"(,"outcome":"abandoned")") +
+           line("n2", "My parcel 55121 has not arrived and the tracking page shows nothing since Monday",
+                "Let me check.", R"(,"outcome":"accepted")") +
+           line("n3", "my parcel 55121 has not arrived and the tracking page shows nothing since monday",
+                "Checking.") +
+           line("other", "How do I change my delivery address for an order that already shipped?",
+                "Contact us."));
+    auto report = Curator(*m_store, RuleSet::defaults()).run();
+    QVERIFY(report);
+    QCOMPARE(report->nearDuplicatePairs, qint64(1));
+    QCOMPARE(report->duplicateGroups, qint64(1));
+    QCOMPARE(report->duplicateMembers, qint64(3));
+    // n2 (accepted) represents the cluster of the exact pair n2/n3 and the near one n1.
+    QCOMPARE(text("SELECT group_concat(i.external_id) FROM curation c JOIN interactions i ON i.id = "
+                  "c.interaction_id "
+                  "WHERE c.cluster_id = (SELECT id FROM interactions WHERE external_id = 'n2')"),
+             QStringLiteral("n1,n2,n3"));
+    QCOMPARE(count("SELECT count(*) FROM curation WHERE cluster_id IS NULL"), qint64(1));
+    auto pairs = loadNearDuplicatePairs(*m_store, 10);
+    QVERIFY(pairs);
+    QCOMPARE(pairs->size(), 1);
+    QCOMPARE(pairs->at(0).firstExternalId, QStringLiteral("n1"));
+    QCOMPARE(pairs->at(0).secondExternalId, QStringLiteral("n2"));
+    QVERIFY(pairs->at(0).similarity >= 0.8);
 }
 
 void TestCuration::segmentsAndCoverage()

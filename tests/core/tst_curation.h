@@ -29,6 +29,9 @@ private slots:
     void flagsOnCraftedInteractions();
     void latencyOutliersPerModelVersion();
     void exactDuplicatesClusterWithBestRepresentative();
+    void nearDuplicatePairs();
+    void nearDuplicatesInALargeBucket();
+    void nearDuplicatesJoinClusters();
     void segmentsAndCoverage();
     void reviewsAreNeverOverwrittenAndLeaveTheQueue();
     void cancelledRunKeepsPreviousResults();
