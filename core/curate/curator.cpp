@@ -6,6 +6,7 @@
 #include "curate/shingles.h"
 #include "curate/signalreader.h"
 #include "curate/textnorm.h"
+#include "curate/topics.h"
 #include "store/statement.h"
 #include "store/store.h"
 #include "util/hasher.h"
@@ -298,6 +299,8 @@ public:
         };
         Status status = stage("signals", [&] { return readSignals(); });
         if (status && !cancelled())
+            status = stage("topics", [&] { return topics(); });
+        if (status && !cancelled())
             status = stage("duplicates", [&] { return duplicates(); });
         if (status && !cancelled())
             status = stage("flags", [&] { return globalFlags(); });
@@ -515,11 +518,40 @@ private:
         if (added)
             m_texts.push_back(std::move(computed.normalized));
         c.text = text->second;
-        c.segment = m_segments.index(s.category.empty() ? std::string("uncategorized") : s.category);
+        c.segment = s.category.empty() ? -1 : m_segments.index(s.category); // topics() names the others
         c.modelVersion = m_versions.index(s.modelName + "\x1f" + s.modelVersion);
         m_report.personalDataSpans += qint64(c.spans.size());
         ++m_report.labels[std::string(labelName(c.label))];
         m_curated.push_back(std::move(c));
+    }
+
+    // Interactions without a category get a topic found in their inputs.
+    Status topics()
+    {
+        std::vector<qint64> weight(m_texts.size(), 0);
+        for (const Curated &c : m_curated)
+            if (c.segment < 0)
+                ++weight[c.text];
+        std::vector<quint32> used;
+        std::vector<std::string_view> texts;
+        std::vector<qint64> weights;
+        for (quint32 t = 0; t < weight.size(); ++t) {
+            if (weight[t] == 0)
+                continue;
+            used.push_back(t);
+            texts.push_back(m_texts[t]);
+            weights.push_back(weight[t]);
+        }
+        const Topics found = findTopics(texts, weights);
+        std::vector<int> segmentOfText(m_texts.size(), -1);
+        for (size_t u = 0; u < used.size(); ++u)
+            segmentOfText[used[u]] = m_segments.index(
+                found.topicOf[u] < 0 ? std::string("uncategorized") : found.names[size_t(found.topicOf[u])]);
+        for (Curated &c : m_curated)
+            if (c.segment < 0)
+                c.segment = segmentOfText[c.text];
+        m_report.segments = qint64(m_segments.size());
+        return {};
     }
 
     // Interactions whose normalised inputs are the same or nearly the same (linked by near-duplicate

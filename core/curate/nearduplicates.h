@@ -32,8 +32,8 @@ struct NearDuplicatePair {
 
 /// Finds the pairs of texts (normalised, distinct) whose character-shingle Jaccard similarity
 /// reaches the threshold: MinHash signatures, LSH banding for candidates, and an exact check of
-/// every candidate whose estimated similarity is within 0.15 of the threshold. Pairs are ordered (first < second)
-/// and sorted. Uses every core. Returns early, with what it has, when @p cancel becomes true.
+/// every candidate whose estimated similarity is within 0.15 of the threshold. Pairs are ordered (first <
+/// second) and sorted. Uses every core. Returns early, with what it has, when @p cancel becomes true.
 std::vector<NearDuplicatePair> findNearDuplicates(const std::vector<std::string_view> &texts,
                                                   const NearDuplicateSettings &settings,
                                                   const std::atomic_bool *cancel = nullptr);

@@ -9,6 +9,7 @@
 #include "curate/rules.h"
 #include "curate/shingles.h"
 #include "curate/textnorm.h"
+#include "curate/topics.h"
 #include "ingest/ingester.h"
 
 #include <QTest>
@@ -552,6 +553,50 @@ void TestCuration::segmentsAndCoverage()
     QCOMPARE(count("SELECT count(*) FROM flags f JOIN curation c USING (interaction_id) WHERE c.segment = "
                    "'billing'"),
              qint64(0));
+}
+
+void TestCuration::topicsForUncategorizedInputs()
+{
+    std::vector<std::string> texts;
+    const char *const passwords[] = {"reset", "forgot", "change", "recover", "lost"};
+    const char *const parcels[] = {"late", "missing", "damaged", "delayed", "lost"};
+    for (int i = 0; i < 5; ++i) {
+        texts.push_back(std::string("i ") + passwords[i] + " my password and cannot login to my account");
+        texts.push_back(std::string("my parcel is ") + parcels[i] + " and the tracking shows no delivery");
+    }
+    texts.push_back("hello");
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    const Topics topics = findTopics(views, std::vector<qint64>(texts.size(), 1));
+    QCOMPARE(topics.names.size(), size_t(2));
+    QCOMPARE(topics.topicOf.back(), -1); // no word a topic knows
+    for (size_t i = 0; i + 1 < texts.size(); ++i)
+        QCOMPARE(topics.topicOf[i], topics.topicOf[i % 2]); // the two themes stay apart
+    QVERIFY(topics.topicOf[0] != topics.topicOf[1]);
+    const std::string passwordTopic = topics.names[size_t(topics.topicOf[0])];
+    const std::string parcelTopic = topics.names[size_t(topics.topicOf[1])];
+    QVERIFY2(passwordTopic.find("password") != std::string::npos ||
+                 passwordTopic.find("login") != std::string::npos ||
+                 passwordTopic.find("account") != std::string::npos,
+             passwordTopic.c_str());
+    QVERIFY2(parcelTopic.find("parcel") != std::string::npos ||
+                 parcelTopic.find("tracking") != std::string::npos ||
+                 parcelTopic.find("delivery") != std::string::npos,
+             parcelTopic.c_str());
+
+    // In a run, interactions with a category keep it; the others get their topic.
+    QByteArray lines;
+    for (size_t i = 0; i < texts.size(); ++i)
+        lines += line("t" + QByteArray::number(qint64(i)), QByteArray::fromStdString(texts[i]), "Ok.");
+    lines += line("billing", "my invoice is wrong", "Ok.", R"(,"category":"billing")");
+    ingest(lines);
+    QVERIFY(Curator(*m_store, RuleSet::defaults()).run());
+    QCOMPARE(count("SELECT count(DISTINCT segment) FROM curation WHERE segment LIKE 'topic:%'"), qint64(2));
+    QCOMPARE(text("SELECT segment FROM curation c JOIN interactions i ON i.id = c.interaction_id "
+                  "WHERE i.external_id = 'billing'"),
+             QStringLiteral("billing"));
+    QCOMPARE(text("SELECT segment FROM curation c JOIN interactions i ON i.id = c.interaction_id "
+                  "WHERE i.external_id = 't10'"),
+             QStringLiteral("uncategorized"));
 }
 
 void TestCuration::reviewsAreNeverOverwrittenAndLeaveTheQueue()

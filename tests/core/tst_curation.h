@@ -33,6 +33,7 @@ private slots:
     void nearDuplicatesInALargeBucket();
     void nearDuplicatesJoinClusters();
     void segmentsAndCoverage();
+    void topicsForUncategorizedInputs();
     void reviewsAreNeverOverwrittenAndLeaveTheQueue();
     void cancelledRunKeepsPreviousResults();
     void ruleAnalysisCountsOverlapsConflictsAndOverturns();

@@ -1,0 +1,251 @@
+#include "curate/topics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace flywheel {
+namespace {
+
+// Words that say nothing about a topic.
+const std::unordered_set<std::string_view> &stopWords()
+{
+    static const std::unordered_set<std::string_view> words{
+        "the",    "and",   "for",     "you",     "your",      "are",       "was",      "but",
+        "not",    "can",   "with",    "this",    "that",      "have",      "has",      "had",
+        "how",    "what",  "why",     "when",    "where",     "who",       "which",    "will",
+        "would",  "could", "should",  "there",   "their",     "they",      "them",     "then",
+        "than",   "from",  "into",    "about",   "just",      "like",      "does",     "did",
+        "its",    "it's",  "i'm",     "don't",   "can't",     "any",       "all",      "some",
+        "get",    "got",   "our",     "out",     "one",       "two",       "also",     "very",
+        "more",   "much",  "here",    "need",    "want",      "please",    "thanks",   "thank",
+        "hello",  "hi",    "yes",     "okay",    "let",       "make",      "use",      "being",
+        "been",   "were",  "is",      "be",      "do",        "to",        "of",       "in",
+        "on",     "at",    "by",      "an",      "or",        "if",        "so",       "my",
+        "me",     "we",    "he",      "she",     "his",       "her",       "it",       "as",
+        "no",     "up",    "too",     "again",   "still",     "know",      "tell",     "explain",
+        "simply", "more",  "ok",      "now",     "way",       "other",     "most",     "best",
+        "good",   "well",  "work",    "things",  "thing",     "something", "anything", "help",
+        "using",  "used",  "provide", "give",    "write",     "new",       "many",     "each",
+        "such",   "only",  "even",    "may",     "might",     "must",      "these",    "those",
+        "own",    "same",  "say",     "said",    "see",       "going",     "able",     "really",
+        "think",  "time",  "people",  "example", "different", "important", "question", "answer",
+    };
+    return words;
+}
+
+std::vector<std::string_view> words(std::string_view text)
+{
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && !std::isalnum(static_cast<unsigned char>(text[i])) &&
+               static_cast<unsigned char>(text[i]) < 0x80)
+            ++i;
+        const size_t start = i;
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '\'' ||
+                                   static_cast<unsigned char>(text[i]) >= 0x80))
+            ++i;
+        const std::string_view word = text.substr(start, i - start);
+        bool digits = true;
+        for (const char c : word)
+            digits &= std::isdigit(static_cast<unsigned char>(c)) != 0;
+        if (word.size() >= 3 && !digits && !stopWords().count(word))
+            out.push_back(word);
+    }
+    return out;
+}
+
+struct SparseVector {
+    std::vector<std::pair<int, float>> terms; // sorted by term
+};
+
+} // namespace
+
+Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<qint64> &weights,
+                  int maxTopics)
+{
+    Topics topics;
+    topics.topicOf.assign(texts.size(), -1);
+    if (texts.empty())
+        return topics;
+
+    // Vocabulary: words in at least two texts' worth of traffic and in at most half of it.
+    std::unordered_map<std::string_view, qint64> documentFrequency;
+    qint64 total = 0;
+    std::vector<std::vector<std::string_view>> tokens(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+        tokens[i] = words(texts[i]);
+        std::vector<std::string_view> distinct = tokens[i];
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        for (const std::string_view word : distinct)
+            documentFrequency[word] += weights[i];
+        total += weights[i];
+    }
+    std::vector<std::pair<qint64, std::string_view>> ranked;
+    for (const auto &[word, df] : documentFrequency)
+        if (df >= 2 && df * 2 <= std::max<qint64>(total, 4))
+            ranked.emplace_back(df, word);
+    // The 5,000 most frequent terms, in a fixed order (frequency, then the word itself).
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (ranked.size() > 5000)
+        ranked.resize(5000);
+    std::unordered_map<std::string_view, int> termIndex;
+    std::vector<std::string> terms;
+    std::vector<float> idf;
+    for (const auto &[df, word] : ranked) {
+        termIndex.emplace(word, int(terms.size()));
+        terms.emplace_back(word);
+        idf.push_back(float(std::log(double(total) / double(df))));
+    }
+    if (terms.empty())
+        return topics;
+
+    // TF-IDF vectors, unit length.
+    std::vector<SparseVector> vectors(texts.size());
+    std::vector<size_t> usable;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        std::unordered_map<int, float> counts;
+        for (const std::string_view word : tokens[i])
+            if (const auto it = termIndex.find(word); it != termIndex.end())
+                counts[it->second] += 1;
+        if (counts.empty())
+            continue;
+        SparseVector &v = vectors[i];
+        double norm = 0;
+        for (const auto &[term, count] : counts) {
+            const float value = (1 + std::log(count)) * idf[size_t(term)];
+            v.terms.emplace_back(term, value);
+            norm += double(value) * value;
+        }
+        std::sort(v.terms.begin(), v.terms.end());
+        for (auto &[term, value] : v.terms)
+            value = float(value / std::sqrt(norm));
+        usable.push_back(i);
+    }
+    if (usable.empty())
+        return topics;
+
+    const size_t k = std::clamp<size_t>(size_t(std::lround(std::sqrt(double(usable.size()) / 5.0))), 2,
+                                        size_t(std::max(2, maxTopics)));
+    const size_t dims = terms.size();
+    const auto dot = [&](const SparseVector &v, const std::vector<float> &centroid) {
+        double sum = 0;
+        for (const auto &[term, value] : v.terms)
+            sum += double(value) * centroid[size_t(term)];
+        return sum;
+    };
+    // Deterministic seeding: the heaviest text first, then each time the text farthest from the
+    // centroids chosen so far.
+    std::vector<std::vector<float>> centroids;
+    const auto toDense = [&](const SparseVector &v) {
+        std::vector<float> dense(dims, 0);
+        for (const auto &[term, value] : v.terms)
+            dense[size_t(term)] = value;
+        return dense;
+    };
+    size_t first = usable[0];
+    for (const size_t i : usable)
+        if (weights[i] > weights[first])
+            first = i;
+    centroids.push_back(toDense(vectors[first]));
+    std::vector<double> distance(usable.size(), 2.0);
+    while (centroids.size() < std::min(k, usable.size())) {
+        double sum = 0;
+        for (size_t u = 0; u < usable.size(); ++u) {
+            distance[u] = std::min(distance[u], 1.0 - dot(vectors[usable[u]], centroids.back()));
+            sum += std::max(0.0, distance[u]) * double(weights[usable[u]]);
+        }
+        if (sum <= 1e-12)
+            break;
+        // Farthest-first: the text least like every centroid so far (weighted by its traffic).
+        size_t chosen = usable.front();
+        double farthest = -1;
+        for (size_t u = 0; u < usable.size(); ++u) {
+            const double score = std::max(0.0, distance[u]) * double(weights[usable[u]]);
+            if (score > farthest) {
+                farthest = score;
+                chosen = usable[u];
+            }
+        }
+        centroids.push_back(toDense(vectors[chosen]));
+    }
+
+    // Spherical k-means: assign by cosine, move each centroid to its members' weighted mean.
+    std::vector<int> assignment(texts.size(), -1);
+    for (int iteration = 0; iteration < 12; ++iteration) {
+        bool moved = false;
+        for (const size_t i : usable) {
+            int best = 0;
+            double bestScore = -1;
+            for (size_t c = 0; c < centroids.size(); ++c) {
+                const double score = dot(vectors[i], centroids[c]);
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = int(c);
+                }
+            }
+            moved |= assignment[i] != best;
+            assignment[i] = best;
+        }
+        if (!moved)
+            break;
+        for (auto &centroid : centroids)
+            std::fill(centroid.begin(), centroid.end(), 0.f);
+        for (const size_t i : usable)
+            for (const auto &[term, value] : vectors[i].terms)
+                centroids[size_t(assignment[i])][size_t(term)] += value * float(weights[i]);
+        for (auto &centroid : centroids) {
+            double norm = 0;
+            for (const float value : centroid)
+                norm += double(value) * value;
+            if (norm > 0)
+                for (float &value : centroid)
+                    value = float(value / std::sqrt(norm));
+        }
+    }
+
+    // Names from the three terms that set each topic apart: its centroid's weight above the mean of
+    // all texts. Topics nobody was assigned to are dropped.
+    std::vector<double> mean(dims, 0);
+    double all = 0;
+    for (const size_t i : usable) {
+        for (const auto &[term, value] : vectors[i].terms)
+            mean[size_t(term)] += double(value) * double(weights[i]);
+        all += double(weights[i]);
+    }
+    for (double &value : mean)
+        value /= std::max(1.0, all);
+    std::vector<int> renumbered(centroids.size(), -1);
+    for (const size_t i : usable)
+        renumbered[size_t(assignment[i])] = 0;
+    for (size_t c = 0; c < centroids.size(); ++c) {
+        if (renumbered[c] < 0)
+            continue;
+        std::vector<size_t> order(dims);
+        for (size_t t = 0; t < dims; ++t)
+            order[t] = t;
+        const size_t top = std::min<size_t>(3, dims);
+        const auto distinct = [&](size_t t) {
+            return double(centroids[c][t]) - mean[t];
+        };
+        std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(top), order.end(),
+                          [&](size_t a, size_t b) {
+                              return distinct(a) != distinct(b) ? distinct(a) > distinct(b) : a < b;
+                          });
+        std::string name = "topic:";
+        for (size_t t = 0; t < top && centroids[c][order[t]] > 0; ++t)
+            name += (t == 0 ? " " : " / ") + terms[order[t]];
+        renumbered[c] = int(topics.names.size());
+        topics.names.push_back(name);
+    }
+    for (const size_t i : usable)
+        topics.topicOf[i] = renumbered[size_t(assignment[i])];
+    return topics;
+}
+
+} // namespace flywheel
