@@ -103,6 +103,18 @@ private:
             {QStringLiteral("segments"), r.segments},
             {QStringLiteral("stage_ms"), stages},
         };
+        QJsonArray segments;
+        for (const CurationReport::SegmentStats &g : r.segmentStats)
+            segments.append(QJsonObject{{QStringLiteral("segment"), QString::fromStdString(g.name)},
+                                        {QStringLiteral("traffic"), g.traffic},
+                                        {QStringLiteral("curated"), g.curated},
+                                        {QStringLiteral("failures"), g.failures},
+                                        {QStringLiteral("traffic_share"), g.trafficShare},
+                                        {QStringLiteral("curated_share"), g.curatedShare},
+                                        {QStringLiteral("failure_rate"), g.failureRate},
+                                        {QStringLiteral("hardness"), g.hardness},
+                                        {QStringLiteral("under_covered"), g.underCovered}});
+        json.insert(QStringLiteral("segment_stats"), segments);
         if (explain) {
             QJsonArray rules;
             for (const CurationReport::RuleStats &rule : r.rules)
@@ -142,6 +154,14 @@ private:
         for (const auto &[reason, n] : r.flags)
             text +=
                 QStringLiteral("\n  %1 %2").arg(QString::fromStdString(reason), -24).arg(en.toString(n), 10);
+        text += QStringLiteral("\n\nSegment                          traffic   curated  failures");
+        for (const CurationReport::SegmentStats &g : r.segmentStats)
+            text += QStringLiteral("\n%1 %2 %3 %4%5")
+                        .arg(QString::fromStdString(g.name).left(30), -30)
+                        .arg(QStringLiteral("%1 %").arg(100 * g.trafficShare, 0, 'f', 1), 9)
+                        .arg(QStringLiteral("%1 %").arg(100 * g.curatedShare, 0, 'f', 1), 9)
+                        .arg(QStringLiteral("%1 %").arg(100 * g.failureRate, 0, 'f', 1), 9)
+                        .arg(g.underCovered ? QStringLiteral("  under-covered") : QString());
         if (explain) {
             text +=
                 QStringLiteral("\n\nRule                       label       coverage   overlaps  conflicts  "

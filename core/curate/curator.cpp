@@ -664,29 +664,34 @@ private:
     // Per segment: traffic share against curated share, and failure rate (hardness).
     void coverage()
     {
-        struct SegmentStats {
-            qint64 traffic = 0;
-            qint64 curated = 0;
-            qint64 failures = 0;
-        };
-        std::vector<SegmentStats> stats(m_segments.size());
-        qint64 curatedTotal = 0;
+        std::vector<CurationReport::SegmentStats> &stats = m_report.segmentStats;
+        stats.assign(m_segments.size(), {});
+        qint64 curatedTotal = 0, failureTotal = 0;
         for (const Curated &c : m_curated) {
-            SegmentStats &s = stats[size_t(c.segment)];
+            CurationReport::SegmentStats &s = stats[size_t(c.segment)];
             ++s.traffic;
             s.curated += isCurated(c.label);
             s.failures += c.label == Label::Negative || c.corrected;
-            curatedTotal += isCurated(c.label);
+        }
+        for (const auto &s : stats) {
+            curatedTotal += s.curated;
+            failureTotal += s.failures;
         }
         const double total = double(std::max<size_t>(1, m_curated.size()));
+        const double overallFailureRate = double(failureTotal) / total;
+        constexpr double kPrior = 20;
         m_hardness.assign(m_segments.size(), 0);
         std::vector<bool> underCovered(m_segments.size(), false);
         for (size_t g = 0; g < stats.size(); ++g) {
-            const SegmentStats &s = stats[g];
-            m_hardness[g] = double(s.failures) / double(std::max<qint64>(1, s.traffic));
-            const double trafficShare = double(s.traffic) / total;
-            const double curatedShare = double(s.curated) / double(std::max<qint64>(1, curatedTotal));
-            underCovered[g] = s.traffic >= 20 && curatedShare < 0.5 * trafficShare;
+            CurationReport::SegmentStats &s = stats[g];
+            s.name = m_segments.name(int(g));
+            s.trafficShare = double(s.traffic) / total;
+            s.curatedShare = double(s.curated) / double(std::max<qint64>(1, curatedTotal));
+            s.failureRate = double(s.failures) / double(std::max<qint64>(1, s.traffic));
+            s.hardness = (double(s.failures) + kPrior * overallFailureRate) / (double(s.traffic) + kPrior);
+            s.underCovered = s.traffic >= 20 && s.curatedShare < 0.5 * s.trafficShare;
+            m_hardness[g] = s.hardness;
+            underCovered[g] = s.underCovered;
         }
         for (size_t i = 0; i < m_curated.size(); ++i) {
             Curated &c = m_curated[i];
@@ -798,6 +803,26 @@ private:
             }
             if (cancelled())
                 return {}; // the transaction rolls back: the previous results stay
+        }
+        auto segment = m_store.db().prepare(
+            "INSERT INTO segment_stats (run_id, segment, traffic, curated, failures, traffic_share, "
+            "curated_share, "
+            "failure_rate, hardness, under_covered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        if (!segment)
+            return segment.error();
+        for (const CurationReport::SegmentStats &g : m_report.segmentStats) {
+            segment->bind(1, m_report.runId);
+            segment->bind(2, std::string_view(g.name));
+            segment->bind(3, g.traffic);
+            segment->bind(4, g.curated);
+            segment->bind(5, g.failures);
+            segment->bind(6, g.trafficShare);
+            segment->bind(7, g.curatedShare);
+            segment->bind(8, g.failureRate);
+            segment->bind(9, g.hardness);
+            segment->bind(10, qint64(g.underCovered));
+            if (Status s = segment->run(); !s)
+                return s;
         }
         auto pair = m_store.db().prepare(
             "INSERT INTO duplicate_pairs (first_id, second_id, similarity) VALUES (?1, ?2, ?3)");

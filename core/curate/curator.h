@@ -53,6 +53,23 @@ struct CurationReport {
         qint64 overturned = 0;
     };
     std::vector<RuleStats> rules;
+    /// Per segment: how much traffic it has and how much of it is curated and failing.
+    struct SegmentStats {
+        std::string name;
+        qint64 traffic = 0;
+        /// Interactions labeled gold, positive or negative.
+        qint64 curated = 0;
+        /// Negatives and corrected interactions.
+        qint64 failures = 0;
+        double trafficShare = 0;
+        double curatedShare = 0;
+        double failureRate = 0;
+        /// The failure rate drawn toward the store's for small segments (a prior of 20 interactions).
+        double hardness = 0;
+        /// Curated share under half the traffic share, with at least 20 interactions.
+        bool underCovered = false;
+    };
+    std::vector<SegmentStats> segmentStats;
     struct Stage {
         QString name;
         qint64 ms = 0;

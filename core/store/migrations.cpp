@@ -194,12 +194,30 @@ CREATE TABLE duplicate_pairs (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: per-segment coverage of each curation run, for the review queue and coverage charts.
+constexpr const char *kSegmentStats = R"sql(
+CREATE TABLE segment_stats (
+    run_id          INTEGER NOT NULL REFERENCES curation_runs(id) ON DELETE CASCADE,
+    segment         TEXT NOT NULL,
+    traffic         INTEGER NOT NULL,
+    curated         INTEGER NOT NULL,
+    failures        INTEGER NOT NULL,
+    traffic_share   REAL NOT NULL,
+    curated_share   REAL NOT NULL,
+    failure_rate    REAL NOT NULL,
+    hardness        REAL NOT NULL,
+    under_covered   INTEGER NOT NULL,
+    PRIMARY KEY (run_id, segment)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
     Migration{"ingest runs count skipped records", kSkippedCount},
     Migration{"curation: runs, per-interaction results, flags, personal-data spans, reviews", kCurationSchema},
     Migration{"near-duplicate pairs", kNearDuplicatePairs},
+    Migration{"per-segment coverage of curation runs", kSegmentStats},
 };
 
 } // namespace

@@ -553,6 +553,47 @@ void TestCuration::segmentsAndCoverage()
     QCOMPARE(count("SELECT count(*) FROM flags f JOIN curation c USING (interaction_id) WHERE c.segment = "
                    "'billing'"),
              qint64(0));
+    // The run keeps each segment's coverage for the charts.
+    QCOMPARE(text("SELECT traffic || ' ' || curated || ' ' || under_covered FROM segment_stats WHERE segment "
+                  "= 'shipping'"),
+             QStringLiteral("40 0 1"));
+    QCOMPARE(
+        text(
+            "SELECT traffic || ' ' || curated || ' ' || under_covered || ' ' || round(curated_share, 2) FROM "
+            "segment_stats WHERE segment = 'billing'"),
+        QStringLiteral("40 40 0 1.0"));
+    const auto shipping = std::find_if(report->segmentStats.begin(), report->segmentStats.end(),
+                                       [](const auto &g) { return g.name == "shipping"; });
+    QVERIFY(shipping != report->segmentStats.end());
+    QCOMPARE(shipping->trafficShare, 40.0 / 81.0);
+    QCOMPARE(shipping->failureRate, 0.0); // nothing failed anywhere, so nothing is hard
+    QCOMPARE(shipping->hardness, 0.0);
+}
+
+void TestCuration::hardnessIsDrawnTowardTheStore()
+{
+    QByteArray lines;
+    for (int i = 0; i < 100; ++i) {
+        const bool small = i < 10;
+        const bool failed = small ? i < 5 : i < 19; // 5 of 10 in "a", 9 of 90 in "b"
+        lines += line("h" + QByteArray::number(i), "Question " + QByteArray::number(i), "Answer.",
+                      QByteArray(R"(,"category":")") + (small ? "a" : "b") + R"(","outcome":")" +
+                          (failed ? "abandoned" : "accepted") + "\"");
+    }
+    ingest(lines);
+    auto report = Curator(*m_store, RuleSet::defaults()).run();
+    QVERIFY(report);
+    QCOMPARE(report->segmentStats.size(), size_t(2));
+    for (const auto &g : report->segmentStats) {
+        const double overall = 14.0 / 100.0;
+        if (g.name == "a") {
+            QCOMPARE(g.failureRate, 0.5);
+            QCOMPARE(g.hardness, (5 + 20 * overall) / (10 + 20));
+        } else {
+            QCOMPARE(g.failureRate, 0.1);
+            QCOMPARE(g.hardness, (9 + 20 * overall) / (90 + 20));
+        }
+    }
 }
 
 void TestCuration::topicsForUncategorizedInputs()

@@ -34,6 +34,7 @@ private slots:
     void nearDuplicatesJoinClusters();
     void segmentsAndCoverage();
     void topicsForUncategorizedInputs();
+    void hardnessIsDrawnTowardTheStore();
     void reviewsAreNeverOverwrittenAndLeaveTheQueue();
     void cancelledRunKeepsPreviousResults();
     void ruleAnalysisCountsOverlapsConflictsAndOverturns();
