@@ -23,12 +23,12 @@ if [ ! -f "$build/build.ninja" ]; then
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
 cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto \
-    fuzz_request
+    fuzz_request fuzz_curate
 
 # Seeds: each fixture line on its own, and whole small files.
 corpus="$build/corpus"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request} "$build/findings"
+mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request,curate} "$build/findings"
 seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
 seed tests/data/openai_pairs.jsonl openai
 seed tests/data/litellm_payloads.jsonl openai
@@ -49,9 +49,15 @@ request_seed 02 "$corpus/native/feedback" feedback
 request_seed 40 tests/data/support_export.csv csv
 { printf '\x82'; gzip -c "$corpus/native/full"; } > "$corpus/request/native-gzip"
 printf '\x01[%s,%s]' "$(cat "$corpus/native/full")" "$(cat "$corpus/native/full")" > "$corpus/request/array"
+# Curation: texts with personal data of every kind, and the shipped rules file.
+printf '%s' 'Mail jane.doe@example.com or call +44 20 7946 0958; card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, host 192.168.1.20 and 2001:db8::1, key sk-proj-AbCdEf1234567890GhIjKlMn' > "$corpus/curate/pii"
+printf '%s' '-----BEGIN RSA PRIVATE KEY-----
+MIIEow
+-----END RSA PRIVATE KEY----- Grüße ＡＢＣ ﬁnd token Zx8Qp2Lr7Vt4Nw9Ks3Hd6Fg1Jb5Mc0Ay' > "$corpus/curate/unicode"
+cp resources/curation/default-rules.json "$corpus/curate/rules"
 
 status=0
-for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request}; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request curate}; do
     echo "fuzz_$format: ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
         -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
