@@ -142,6 +142,8 @@ private:
                            .arg(r.runId);
         for (const auto &[label, n] : r.labels)
             text += QStringLiteral(" %1 %2,").arg(en.toString(n), QString::fromStdString(label));
+        if (r.labels.empty())
+            text += QStringLiteral(" none,");
         text.chop(1);
         text += QStringLiteral(
                     ".\nDuplicates: %1 interactions in %2 clusters (%3 near-duplicate pairs). Personal "
@@ -154,14 +156,16 @@ private:
         for (const auto &[reason, n] : r.flags)
             text +=
                 QStringLiteral("\n  %1 %2").arg(QString::fromStdString(reason), -24).arg(en.toString(n), 10);
-        text += QStringLiteral("\n\nSegment                          traffic   curated  failures");
-        for (const CurationReport::SegmentStats &g : r.segmentStats)
-            text += QStringLiteral("\n%1 %2 %3 %4%5")
-                        .arg(QString::fromStdString(g.name).left(30), -30)
-                        .arg(QStringLiteral("%1 %").arg(100 * g.trafficShare, 0, 'f', 1), 9)
-                        .arg(QStringLiteral("%1 %").arg(100 * g.curatedShare, 0, 'f', 1), 9)
-                        .arg(QStringLiteral("%1 %").arg(100 * g.failureRate, 0, 'f', 1), 9)
-                        .arg(g.underCovered ? QStringLiteral("  under-covered") : QString());
+        if (!r.segmentStats.empty()) {
+            text += QStringLiteral("\n\nSegment                          traffic   curated  failures");
+            for (const CurationReport::SegmentStats &g : r.segmentStats)
+                text += QStringLiteral("\n%1 %2 %3 %4%5")
+                            .arg(QString::fromStdString(g.name).left(30), -30)
+                            .arg(QStringLiteral("%1 %").arg(100 * g.trafficShare, 0, 'f', 1), 9)
+                            .arg(QStringLiteral("%1 %").arg(100 * g.curatedShare, 0, 'f', 1), 9)
+                            .arg(QStringLiteral("%1 %").arg(100 * g.failureRate, 0, 'f', 1), 9)
+                            .arg(g.underCovered ? QStringLiteral("  under-covered") : QString());
+        }
         if (explain) {
             text +=
                 QStringLiteral("\n\nRule                       label       coverage   overlaps  conflicts  "

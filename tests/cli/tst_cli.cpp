@@ -78,7 +78,7 @@ void TestCli::helpListsCommands()
 {
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
-    for (const char *command : {"init", "demo", "ingest", "stats"})
+    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -87,7 +87,7 @@ void TestCli::helpListsCommands()
 void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char *command : {"init", "demo", "ingest", "stats"})
+    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
