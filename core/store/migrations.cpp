@@ -211,6 +211,18 @@ CREATE TABLE segment_stats (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 6: the label that counts, a person's over curation's, for exports and charts.
+constexpr const char *kEffectiveLabels = R"sql(
+CREATE VIEW effective_labels AS
+SELECT c.interaction_id,
+       coalesce(r.label, c.label) AS label,
+       CASE WHEN r.label IS NULL THEN 'rules' ELSE 'review' END AS decided_by
+FROM curation c
+LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews
+                               WHERE interaction_id = c.interaction_id AND label IS NOT NULL
+                               ORDER BY created_at DESC, id DESC LIMIT 1);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -218,6 +230,7 @@ constexpr std::array kMigrations{
     Migration{"curation: runs, per-interaction results, flags, personal-data spans, reviews", kCurationSchema},
     Migration{"near-duplicate pairs", kNearDuplicatePairs},
     Migration{"per-segment coverage of curation runs", kSegmentStats},
+    Migration{"effective labels: the latest review's over the rules'", kEffectiveLabels},
 };
 
 } // namespace

@@ -655,6 +655,20 @@ void TestCuration::reviewsAreNeverOverwrittenAndLeaveTheQueue()
     QVERIFY(Curator(*m_store, RuleSet::defaults()).run());
     QCOMPARE(text("SELECT decision || ' ' || label || ' ' || reviewer FROM reviews"),
              QStringLiteral("approve gold ana"));
+    // The label that counts is the latest review's; the rules' stays for the analysis.
+    QVERIFY(
+        m_store->db().exec("INSERT INTO reviews (interaction_id, decision, label, created_at) "
+                           "SELECT id, 'reject', 'negative', 2 FROM interactions WHERE external_id = 'r1'"));
+    QCOMPARE(
+        text(
+            "SELECT e.label || ' ' || e.decided_by || ' ' || c.label FROM effective_labels e JOIN curation c "
+            "USING (interaction_id) JOIN interactions i ON i.id = e.interaction_id WHERE i.external_id = "
+            "'r1'"),
+        QStringLiteral("negative review gold"));
+    QCOMPARE(
+        text("SELECT e.label || ' ' || e.decided_by FROM effective_labels e JOIN interactions i ON i.id = "
+             "e.interaction_id WHERE i.external_id = 'r2'"),
+        QStringLiteral("negative rules"));
     // A reviewed correction no longer waits for review.
     QCOMPARE(count("SELECT count(*) FROM flags WHERE reason = 'correction_to_review'"), qint64(0));
 }
