@@ -260,13 +260,19 @@ bool collectorWriter(const QString &dir, int kills, std::mt19937_64 &random)
         auto opened = openSound(store, check);
         if (!opened)
             break;
-        qint64 missing = 0;
-        auto find = opened->db().prepare("SELECT count(*) FROM interactions WHERE external_id = ?1");
-        for (const qint64 n : acknowledged) {
-            find->bind(1, QStringLiteral("line-%1").arg(n));
-            missing += find->step() && find->columnInt(0) != 1;
-            find->reset();
+        // One pass over the stored ids (external_id has no index of its own).
+        std::set<qint64> stored;
+        qint64 rows = 0;
+        auto ids = opened->db().prepare("SELECT external_id FROM interactions");
+        for (auto row = ids->step(); row && *row; row = ids->step()) {
+            stored.insert(ids->columnText(0).mid(5).toLongLong());
+            ++rows;
         }
+        if (rows != qint64(stored.size()))
+            check.fail(QStringLiteral("an interaction is stored twice"));
+        qint64 missing = 0;
+        for (const qint64 n : acknowledged)
+            missing += stored.count(n) == 0;
         if (missing > 0)
             check.fail(QStringLiteral("%1 acknowledged records are not in the store").arg(missing));
     }
