@@ -14,6 +14,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeShowCommand());
     commands.push_back(makeDupesCommand());
     commands.push_back(makeServeCommand());
+    commands.push_back(makeCheckCommand());
     return commands;
 }
 

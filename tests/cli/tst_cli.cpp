@@ -78,7 +78,8 @@ void TestCli::helpListsCommands()
 {
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
-    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve"})
+    for (const char *command :
+         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -87,7 +88,8 @@ void TestCli::helpListsCommands()
 void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve"})
+    for (const char *command :
+         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
@@ -425,6 +427,14 @@ void TestCli::curateQueueShowAndDupes()
                  .at(0)[QStringLiteral("representative")]
                  .toString(),
              QStringLiteral("q1"));
+
+    const Run check = flywheel(base + QStringList{QStringLiteral("check")});
+    QCOMPARE(check.exitCode, 0);
+    QCOMPARE(check.json().value(QStringLiteral("healthy")).toBool(), true);
+    QCOMPARE(flywheel({QStringLiteral("--store"), m_dir->filePath(QStringLiteral("none.flywheel")),
+                       QStringLiteral("check")})
+                 .exitCode,
+             2);
 
     const QString badRules = writeInput(R"({"rules": [{"id": "x"}]})");
     const Run bad = flywheel(
