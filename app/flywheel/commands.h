@@ -13,6 +13,7 @@ std::unique_ptr<Command> makeIngestCommand();
 std::unique_ptr<Command> makeStatsCommand();
 std::unique_ptr<Command> makeServeCommand();
 std::unique_ptr<Command> makeCheckCommand();
+std::unique_ptr<Command> makeBackupCommand();
 std::unique_ptr<Command> makeCurateCommand();
 std::unique_ptr<Command> makeQueueCommand();
 std::unique_ptr<Command> makeShowCommand();

@@ -79,7 +79,7 @@ void TestCli::helpListsCommands()
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
     for (const char *command :
-         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check"})
+         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check", "backup"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -89,7 +89,7 @@ void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
     for (const char *command :
-         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check"})
+         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check", "backup"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
@@ -435,6 +435,14 @@ void TestCli::curateQueueShowAndDupes()
                        QStringLiteral("check")})
                  .exitCode,
              2);
+
+    const QString copy = m_dir->filePath(QStringLiteral("backup.flywheel"));
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("backup"), QStringLiteral("--to"), copy}).exitCode,
+             0);
+    QCOMPARE(flywheel({QStringLiteral("--store"), copy, QStringLiteral("check")}).exitCode, 0);
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("backup"), QStringLiteral("--to"), copy}).exitCode,
+             2);
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("backup")}).exitCode, 2);
 
     const QString badRules = writeInput(R"({"rules": [{"id": "x"}]})");
     const Run bad = flywheel(

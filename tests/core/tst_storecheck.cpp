@@ -1,6 +1,7 @@
 #include "ingesttesting.h"
 
 #include "ingest/ingester.h"
+#include "store/backup.h"
 #include "store/migrations.h"
 #include "store/store.h"
 #include "store/storecheck.h"
@@ -93,6 +94,37 @@ private slots:
         auto newer = checkStore(m_path);
         QVERIFY(!newer);
         QVERIFY(newer.errorMessage().contains(QStringLiteral("newer than this Flywheel Studio")));
+    }
+
+    void backupIsAConsistentCopyWhileOthersWrite()
+    {
+        // Another connection is in the middle of a write: the copy waits for nothing and leaves it out.
+        auto writer = Store::open(m_path);
+        QVERIFY(writer && writer->db().exec("BEGIN IMMEDIATE"));
+        QVERIFY(writer->db().exec("UPDATE interactions SET category = 'uncommitted'"));
+        const QString copy = m_dir->filePath(QStringLiteral("copy.flywheel"));
+        QVERIFY(backupStore(m_path, copy));
+        QVERIFY(writer->db().exec("COMMIT"));
+        auto health = checkStore(copy);
+        QVERIFY(health && health->healthy());
+        auto restored = Store::open(copy);
+        QVERIFY(restored);
+        QCOMPARE(testing::count(*restored, "SELECT count(*) FROM interactions"), qint64(2000));
+        QCOMPARE(
+            testing::count(*restored, "SELECT count(*) FROM interactions WHERE category = 'uncommitted'"),
+            qint64(0));
+        QVERIFY(!QFile::exists(copy + QStringLiteral(".partial")));
+
+        // An existing file is never overwritten; a non-store is never copied.
+        const qint64 sizeBefore = QFile(copy).size();
+        auto again = backupStore(m_path, copy);
+        QVERIFY(!again);
+        QVERIFY(again.errorMessage().contains(QStringLiteral("already exists")));
+        QCOMPARE(QFile(copy).size(), sizeBefore);
+        const QString other = m_dir->filePath(QStringLiteral("notes.txt"));
+        QVERIFY(testing::writeFile(other, "hello"));
+        QVERIFY(!backupStore(other, m_dir->filePath(QStringLiteral("notes-copy.flywheel"))));
+        QVERIFY(!QFile::exists(m_dir->filePath(QStringLiteral("notes-copy.flywheel"))));
     }
 
 private:
