@@ -64,10 +64,10 @@ int fullRun(const QString &storePath)
                 static_cast<long long>(report->processed), seconds);
     for (const CurationReport::Stage &stage : report->stages)
         std::printf("  %-12s %6.1f s\n", qPrintable(stage.name), double(stage.ms) / 1000.0);
-    std::printf(
-        "  duplicates   %lld interactions in %lld clusters, %lld near-duplicate pairs\n",
-        static_cast<long long>(report->duplicateMembers), static_cast<long long>(report->duplicateGroups),
-        static_cast<long long>(report->nearDuplicatePairs));
+    std::printf("  duplicates   %lld interactions in %lld clusters, %lld near-duplicate pairs\n",
+                static_cast<long long>(report->duplicateMembers),
+                static_cast<long long>(report->duplicateGroups),
+                static_cast<long long>(report->nearDuplicatePairs));
     std::printf("  peak memory  %6.0f MB (target <= 1536 MB)\n", double(usage.ru_maxrss) / 1024.0);
     return 0;
 }
