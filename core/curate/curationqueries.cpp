@@ -32,24 +32,21 @@ Result<QList<QueueEntry>> loadReviewQueue(Store &store, int limit)
         return query.error();
     query->bind(1, qint64(limit));
     QList<QueueEntry> entries;
-    while (true) {
-        auto row = query->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        QueueEntry e;
-        e.interactionId = query->columnInt(0);
-        e.source = query->columnText(1);
-        e.externalId = query->columnText(2);
-        e.reason = query->columnText(3);
-        e.priority = query->columnDouble(4);
-        e.detail = query->columnText(5);
-        e.segment = query->columnText(6);
-        e.label = query->columnText(7);
-        e.preview = preview(query->columnUtf8(8));
-        entries.append(e);
-    }
+    if (Status s = query->forEachRow([&] {
+            QueueEntry e;
+            e.interactionId = query->columnInt(0);
+            e.source = query->columnText(1);
+            e.externalId = query->columnText(2);
+            e.reason = query->columnText(3);
+            e.priority = query->columnDouble(4);
+            e.detail = query->columnText(5);
+            e.segment = query->columnText(6);
+            e.label = query->columnText(7);
+            e.preview = preview(query->columnUtf8(8));
+            entries.append(e);
+        });
+        !s)
+        return s.error();
     return entries;
 }
 
@@ -69,14 +66,11 @@ Status loadEvents(Store &store, InteractionDetails &d)
     for (auto [statement, list] :
          {std::pair{&*feedback, &d.feedback}, std::pair{&*corrections, &d.corrections}}) {
         statement->bind(1, d.id);
-        while (true) {
-            auto row = statement->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
-            list->append({statement->columnText(0), statement->columnText(1), statement->columnText(2)});
-        }
+        if (Status s = statement->forEachRow([&] {
+                list->append({statement->columnText(0), statement->columnText(1), statement->columnText(2)});
+            });
+            !s)
+            return s.error();
     }
     return {};
 }
@@ -113,15 +107,21 @@ Status loadCuration(Store &store, InteractionDetails &d)
     flags->bind(1, d.id);
     spans->bind(1, d.id);
     reviews->bind(1, d.id);
-    for (Result<bool> r = flags->step(); r && *r; r = flags->step())
-        d.flags.append({flags->columnText(0), flags->columnDouble(1), flags->columnText(2)});
-    for (Result<bool> r = spans->step(); r && *r; r = spans->step())
-        d.personalData.append({spans->columnText(0), spans->columnInt(1), spans->columnText(2),
-                               spans->columnInt(3), spans->columnInt(4)});
-    for (Result<bool> r = reviews->step(); r && *r; r = reviews->step())
+    if (Status s = flags->forEachRow([&] {
+            d.flags.append({flags->columnText(0), flags->columnDouble(1), flags->columnText(2)});
+        });
+        !s)
+        return s;
+    if (Status s = spans->forEachRow([&] {
+            d.personalData.append({spans->columnText(0), spans->columnInt(1), spans->columnText(2),
+                                   spans->columnInt(3), spans->columnInt(4)});
+        });
+        !s)
+        return s;
+    return reviews->forEachRow([&] {
         d.reviews.append({reviews->columnText(0), reviews->columnText(1), reviews->columnText(2),
                           reviews->columnText(3), reviews->columnInt(4)});
-    return {};
+    });
 }
 
 } // namespace
@@ -139,31 +139,28 @@ Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QSt
         return query.error();
     query->bind(1, externalId);
     QList<InteractionDetails> found;
-    while (true) {
-        auto row = query->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        InteractionDetails d;
-        d.id = query->columnInt(0);
-        d.source = query->columnText(1);
-        d.externalId = query->columnText(2);
-        d.timestampMs = query->columnInt(3);
-        d.sessionId = query->columnText(4);
-        d.userId = query->columnText(5);
-        d.modelName = query->columnText(6);
-        d.modelVersion = query->columnText(7);
-        d.category = query->columnText(8);
-        d.finishReason = query->columnText(9);
-        d.outcome = query->columnText(10);
-        d.latencyMs = query->columnInt(11);
-        d.inputJson = query->columnText(12);
-        d.metadataJson = query->columnText(13);
-        d.hasOutput = !query->isNull(14);
-        d.output = query->columnText(14);
-        found.append(d);
-    }
+    if (Status s = query->forEachRow([&] {
+            InteractionDetails d;
+            d.id = query->columnInt(0);
+            d.source = query->columnText(1);
+            d.externalId = query->columnText(2);
+            d.timestampMs = query->columnInt(3);
+            d.sessionId = query->columnText(4);
+            d.userId = query->columnText(5);
+            d.modelName = query->columnText(6);
+            d.modelVersion = query->columnText(7);
+            d.category = query->columnText(8);
+            d.finishReason = query->columnText(9);
+            d.outcome = query->columnText(10);
+            d.latencyMs = query->columnInt(11);
+            d.inputJson = query->columnText(12);
+            d.metadataJson = query->columnText(13);
+            d.hasOutput = !query->isNull(14);
+            d.output = query->columnText(14);
+            found.append(d);
+        });
+        !s)
+        return s.error();
     for (InteractionDetails &d : found) {
         if (Status s = loadEvents(store, d); !s)
             return s.error();
@@ -187,19 +184,22 @@ Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, i
         return !clusters ? clusters.error() : members.error();
     clusters->bind(1, qint64(limit));
     QList<DuplicateCluster> out;
-    for (Result<bool> r = clusters->step(); r && *r; r = clusters->step()) {
-        DuplicateCluster cluster;
-        cluster.representativeId = clusters->columnInt(0);
-        cluster.representativeExternalId = clusters->columnText(1);
-        cluster.preview = preview(clusters->columnUtf8(2));
-        cluster.size = clusters->columnInt(3);
-        out.append(cluster);
-    }
+    if (Status s = clusters->forEachRow([&] {
+            DuplicateCluster cluster;
+            cluster.representativeId = clusters->columnInt(0);
+            cluster.representativeExternalId = clusters->columnText(1);
+            cluster.preview = preview(clusters->columnUtf8(2));
+            cluster.size = clusters->columnInt(3);
+            out.append(cluster);
+        });
+        !s)
+        return s.error();
     for (DuplicateCluster &cluster : out) {
         members->bind(1, cluster.representativeId);
         members->bind(2, qint64(membersPerCluster));
-        for (Result<bool> r = members->step(); r && *r; r = members->step())
-            cluster.memberExternalIds.append(members->columnText(0));
+        if (Status s = members->forEachRow([&] { cluster.memberExternalIds.append(members->columnText(0)); });
+            !s)
+            return s.error();
         members->reset();
     }
     return out;
@@ -216,15 +216,12 @@ Result<QList<NearDuplicatePairRow>> loadNearDuplicatePairs(Store &store, int lim
         return pairs.error();
     pairs->bind(1, qint64(limit));
     QList<NearDuplicatePairRow> out;
-    while (true) {
-        auto row = pairs->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        out.append({pairs->columnText(0), pairs->columnText(1), pairs->columnDouble(2),
-                    preview(pairs->columnUtf8(3)), preview(pairs->columnUtf8(4))});
-    }
+    if (Status s = pairs->forEachRow([&] {
+            out.append({pairs->columnText(0), pairs->columnText(1), pairs->columnDouble(2),
+                        preview(pairs->columnUtf8(3)), preview(pairs->columnUtf8(4))});
+        });
+        !s)
+        return s.error();
     return out;
 }
 

@@ -41,6 +41,44 @@ std::string text(const Statement &row, int column)
     return std::string(row.columnUtf8(column));
 }
 
+// One row of kSignalsSql, with the text signals derived from it.
+void readRow(const Statement &r, InteractionSignals &s)
+{
+    s = InteractionSignals{};
+    s.id = r.columnInt(0);
+    s.externalId = text(r, 1);
+    s.timestampMs = r.columnInt(2);
+    s.modelName = text(r, 3);
+    s.modelVersion = text(r, 4);
+    s.category = text(r, 5);
+    s.finishReason = text(r, 6);
+    s.outcome = text(r, 7);
+    if (!r.isNull(8))
+        s.latencyMs = r.columnInt(8);
+    s.inputJson = text(r, 9);
+    if (!r.isNull(10))
+        s.output = text(r, 10);
+    s.metadataJson = text(r, 11);
+    s.contentHash = r.columnInt(12);
+    s.thumbsUp = r.columnInt(13);
+    s.thumbsDown = r.columnInt(14);
+    s.ratings = r.columnInt(15);
+    s.ratingSum = r.columnDouble(16);
+    s.feedbackEvents = r.columnInt(17);
+    for (std::string_view labels = r.columnUtf8(18); !labels.empty();) {
+        const size_t end = std::min(labels.find('\x1f'), labels.size());
+        s.feedbackLabels.emplace_back(labels.substr(0, end));
+        labels.remove_prefix(std::min(end + 1, labels.size()));
+    }
+    s.corrections = r.columnInt(19);
+    s.correctedOutput = text(r, 20);
+    s.reviews = r.columnInt(21);
+    s.reviewLabel = text(r, 22);
+    s.userText = userTextOf(s.inputJson);
+    s.inputChars = codePoints(s.userText);
+    s.outputChars = s.output ? codePoints(*s.output) : 0;
+}
+
 } // namespace
 
 Result<qint64> SignalReader::read(const Visit &visit, qint64 afterId)
@@ -54,50 +92,13 @@ Result<qint64> SignalReader::read(const Visit &visit, qint64 afterId)
     statement->bind(1, afterId);
     InteractionSignals s;
     qint64 visited = 0;
-    while (true) {
-        auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        const Statement &r = *statement;
-        s = InteractionSignals{};
-        s.id = r.columnInt(0);
-        s.externalId = text(r, 1);
-        s.timestampMs = r.columnInt(2);
-        s.modelName = text(r, 3);
-        s.modelVersion = text(r, 4);
-        s.category = text(r, 5);
-        s.finishReason = text(r, 6);
-        s.outcome = text(r, 7);
-        if (!r.isNull(8))
-            s.latencyMs = r.columnInt(8);
-        s.inputJson = text(r, 9);
-        if (!r.isNull(10))
-            s.output = text(r, 10);
-        s.metadataJson = text(r, 11);
-        s.contentHash = r.columnInt(12);
-        s.thumbsUp = r.columnInt(13);
-        s.thumbsDown = r.columnInt(14);
-        s.ratings = r.columnInt(15);
-        s.ratingSum = r.columnDouble(16);
-        s.feedbackEvents = r.columnInt(17);
-        for (std::string_view labels = r.columnUtf8(18); !labels.empty();) {
-            const size_t end = std::min(labels.find('\x1f'), labels.size());
-            s.feedbackLabels.emplace_back(labels.substr(0, end));
-            labels.remove_prefix(std::min(end + 1, labels.size()));
-        }
-        s.corrections = r.columnInt(19);
-        s.correctedOutput = text(r, 20);
-        s.reviews = r.columnInt(21);
-        s.reviewLabel = text(r, 22);
-        s.userText = userTextOf(s.inputJson);
-        s.inputChars = codePoints(s.userText);
-        s.outputChars = s.output ? codePoints(*s.output) : 0;
-        ++visited;
-        if (!visit(s))
-            break;
-    }
+    if (Status status = statement->forEachRow([&] {
+            readRow(*statement, s);
+            ++visited;
+            return visit(s);
+        });
+        !status)
+        return status.error();
     return visited;
 }
 

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -50,6 +51,25 @@ public:
     Result<bool> step();
     /// Steps to completion, for statements that return no rows.
     Status run();
+    /// Steps through the rows, calling @p visit() on each; stops early when it returns false (if it
+    /// returns a bool). Returns the first error.
+    template <typename Visit>
+    Status forEachRow(Visit &&visit)
+    {
+        while (true) {
+            Result<bool> row = step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return {};
+            if constexpr (std::is_same_v<std::invoke_result_t<Visit>, bool>) {
+                if (!visit())
+                    return {};
+            } else {
+                visit();
+            }
+        }
+    }
     void reset();
 
     bool isNull(int column) const;

@@ -43,19 +43,27 @@ Result<StoreHealth> checkStore(const QString &path)
     auto integrity = db->prepare("PRAGMA integrity_check(20)");
     if (!integrity)
         return integrity.error();
-    for (auto row = integrity->step(); row && *row; row = integrity->step())
-        if (integrity->columnText(0) != QStringLiteral("ok"))
+    if (Status s = integrity->forEachRow([&] {
+            if (integrity->columnText(0) == QStringLiteral("ok"))
+                return;
             for (const QString &line : integrity->columnText(0).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
                 if (!line.startsWith(QStringLiteral("***")))
                     health.integrityProblems.append(line);
+        });
+        !s)
+        return s.error();
     auto keys = db->prepare("PRAGMA foreign_key_check");
     if (!keys)
         return keys.error();
-    for (auto row = keys->step(); row && *row && health.foreignKeyProblems.size() < 20; row = keys->step())
-        health.foreignKeyProblems.append(QStringLiteral("%1 row %2 points to a missing %3")
-                                             .arg(keys->columnText(0))
-                                             .arg(keys->columnInt(1))
-                                             .arg(keys->columnText(2)));
+    if (Status s = keys->forEachRow([&] {
+            health.foreignKeyProblems.append(QStringLiteral("%1 row %2 points to a missing %3")
+                                                 .arg(keys->columnText(0))
+                                                 .arg(keys->columnInt(1))
+                                                 .arg(keys->columnText(2)));
+            return health.foreignKeyProblems.size() < 20;
+        });
+        !s)
+        return s.error();
     health.eventsAwaitingInteraction =
         number(*db, "SELECT (SELECT count(*) FROM feedback_events WHERE interaction_id IS NULL) + "
                     "(SELECT count(*) FROM corrections WHERE interaction_id IS NULL)");
