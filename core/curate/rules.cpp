@@ -38,29 +38,21 @@ std::optional<std::string> present(const std::string &value)
     return value.empty() ? std::nullopt : std::optional<std::string>(value);
 }
 
+Text textOf(std::string InteractionSignals::*member)
+{
+    return [member](const InteractionSignals &s) {
+        return present(s.*member);
+    };
+}
+
 const std::map<std::string, Text> &textFields()
 {
     static const std::map<std::string, Text> fields{
-        {"outcome",
-         [](const InteractionSignals &s) {
-             return present(s.outcome);
-         }},
-        {"finish_reason",
-         [](const InteractionSignals &s) {
-             return present(s.finishReason);
-         }},
-        {"category",
-         [](const InteractionSignals &s) {
-             return present(s.category);
-         }},
-        {"model",
-         [](const InteractionSignals &s) {
-             return present(s.modelName);
-         }},
-        {"model_version",
-         [](const InteractionSignals &s) {
-             return present(s.modelVersion);
-         }},
+        {"outcome", textOf(&InteractionSignals::outcome)},
+        {"finish_reason", textOf(&InteractionSignals::finishReason)},
+        {"category", textOf(&InteractionSignals::category)},
+        {"model", textOf(&InteractionSignals::modelName)},
+        {"model_version", textOf(&InteractionSignals::modelVersion)},
     };
     return fields;
 }
