@@ -30,7 +30,10 @@ protected:
             {QStringLiteral("rules"),
              QStringLiteral("Rules file (default: the shipped resources/curation/default-rules.json)."),
              QStringLiteral("file")});
-        parser.addOption({QStringLiteral("full"), QStringLiteral("Recompute every interaction.")});
+        parser.addOption({QStringLiteral("full"),
+                          QStringLiteral("Recompute every interaction. By default a run computes only the "
+                                         "interactions new or changed since the previous run, with the "
+                                         "same results.")});
         parser.addOption(
             {QStringLiteral("explain"),
              QStringLiteral("Also print each rule's coverage, overlaps, conflicts and overturns.")});
@@ -54,6 +57,7 @@ protected:
 
         Curator curator(*store, std::move(*rules));
         curator.setCancelFlag(&installInterruptFlag());
+        curator.setFull(parser.isSet(QStringLiteral("full")));
         const bool showProgress = !parser.isSet(QStringLiteral("quiet")) && ::isatty(STDERR_FILENO);
         if (showProgress)
             curator.setProgressCallback([](const CurationProgress &p) {
@@ -93,7 +97,11 @@ private:
         QJsonObject json{
             {QStringLiteral("curation_run"), r.runId},
             {QStringLiteral("cancelled"), r.cancelled},
+            {QStringLiteral("mode"), r.incremental ? QStringLiteral("incremental") : QStringLiteral("full")},
+            {QStringLiteral("full_reason"),
+             r.incremental ? QJsonValue() : QJsonValue(QString::fromStdString(r.fullReason))},
             {QStringLiteral("processed"), r.processed},
+            {QStringLiteral("interactions"), r.interactions},
             {QStringLiteral("labels"), counts(r.labels)},
             {QStringLiteral("flags"), counts(r.flags)},
             {QStringLiteral("personal_data_spans"), r.personalDataSpans},
@@ -136,8 +144,11 @@ private:
         qint64 total = 0;
         for (const CurationReport::Stage &stage : r.stages)
             total += stage.ms;
-        QString text = QStringLiteral("Curated %1 interactions in %2 s (run %3).\nLabels:")
-                           .arg(en.toString(r.processed))
+        const QString mode =
+            r.incremental ? QStringLiteral("incremental: %1 new or changed").arg(en.toString(r.processed))
+                          : QStringLiteral("full: %1").arg(QString::fromStdString(r.fullReason));
+        QString text = QStringLiteral("Curated %1 interactions (%2) in %3 s (run %4).\nLabels:")
+                           .arg(en.toString(r.interactions), mode)
                            .arg(double(total) / 1000.0, 0, 'f', 1)
                            .arg(r.runId);
         for (const auto &[label, n] : r.labels)

@@ -1,5 +1,6 @@
 // flywheel: the headless command line of Flywheel Studio.
 #include "commands.h"
+#include "util/allocator.h"
 
 #include <QCoreApplication>
 
@@ -44,6 +45,7 @@ int commandIndex(const QStringList &arguments)
 
 int main(int argc, char *argv[])
 {
+    flywheel::keepFreedMemoryForReuse();
     QCoreApplication app(argc, argv);
     // Shared with the GUI so both find the same default store.
     QCoreApplication::setApplicationName(QStringLiteral("flywheel-studio"));

@@ -26,7 +26,14 @@ struct CurationProgress {
 struct CurationReport {
     qint64 runId = 0;
     bool cancelled = false;
+    /// Incremental: only the interactions new or changed since the previous run were computed, and
+    /// the results equal a full run's. Otherwise the reason it was full.
+    bool incremental = false;
+    std::string fullReason;
+    /// Interactions computed by this run.
     qint64 processed = 0;
+    /// Interactions curated (all, up to the run's start).
+    qint64 interactions = 0;
     /// Interactions per automated label ("gold", "positive", ...).
     std::map<std::string, qint64> labels;
     /// Flags per reason ("conflicting_signals", ...).
@@ -79,8 +86,10 @@ struct CurationReport {
 
 /// Runs curation over a store with a rule set (docs/curation.md): labels from signals, exact
 /// duplicates, personal data, segments and the flags of the review queue. A run is recorded in
-/// curation_runs. Results are replaced in one transaction at the end, so a cancelled or failed run
-/// leaves the previous results as they were; reviews are never touched.
+/// curation_runs. It is incremental when it can be (only interactions new or changed since the
+/// previous run are computed, the results are those of a full run) and full otherwise or when
+/// asked. Results are written in one transaction at the end, so a cancelled or failed run leaves
+/// the previous results as they were; reviews are never touched.
 class Curator final {
 public:
     using ProgressCallback = std::function<void(const CurationProgress &)>;
@@ -89,6 +98,8 @@ public:
 
     void setProgressCallback(ProgressCallback callback) { m_progress = std::move(callback); }
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
+    /// Recompute every interaction even when an incremental run is possible.
+    void setFull(bool full) { m_full = full; }
 
     Result<CurationReport> run();
 
@@ -97,6 +108,7 @@ private:
     RuleSet m_rules;
     ProgressCallback m_progress;
     const std::atomic_bool *m_cancel = nullptr;
+    bool m_full = false;
 };
 
 } // namespace flywheel

@@ -47,4 +47,18 @@ double basePriority(FlagReason reason)
     return info(reason).priority;
 }
 
+std::optional<FlagReason> flagReasonFromName(std::string_view name)
+{
+    for (const FlagInfo &flag : kFlags)
+        if (flag.name == name)
+            return flag.reason;
+    return std::nullopt;
+}
+
+bool needsWholeStore(FlagReason reason)
+{
+    return reason == FlagReason::LatencyOutlier || reason == FlagReason::NovelInput ||
+           reason == FlagReason::UnderCoveredSegment;
+}
+
 } // namespace flywheel

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 namespace flywheel {
@@ -21,6 +22,10 @@ enum class FlagReason {
 };
 
 std::string_view flagReasonName(FlagReason reason);
+std::optional<FlagReason> flagReasonFromName(std::string_view name);
+/// Whether the flag needs the whole store (latency of the model version, segment coverage) rather
+/// than the interaction alone.
+bool needsWholeStore(FlagReason reason);
 /// The reason's base priority in [0, 1]; segment hardness raises it.
 double basePriority(FlagReason reason);
 

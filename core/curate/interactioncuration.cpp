@@ -84,28 +84,26 @@ bool isCurated(Label label)
 }
 
 // Coverage, overlaps, conflicts and reviewers' overturns of each rule, from the rules that fired.
-void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, const InteractionSignals &s,
-                    std::vector<CurationReport::RuleStats> &stats)
+void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, std::string_view reviewLabel,
+                    std::vector<CurationReport::RuleStats> &stats, qint64 times)
 {
-    const std::optional<Label> reviewed =
-        s.reviewLabel == "gold"       ? std::optional<Label>(Label::Gold)
-        : s.reviewLabel == "positive" ? std::optional<Label>(Label::Positive)
-        : s.reviewLabel == "negative" ? std::optional<Label>(Label::Negative)
-                                      : std::nullopt;
+    std::optional<Label> reviewed = labelFromName(reviewLabel);
+    if (reviewed && !isCurated(*reviewed))
+        reviewed.reset();
     for (const size_t r : fired) {
         CurationReport::RuleStats &rule = stats[r];
         const Label label = rules.rules()[r].label;
-        ++rule.coverage;
-        rule.overlaps += fired.size() > 1;
+        rule.coverage += times;
+        rule.overlaps += fired.size() > 1 ? times : 0;
         for (const size_t other : fired) {
             if (conflict(label, rules.rules()[other].label)) {
-                ++rule.conflicts;
+                rule.conflicts += times;
                 break;
             }
         }
         if (reviewed) {
-            ++rule.reviewed;
-            rule.overturned += overturns(*reviewed, label);
+            rule.reviewed += times;
+            rule.overturned += overturns(*reviewed, label) ? times : 0;
         }
     }
 }

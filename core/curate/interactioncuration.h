@@ -42,12 +42,19 @@ struct Curated {
     quint32 text = 0;
     quint64 fingerprint = 0;
     int segment = 0;
-    int modelVersion = 0;
     std::optional<qint64> latencyMs;
     bool corrected = false;
-    bool reviewed = false;
+    quint64 modelKey = 0;
+    quint64 contentHash = 0;
+    /// Bit r: rule r voted (the first 64 rules; an incremental run needs them all here).
+    quint64 fired = 0;
     std::vector<FlagRow> flags;
     std::vector<SpanRow> spans;
+    /// Computed by this run. The others were read back from the previous run's results; for them,
+    /// what the store holds, so only what changed is written.
+    bool fresh = true;
+    qint64 storedCluster = 0;
+    std::vector<FlagRow> storedFlags;
 };
 
 // Personal data in message texts, remembered by the text's hash: system prompts and earlier turns
@@ -65,9 +72,9 @@ private:
 int labelRank(Label label);
 /// Gold, positive or negative: a label a training set can use.
 bool isCurated(Label label);
-/// Adds each fired rule's coverage, overlaps, conflicts and reviewers' overturns to @p stats.
-void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, const InteractionSignals &s,
-                    std::vector<CurationReport::RuleStats> &stats);
+/// Adds (@p times over) each fired rule's coverage, overlaps, conflicts and reviewers' overturns to @p stats.
+void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, std::string_view reviewLabel,
+                    std::vector<CurationReport::RuleStats> &stats, qint64 times = 1);
 /// The rules' votes and the label they give; @p fired receives the indexes of the rules that held.
 void applyRules(const RuleSet &rules, const InteractionSignals &s, Curated &c, std::vector<size_t> &fired);
 /// Personal data in every message (through @p cache) and in the output.

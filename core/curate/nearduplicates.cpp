@@ -3,8 +3,9 @@
 #include "curate/shingles.h"
 
 #include <algorithm>
-#include <iterator>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace flywheel {
 namespace {
@@ -35,43 +36,14 @@ void parallel(size_t count, Work &&work)
         thread.join();
 }
 
-struct Shingles {
-    std::vector<quint64> hashes;
-    std::vector<size_t> offsets; // text i's shingles are [offsets[i], offsets[i + 1])
-
-    size_t size(size_t i) const { return offsets[i + 1] - offsets[i]; }
-    const quint64 *begin(size_t i) const { return hashes.data() + offsets[i]; }
-};
-
-Shingles shingleAll(const std::vector<std::string_view> &texts, int k)
+// |A ∩ B| / |A ∪ B|, 0 without the merge when the sizes alone rule out the threshold.
+double exactJaccard(const std::vector<quint64> &x, const std::vector<quint64> &y, double threshold)
 {
-    std::vector<std::vector<quint64>> sets(texts.size());
-    parallel(texts.size(), [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i)
-            sets[i] = shingleSet(texts[i], k);
-    });
-    Shingles all;
-    all.offsets.reserve(texts.size() + 1);
-    all.offsets.push_back(0);
-    for (const auto &set : sets)
-        all.offsets.push_back(all.offsets.back() + set.size());
-    all.hashes.reserve(all.offsets.back());
-    for (auto &set : sets) {
-        all.hashes.insert(all.hashes.end(), set.begin(), set.end());
-        std::vector<quint64>().swap(set);
-    }
-    return all;
-}
-
-double exactJaccard(const Shingles &s, size_t a, size_t b, double threshold)
-{
-    const size_t na = s.size(a), nb = s.size(b);
+    const size_t na = x.size(), nb = y.size();
     if (na == 0 || nb == 0)
         return 0;
-    // |A ∩ B| / |A ∪ B| ≤ min / max: pairs of very different sizes need no merge.
     if (double(std::min(na, nb)) < threshold * double(std::max(na, nb)))
         return 0;
-    const quint64 *x = s.begin(a), *y = s.begin(b);
     size_t i = 0, j = 0, common = 0;
     while (i < na && j < nb) {
         if (x[i] == y[j]) {
@@ -87,33 +59,58 @@ double exactJaccard(const Shingles &s, size_t a, size_t b, double threshold)
     return double(common) / double(na + nb - common);
 }
 
-// The candidate pairs of one band, sorted and without repeats: the texts of each bucket (texts whose
-// signatures agree on the band's rows) paired with each other.
-void bandCandidates(const std::vector<quint64> &signatures, const Shingles &shingles,
-                    const NearDuplicateSettings &settings, size_t bandIndex,
-                    std::vector<std::pair<quint32, quint32>> &band)
+// Runs work(t) for t in [0, threads) on the machine's cores.
+template <typename Work>
+void onEveryCore(size_t threads, Work &&work)
 {
-    const size_t n = shingles.offsets.size() - 1;
-    const size_t hashes = size_t(settings.bands * settings.rows);
-    const size_t cap = size_t(settings.bucketCap);
-    std::vector<std::pair<quint64, quint32>> keys(n);
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] { work(t); });
+    for (std::thread &thread : pool)
+        thread.join();
+}
+
+size_t coreCount()
+{
+    return std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
+}
+
+quint64 packPair(quint32 x, quint32 y)
+{
+    return (quint64(std::min(x, y)) << 32) | std::max(x, y);
+}
+
+// One band's candidate pairs (packed, sorted, distinct): the texts of each searched bucket paired.
+void bandCandidates(const TextSignatures &signatures, const NearDuplicateSettings &settings, int band,
+                    const std::vector<bool> *seeds, const CandidateFilter &keep, std::vector<quint64> &pairs)
+{
+    const auto add = [&](quint32 x, quint32 y) {
+        if (!keep || keep(std::min(x, y), std::max(x, y)))
+            pairs.push_back(packPair(x, y));
+    };
+    const size_t n = signatures.size();
+    std::unordered_set<quint64> searched;
+    if (seeds) {
+        for (size_t i = 0; i < n; ++i)
+            if ((*seeds)[i] && !signatures.empty(i))
+                searched.insert(bandKey(signatures, i, band, settings.rows));
+    }
+    std::vector<std::pair<quint64, quint32>> keys;
     for (size_t i = 0; i < n; ++i) {
-        quint64 key = quint64(bandIndex) * 0x9E3779B97F4A7C15ull;
-        const quint64 *row = signatures.data() + i * hashes + bandIndex * size_t(settings.rows);
-        for (int r = 0; r < settings.rows; ++r)
-            key = mix(key ^ row[r]);
-        // A text without shingles (an empty input) matches nothing.
-        keys[i] = {shingles.size(i) == 0 ? quint64(i) * 0xFFFFFFFFull + 1 : key, quint32(i)};
+        if (signatures.empty(i))
+            continue;
+        const quint64 key = bandKey(signatures, i, band, settings.rows);
+        if (!seeds || searched.count(key))
+            keys.emplace_back(key, quint32(i));
     }
     std::sort(keys.begin(), keys.end());
-    band.clear();
+    pairs.clear();
+    const size_t cap = size_t(settings.bucketCap);
+    const size_t width = signatures.width();
     std::vector<quint32> members;
-    const auto add = [&](quint32 x, quint32 y) {
-        band.emplace_back(std::min(x, y), std::max(x, y));
-    };
-    for (size_t start = 0; start < n;) {
+    for (size_t start = 0; start < keys.size();) {
         size_t end = start + 1;
-        while (end < n && keys[end].first == keys[start].first)
+        while (end < keys.size() && keys[end].first == keys[start].first)
             ++end;
         if (end - start <= cap) {
             for (size_t a = start; a < end; ++a)
@@ -121,14 +118,15 @@ void bandCandidates(const std::vector<quint64> &signatures, const Shingles &shin
                     add(keys[a].second, keys[other].second);
         } else {
             // A large bucket: order its texts by their whole signatures, so the most alike sit
-            // together, and compare each with the next `cap` (a sorted neighbourhood).
+            // together, and compare each with the next `cap` (a sorted neighbourhood). Equal
+            // signatures go by index, so the order depends on the members alone.
             members.clear();
             for (size_t a = start; a < end; ++a)
                 members.push_back(keys[a].second);
             std::sort(members.begin(), members.end(), [&](quint32 x, quint32 y) {
-                return std::lexicographical_compare(
-                    signatures.data() + x * hashes, signatures.data() + (x + 1) * hashes,
-                    signatures.data() + y * hashes, signatures.data() + (y + 1) * hashes);
+                const quint16 *sx = signatures.of(x), *sy = signatures.of(y);
+                const auto [px, py] = std::mismatch(sx, sx + width, sy);
+                return px != sx + width ? *px < *py : x < y;
             });
             for (size_t a = 0; a < members.size(); ++a)
                 for (size_t other = a + 1; other < std::min(members.size(), a + 1 + cap); ++other)
@@ -136,39 +134,127 @@ void bandCandidates(const std::vector<quint64> &signatures, const Shingles &shin
         }
         start = end;
     }
-    std::sort(band.begin(), band.end());
-    band.erase(std::unique(band.begin(), band.end()), band.end());
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
+
+// Merges a band's sorted pairs into a sorted candidate list (into @p out, whose memory is reused),
+// joining the bands of a pair found before.
+void mergeBand(const std::vector<NearDuplicateCandidate> &found, const std::vector<quint64> &band,
+               quint32 bit, std::vector<NearDuplicateCandidate> &out)
+{
+    out.clear();
+    out.reserve(found.size() + band.size());
+    size_t i = 0, j = 0;
+    while (i < found.size() || j < band.size()) {
+        const quint64 key = i < found.size() ? packPair(found[i].first, found[i].second) : ~0ull;
+        if (j == band.size() || (i < found.size() && key < band[j])) {
+            out.push_back(found[i++]);
+        } else if (i < found.size() && key == band[j]) {
+            out.push_back(found[i++]);
+            out.back().bands |= bit;
+            ++j;
+        } else {
+            out.push_back({quint32(band[j] >> 32), quint32(band[j] & 0xFFFFFFFFu), bit});
+            ++j;
+        }
+    }
+}
+
+// Merges two candidate lists sorted by pair, joining the bands of a pair found in both.
+std::vector<NearDuplicateCandidate> mergeCandidates(const std::vector<NearDuplicateCandidate> &a,
+                                                    const std::vector<NearDuplicateCandidate> &b)
+{
+    std::vector<NearDuplicateCandidate> merged;
+    merged.reserve(a.size() + b.size());
+    size_t i = 0, j = 0;
+    const auto key = [](const NearDuplicateCandidate &c) {
+        return packPair(c.first, c.second);
+    };
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && key(a[i]) < key(b[j]))) {
+            merged.push_back(a[i++]);
+        } else if (i == a.size() || key(b[j]) < key(a[i])) {
+            merged.push_back(b[j++]);
+        } else {
+            merged.push_back(a[i++]);
+            merged.back().bands |= b[j++].bands;
+        }
+    }
+    return merged;
 }
 
 } // namespace
 
-std::vector<NearDuplicatePair> findNearDuplicates(const std::vector<std::string_view> &texts,
-                                                  const NearDuplicateSettings &settings,
-                                                  const std::atomic_bool *cancel)
+void TextSignatures::append(const quint16 *bins)
 {
-    const auto cancelled = [cancel] {
-        return cancel && cancel->load(std::memory_order_relaxed);
-    };
-    const Shingles shingles = shingleAll(texts, settings.shingleSize);
-    const size_t n = texts.size();
-    const size_t hashes = size_t(settings.bands * settings.rows);
+    m_values.insert(m_values.end(), bins, bins + m_width);
+    m_empty.push_back(false);
+}
 
-    // MinHash signatures by one-permutation hashing: each shingle is mixed once and lands in one
-    // of bands × rows bins, which keeps its least value; empty bins borrow a non-empty bin's value
-    // chosen by a fixed sequence (optimal densification), so two texts agree on a bin with
-    // probability equal to their Jaccard similarity, at the cost of one hash per shingle.
-    std::vector<quint64> signatures(n * hashes, ~0ull);
+void TextSignatures::appendEmpty()
+{
+    m_values.resize(m_values.size() + m_width, 0);
+    m_empty.push_back(true);
+}
+
+std::string TextSignatures::bytes(size_t text) const
+{
+    std::string out;
+    if (empty(text))
+        return out;
+    out.resize(m_width * 2);
+    const quint16 *bins = of(text);
+    for (size_t b = 0; b < m_width; ++b) {
+        out[2 * b] = char(bins[b] & 0xFF);
+        out[2 * b + 1] = char(bins[b] >> 8);
+    }
+    return out;
+}
+
+bool TextSignatures::appendBytes(std::string_view bytes)
+{
+    if (bytes.empty()) {
+        appendEmpty();
+        return true;
+    }
+    if (bytes.size() != m_width * 2)
+        return false;
+    const size_t at = m_values.size();
+    m_values.resize(at + m_width);
+    for (size_t b = 0; b < m_width; ++b)
+        m_values[at + b] = quint16(quint8(bytes[2 * b]) | (quint16(quint8(bytes[2 * b + 1])) << 8));
+    m_empty.push_back(false);
+    return true;
+}
+
+void signTexts(const std::vector<std::string_view> &texts, const NearDuplicateSettings &settings,
+               TextSignatures &out, const std::atomic_bool *cancel)
+{
+    const size_t n = texts.size();
+    const size_t hashes = size_t(settings.width());
+    std::vector<quint16> compact(n * hashes, 0);
+    std::vector<bool> empty(n, false);
+    std::vector<char> emptyBytes(n, 0); // vector<bool> is not safe to write from several threads
+    // One-permutation hashing: each shingle is mixed once and lands in one of bands × rows bins,
+    // which keeps its least value; empty bins borrow a non-empty bin's value chosen by a fixed
+    // sequence (optimal densification), so two texts agree on a bin with probability equal to their
+    // Jaccard similarity, at the cost of one hash per shingle.
     parallel(n, [&](size_t begin, size_t end) {
         std::vector<bool> filled(hashes);
-        for (size_t i = begin; i < end && !cancelled(); ++i) {
-            quint64 *signature = signatures.data() + i * hashes;
-            const quint64 *shingle = shingles.begin(i);
-            const size_t count = shingles.size(i);
-            if (count == 0)
+        std::vector<quint64> signature(hashes);
+        for (size_t i = begin; i < end; ++i) {
+            if (cancel && cancel->load(std::memory_order_relaxed))
+                return;
+            const std::vector<quint64> shingles = shingleSet(texts[i], settings.shingleSize);
+            if (shingles.empty()) {
+                emptyBytes[i] = 1;
                 continue;
+            }
+            std::fill(signature.begin(), signature.end(), ~0ull);
             std::fill(filled.begin(), filled.end(), false);
-            for (size_t k = 0; k < count; ++k) {
-                const quint64 value = mix(shingle[k]);
+            for (const quint64 shingle : shingles) {
+                const quint64 value = mix(shingle);
                 const size_t bin = size_t(((value >> 32) * quint64(hashes)) >> 32);
                 signature[bin] = std::min(signature[bin], value);
                 filled[bin] = true;
@@ -184,77 +270,126 @@ std::vector<NearDuplicatePair> findNearDuplicates(const std::vector<std::string_
                     }
                 }
             }
+            for (size_t bin = 0; bin < hashes; ++bin) {
+                const quint64 v = signature[bin];
+                compact[i * hashes + bin] = quint16(v ^ (v >> 16) ^ (v >> 32) ^ (v >> 48));
+            }
         }
     });
-    if (cancelled())
-        return {};
-
-    // Banding: texts whose signatures agree on all rows of a band share a bucket. Bands are split
-    // between the cores; each keeps a sorted candidate list without repeats, joined at the end.
-    using Pairs = std::vector<std::pair<quint32, quint32>>;
-    const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
-    std::vector<Pairs> found(threads);
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            Pairs band, merged;
-            for (size_t b = t; b < size_t(settings.bands) && !cancelled(); b += threads) {
-                bandCandidates(signatures, shingles, settings, b, band);
-                merged.clear();
-                merged.reserve(found[t].size() + band.size());
-                std::set_union(found[t].begin(), found[t].end(), band.begin(), band.end(),
-                               std::back_inserter(merged));
-                found[t].swap(merged);
-            }
-        });
+    for (size_t i = 0; i < n; ++i) {
+        if (emptyBytes[i])
+            out.appendEmpty();
+        else
+            out.append(compact.data() + i * hashes);
     }
-    for (std::thread &thread : pool)
-        thread.join();
-    Pairs candidates;
-    for (Pairs &part : found) {
-        Pairs merged;
-        merged.reserve(candidates.size() + part.size());
-        std::set_union(candidates.begin(), candidates.end(), part.begin(), part.end(),
-                       std::back_inserter(merged));
-        candidates.swap(merged);
-        Pairs().swap(part);
-    }
-    if (cancelled())
-        return {};
+}
 
-    // The signatures estimate each candidate's similarity (the share of agreeing bins; with 100
-    // bins its standard error is about 0.04 near 0.8). Well under the threshold or well over it
-    // (0.15, nearly four standard errors) a candidate is dropped, or kept with the estimate; only the
-    // uncertain ones in between pay for the exact comparison of their shingle sets.
-    // 16 bits of each bin are enough to tell agreement (a chance match is 1 in 65536) and keep the
-    // signatures of a random candidate in four cache lines instead of thirteen.
-    std::vector<quint16> compact(signatures.size());
-    for (size_t k = 0; k < signatures.size(); ++k)
-        compact[k] =
-            quint16(signatures[k] ^ (signatures[k] >> 16) ^ (signatures[k] >> 32) ^ (signatures[k] >> 48));
-    std::vector<quint64>().swap(signatures);
-    std::vector<double> similarity(candidates.size(), 0);
-    const double below = 0.15, above = 0.15;
+quint64 bandKey(const TextSignatures &signatures, size_t text, int band, int rows)
+{
+    quint64 key = quint64(band + 1) * 0x9E3779B97F4A7C15ull;
+    const quint16 *row = signatures.of(text) + size_t(band) * size_t(rows);
+    for (int r = 0; r < rows; ++r)
+        key = mix(key ^ row[r]);
+    return key;
+}
+
+std::vector<NearDuplicateCandidate>
+bucketCandidates(const TextSignatures &signatures, const NearDuplicateSettings &settings,
+                 const std::vector<bool> *seeds, const CandidateFilter &keep, const std::atomic_bool *cancel)
+{
+    // Bands are split between the cores; each keeps a sorted candidate list, joined at the end.
+    const size_t threads = std::min(coreCount(), size_t(std::max(1, settings.bands)));
+    std::vector<std::vector<NearDuplicateCandidate>> found(threads);
+    onEveryCore(threads, [&](size_t t) {
+        std::vector<quint64> band;
+        std::vector<NearDuplicateCandidate> merged;
+        for (size_t b = t; b < size_t(settings.bands); b += threads) {
+            if (cancel && cancel->load(std::memory_order_relaxed))
+                return;
+            bandCandidates(signatures, settings, int(b), seeds, keep, band);
+            mergeBand(found[t], band, 1u << b, merged);
+            found[t].swap(merged);
+        }
+    });
+    std::vector<NearDuplicateCandidate> candidates;
+    for (std::vector<NearDuplicateCandidate> &part : found) {
+        candidates = mergeCandidates(candidates, part);
+        std::vector<NearDuplicateCandidate>().swap(part);
+    }
+    return candidates;
+}
+
+std::vector<float> candidateSimilarities(const TextSignatures &signatures,
+                                         const std::vector<NearDuplicateCandidate> &candidates,
+                                         const NearDuplicateSettings &settings,
+                                         const std::function<std::string(quint32)> &textOf,
+                                         const std::atomic_bool *cancel)
+{
+    const size_t hashes = signatures.width();
+    const double margin = 0.15;
+    std::vector<float> similarity(candidates.size(), 0);
+    std::vector<char> uncertain(candidates.size(), 0);
     parallel(candidates.size(), [&](size_t begin, size_t end) {
         for (size_t c = begin; c < end; ++c) {
-            const quint16 *x = compact.data() + size_t(candidates[c].first) * hashes;
-            const quint16 *y = compact.data() + size_t(candidates[c].second) * hashes;
+            const quint16 *x = signatures.of(candidates[c].first);
+            const quint16 *y = signatures.of(candidates[c].second);
             size_t agreeing = 0;
             for (size_t h = 0; h < hashes; ++h)
                 agreeing += x[h] == y[h];
             const double estimate = double(agreeing) / double(hashes);
-            if (estimate >= settings.threshold + above)
-                similarity[c] = estimate;
-            else if (estimate > settings.threshold - below) {
-                similarity[c] =
-                    exactJaccard(shingles, candidates[c].first, candidates[c].second, settings.threshold);
-            }
+            if (estimate >= settings.threshold + margin)
+                similarity[c] = float(estimate);
+            else if (estimate > settings.threshold - margin)
+                uncertain[c] = 1;
         }
     });
+    // The shingle sets of the texts the uncertain candidates need, each made once.
+    constexpr quint32 kNone = ~0u;
+    std::vector<quint32> slot(signatures.size(), kNone);
+    for (size_t c = 0; c < candidates.size(); ++c)
+        if (uncertain[c])
+            slot[candidates[c].first] = slot[candidates[c].second] = 0;
+    std::vector<std::string> texts;
+    for (size_t t = 0; t < slot.size(); ++t) {
+        if (slot[t] == kNone)
+            continue;
+        slot[t] = quint32(texts.size());
+        texts.push_back(textOf(quint32(t)));
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return similarity;
+    }
+    std::vector<std::vector<quint64>> shingles(texts.size());
+    parallel(texts.size(), [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+            shingles[i] = shingleSet(texts[i], settings.shingleSize);
+            std::string().swap(texts[i]);
+        }
+    });
+    parallel(candidates.size(), [&](size_t begin, size_t end) {
+        for (size_t c = begin; c < end; ++c)
+            if (uncertain[c])
+                similarity[c] = float(exactJaccard(shingles[slot[candidates[c].first]],
+                                                   shingles[slot[candidates[c].second]], settings.threshold));
+    });
+    return similarity;
+}
+
+std::vector<NearDuplicatePair> findNearDuplicates(const std::vector<std::string_view> &texts,
+                                                  const NearDuplicateSettings &settings,
+                                                  const std::atomic_bool *cancel)
+{
+    TextSignatures signatures(settings.width());
+    signTexts(texts, settings, signatures, cancel);
+    const std::vector<NearDuplicateCandidate> candidates =
+        bucketCandidates(signatures, settings, nullptr, {}, cancel);
+    const std::vector<float> similarity = candidateSimilarities(
+        signatures, candidates, settings, [&](quint32 t) { return std::string(texts[t]); }, cancel);
     std::vector<NearDuplicatePair> pairs;
+    if (cancel && cancel->load(std::memory_order_relaxed))
+        return pairs;
     for (size_t c = 0; c < candidates.size(); ++c)
         if (similarity[c] >= settings.threshold)
-            pairs.push_back({candidates[c].first, candidates[c].second, float(similarity[c])});
+            pairs.push_back({candidates[c].first, candidates[c].second, similarity[c], candidates[c].bands});
     return pairs;
 }
 

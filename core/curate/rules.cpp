@@ -279,6 +279,11 @@ std::string_view labelName(Label label)
     return nameOf(kLabels, label);
 }
 
+std::optional<Label> labelFromName(std::string_view name)
+{
+    return valueOf(kLabels, name);
+}
+
 // ---- Reading a rules file -------------------------------------------------------------------
 
 /// Reads a rules file, remembering where the rule it reads starts, for messages.

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -18,6 +19,7 @@ namespace flywheel {
 enum class Label { Gold, Positive, Negative, Conflicting, Unlabeled };
 
 std::string_view labelName(Label label);
+std::optional<Label> labelFromName(std::string_view name);
 
 /// A test on one signal, or a combination of tests (docs/curation.md, "Conditions").
 class Condition {

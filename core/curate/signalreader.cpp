@@ -4,10 +4,13 @@
 #include "store/statement.h"
 #include "store/store.h"
 
+#include <QString>
+
 namespace flywheel {
 namespace {
 
 // Events are aggregated per interaction in SQL; the read is one ordered pass over interactions.
+// %1 selects the interactions (by "interaction_id"), in the event tables as in the main query.
 constexpr const char *kSignalsSql = R"sql(
 SELECT i.id, i.external_id, i.ts, i.model_name, i.model_version, i.category, i.finish_reason, i.outcome,
        i.latency_ms, i.input, i.output, i.metadata, i.content_hash,
@@ -23,16 +26,16 @@ LEFT JOIN (SELECT interaction_id,
                   total(CASE WHEN kind = 'rating' THEN value END) AS rating_sum,
                   count(*) AS events,
                   group_concat(CASE WHEN kind = 'label' THEN label END, char(31)) AS labels
-           FROM feedback_events WHERE interaction_id IS NOT NULL GROUP BY interaction_id) f
+           FROM feedback_events WHERE %1 GROUP BY interaction_id) f
        ON f.interaction_id = i.id
 LEFT JOIN (SELECT interaction_id, count(*) AS n,
                   (SELECT corrected_output FROM corrections c2 WHERE c2.interaction_id = c1.interaction_id
                    ORDER BY coalesce(c2.ts, 0) DESC, c2.id DESC LIMIT 1) AS latest
-           FROM corrections c1 WHERE interaction_id IS NOT NULL GROUP BY interaction_id) c
+           FROM corrections c1 WHERE %1 GROUP BY interaction_id) c
        ON c.interaction_id = i.id
-LEFT JOIN (SELECT interaction_id, count(*) AS n FROM reviews GROUP BY interaction_id) r
+LEFT JOIN (SELECT interaction_id, count(*) AS n FROM reviews WHERE %1 GROUP BY interaction_id) r
        ON r.interaction_id = i.id
-WHERE i.id > ?1
+WHERE %2
 ORDER BY i.id
 )sql";
 
@@ -81,15 +84,32 @@ void readRow(const Statement &r, InteractionSignals &s)
 
 } // namespace
 
-Result<qint64> SignalReader::read(const Visit &visit, qint64 afterId)
+Result<qint64> SignalReader::read(const Visit &visit, const SignalSelection &selection)
 {
-    Transaction snapshot(m_store.db(), Transaction::Kind::Deferred);
-    if (!snapshot.beginStatus())
-        return snapshot.beginStatus().error();
-    auto statement = m_store.db().prepare(kSignalsSql);
+    std::optional<Transaction> snapshot;
+    if (!m_store.db().inTransaction()) {
+        snapshot.emplace(m_store.db(), Transaction::Kind::Deferred);
+        if (!snapshot->beginStatus())
+            return snapshot->beginStatus().error();
+    }
+    // The dirty list is short: its ids are looked up one by one in the events' indexes.
+    const QString selected = selection.dirtyUpToSeq
+                                 ? QStringLiteral("interaction_id IN (SELECT interaction_id FROM "
+                                                  "curation_dirty WHERE seq <= ?3) AND interaction_id "
+                                                  "> ?1 AND interaction_id <= ?2")
+                                 : QStringLiteral("interaction_id > ?1 AND interaction_id <= ?2");
+    QString mainSelected = selected;
+    mainSelected.replace(QStringLiteral("interaction_id > "), QStringLiteral("i.id > "))
+        .replace(QStringLiteral("interaction_id <= "), QStringLiteral("i.id <= "))
+        .replace(QStringLiteral("interaction_id IN"), QStringLiteral("i.id IN"));
+    const QByteArray sql = QString::fromLatin1(kSignalsSql).arg(selected, mainSelected).toUtf8();
+    auto statement = m_store.db().prepare(sql.constData());
     if (!statement)
         return statement.error();
-    statement->bind(1, afterId);
+    statement->bind(1, selection.afterId);
+    statement->bind(2, selection.upToId);
+    if (selection.dirtyUpToSeq)
+        statement->bind(3, *selection.dirtyUpToSeq);
     InteractionSignals s;
     qint64 visited = 0;
     if (Status status = statement->forEachRow([&] {

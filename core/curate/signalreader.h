@@ -4,14 +4,26 @@
 #include "util/result.h"
 
 #include <functional>
+#include <limits>
+#include <optional>
 
 namespace flywheel {
 
 class Store;
 
-/// Streams every interaction of a store with its events aggregated, in id order, computing the
-/// derived text signals (user text, lengths). The read happens in one read transaction, so a
-/// collector writing meanwhile neither blocks it nor changes what it sees.
+/// Which interactions a read visits.
+struct SignalSelection {
+    /// Those with an id in (afterId, upToId]...
+    qint64 afterId = 0;
+    qint64 upToId = std::numeric_limits<qint64>::max();
+    /// ... and, when set, only those listed in curation_dirty up to this sequence number.
+    std::optional<qint64> dirtyUpToSeq;
+};
+
+/// Streams the interactions of a store with their events aggregated, in id order, computing the
+/// derived text signals (user text, lengths). The read happens in one read transaction (the
+/// caller's when one is open), so a collector writing meanwhile neither blocks it nor changes what
+/// it sees.
 class SignalReader {
 public:
     /// Return false from @p visit to stop early (cancellation).
@@ -21,8 +33,8 @@ public:
         : m_store(store)
     {}
 
-    /// Reads the interactions with id > @p afterId. Returns how many were visited.
-    Result<qint64> read(const Visit &visit, qint64 afterId = 0);
+    /// Returns how many were visited.
+    Result<qint64> read(const Visit &visit, const SignalSelection &selection = {});
 
 private:
     Store &m_store;

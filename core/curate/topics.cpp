@@ -1,5 +1,8 @@
 #include "curate/topics.h"
 
+#include <QDataStream>
+#include <QIODevice>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -7,6 +10,9 @@
 
 namespace flywheel {
 namespace {
+
+// Bumped when the binary form of a model changes.
+constexpr quint32 kFormat = 1;
 
 // Words that say nothing about a topic.
 const std::unordered_set<std::string_view> &stopWords()
@@ -57,19 +63,65 @@ std::vector<std::string_view> words(std::string_view text)
     return out;
 }
 
-struct SparseVector {
-    std::vector<std::pair<int, float>> terms; // sorted by term
-};
-
 } // namespace
 
-Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<qint64> &weights,
-                  int maxTopics)
+TopicModel::SparseVector TopicModel::vectorize(const std::vector<std::string_view> &tokens) const
 {
-    Topics topics;
-    topics.topicOf.assign(texts.size(), -1);
+    std::unordered_map<int, float> counts;
+    for (const std::string_view word : tokens)
+        if (const auto it = m_termIndex.find(word); it != m_termIndex.end())
+            counts[it->second] += 1;
+    SparseVector v;
+    double norm = 0;
+    for (const auto &[term, count] : counts) {
+        const float value = (1 + std::log(count)) * m_idf[size_t(term)];
+        v.terms.emplace_back(term, value);
+        norm += double(value) * value;
+    }
+    std::sort(v.terms.begin(), v.terms.end());
+    for (auto &[term, value] : v.terms)
+        value = float(value / std::sqrt(norm));
+    return v;
+}
+
+// The centroid with the highest cosine; the first of equals.
+int TopicModel::nearest(const SparseVector &v) const
+{
+    int best = 0;
+    double bestScore = -1;
+    for (size_t c = 0; c < m_centroids.size(); ++c) {
+        double score = 0;
+        for (const auto &[term, value] : v.terms)
+            score += double(value) * m_centroids[c][size_t(term)];
+        if (score > bestScore) {
+            bestScore = score;
+            best = int(c);
+        }
+    }
+    return best;
+}
+
+void TopicModel::indexTerms()
+{
+    m_termIndex.clear();
+    for (size_t t = 0; t < m_terms.size(); ++t)
+        m_termIndex.emplace(m_terms[t], int(t));
+}
+
+int TopicModel::assign(std::string_view text) const
+{
+    if (m_centroids.empty())
+        return -1;
+    const SparseVector v = vectorize(words(text));
+    return v.terms.empty() ? -1 : nearest(v);
+}
+
+TopicModel TopicModel::train(const std::vector<std::string_view> &texts, const std::vector<qint64> &weights,
+                             int maxTopics)
+{
+    TopicModel model;
     if (texts.empty())
-        return topics;
+        return model;
 
     // Vocabulary: words in at least two texts' worth of traffic and in at most half of it.
     std::unordered_map<std::string_view, qint64> documentFrequency;
@@ -94,45 +146,28 @@ Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<
     });
     if (ranked.size() > 5000)
         ranked.resize(5000);
-    std::unordered_map<std::string_view, int> termIndex;
-    std::vector<std::string> terms;
-    std::vector<float> idf;
     for (const auto &[df, word] : ranked) {
-        termIndex.emplace(word, int(terms.size()));
-        terms.emplace_back(word);
-        idf.push_back(float(std::log(double(total) / double(df))));
+        model.m_terms.emplace_back(word);
+        model.m_idf.push_back(float(std::log(double(total) / double(df))));
     }
-    if (terms.empty())
-        return topics;
+    model.indexTerms();
+    if (model.m_terms.empty())
+        return model;
 
     // TF-IDF vectors, unit length.
     std::vector<SparseVector> vectors(texts.size());
     std::vector<size_t> usable;
     for (size_t i = 0; i < texts.size(); ++i) {
-        std::unordered_map<int, float> counts;
-        for (const std::string_view word : tokens[i])
-            if (const auto it = termIndex.find(word); it != termIndex.end())
-                counts[it->second] += 1;
-        if (counts.empty())
-            continue;
-        SparseVector &v = vectors[i];
-        double norm = 0;
-        for (const auto &[term, count] : counts) {
-            const float value = (1 + std::log(count)) * idf[size_t(term)];
-            v.terms.emplace_back(term, value);
-            norm += double(value) * value;
-        }
-        std::sort(v.terms.begin(), v.terms.end());
-        for (auto &[term, value] : v.terms)
-            value = float(value / std::sqrt(norm));
-        usable.push_back(i);
+        vectors[i] = model.vectorize(tokens[i]);
+        if (!vectors[i].terms.empty())
+            usable.push_back(i);
     }
     if (usable.empty())
-        return topics;
+        return model;
 
     const size_t k = std::clamp<size_t>(size_t(std::lround(std::sqrt(double(usable.size()) / 5.0))), 2,
                                         size_t(std::max(2, maxTopics)));
-    const size_t dims = terms.size();
+    const size_t dims = model.m_terms.size();
     const auto dot = [&](const SparseVector &v, const std::vector<float> &centroid) {
         double sum = 0;
         for (const auto &[term, value] : v.terms)
@@ -141,7 +176,7 @@ Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<
     };
     // Deterministic seeding: the heaviest text first, then each time the text farthest from the
     // centroids chosen so far.
-    std::vector<std::vector<float>> centroids;
+    std::vector<std::vector<float>> &centroids = model.m_centroids;
     const auto toDense = [&](const SparseVector &v) {
         std::vector<float> dense(dims, 0);
         for (const auto &[term, value] : v.terms)
@@ -180,15 +215,7 @@ Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<
     for (int iteration = 0; iteration < 12; ++iteration) {
         bool moved = false;
         for (const size_t i : usable) {
-            int best = 0;
-            double bestScore = -1;
-            for (size_t c = 0; c < centroids.size(); ++c) {
-                const double score = dot(vectors[i], centroids[c]);
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = int(c);
-                }
-            }
+            const int best = model.nearest(vectors[i]);
             moved |= assignment[i] != best;
             assignment[i] = best;
         }
@@ -208,9 +235,12 @@ Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<
                     value = float(value / std::sqrt(norm));
         }
     }
+    // The model assigns by the final centroids, training texts as any other.
+    for (const size_t i : usable)
+        assignment[i] = model.nearest(vectors[i]);
 
     // Names from the three terms that set each topic apart: its centroid's weight above the mean of
-    // all texts. Topics nobody was assigned to are dropped.
+    // all texts. Topics nobody is nearest to are dropped.
     std::vector<double> mean(dims, 0);
     double all = 0;
     for (const size_t i : usable) {
@@ -220,11 +250,12 @@ Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<
     }
     for (double &value : mean)
         value /= std::max(1.0, all);
-    std::vector<int> renumbered(centroids.size(), -1);
+    std::vector<bool> used(centroids.size(), false);
     for (const size_t i : usable)
-        renumbered[size_t(assignment[i])] = 0;
+        used[size_t(assignment[i])] = true;
+    std::vector<std::vector<float>> kept;
     for (size_t c = 0; c < centroids.size(); ++c) {
-        if (renumbered[c] < 0)
+        if (!used[c])
             continue;
         std::vector<size_t> order(dims);
         for (size_t t = 0; t < dims; ++t)
@@ -239,12 +270,72 @@ Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<
                           });
         std::string name = "topic:";
         for (size_t t = 0; t < top && centroids[c][order[t]] > 0; ++t)
-            name += (t == 0 ? " " : " / ") + terms[order[t]];
-        renumbered[c] = int(topics.names.size());
-        topics.names.push_back(name);
+            name += (t == 0 ? " " : " / ") + model.m_terms[order[t]];
+        model.m_names.push_back(name);
+        kept.push_back(std::move(centroids[c]));
     }
-    for (const size_t i : usable)
-        topics.topicOf[i] = renumbered[size_t(assignment[i])];
+    centroids = std::move(kept);
+    return model;
+}
+
+std::string TopicModel::serialize() const
+{
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_0);
+    out.setFloatingPointPrecision(QDataStream::SinglePrecision);
+    out << quint32(kFormat) << quint32(m_terms.size()) << quint32(m_centroids.size());
+    for (size_t t = 0; t < m_terms.size(); ++t)
+        out << QByteArray::fromStdString(m_terms[t]) << m_idf[t];
+    for (size_t c = 0; c < m_centroids.size(); ++c) {
+        out << QByteArray::fromStdString(m_names[c]);
+        for (const float value : m_centroids[c])
+            out << value;
+    }
+    return bytes.toStdString();
+}
+
+std::optional<TopicModel> TopicModel::parse(std::string_view bytes)
+{
+    const QByteArray data = QByteArray::fromRawData(bytes.data(), qsizetype(bytes.size()));
+    QDataStream in(data);
+    in.setVersion(QDataStream::Qt_6_0);
+    in.setFloatingPointPrecision(QDataStream::SinglePrecision);
+    quint32 format = 0, terms = 0, topics = 0;
+    in >> format >> terms >> topics;
+    if (in.status() != QDataStream::Ok || format != kFormat || terms > 100000 || topics > 1000)
+        return std::nullopt;
+    TopicModel model;
+    for (quint32 t = 0; t < terms; ++t) {
+        QByteArray term;
+        float idf = 0;
+        in >> term >> idf;
+        model.m_terms.push_back(term.toStdString());
+        model.m_idf.push_back(idf);
+    }
+    for (quint32 c = 0; c < topics; ++c) {
+        QByteArray name;
+        in >> name;
+        model.m_names.push_back(name.toStdString());
+        std::vector<float> centroid(terms);
+        for (float &value : centroid)
+            in >> value;
+        model.m_centroids.push_back(std::move(centroid));
+    }
+    if (in.status() != QDataStream::Ok || !in.atEnd())
+        return std::nullopt;
+    model.indexTerms();
+    return model;
+}
+
+Topics findTopics(const std::vector<std::string_view> &texts, const std::vector<qint64> &weights,
+                  int maxTopics)
+{
+    const TopicModel model = TopicModel::train(texts, weights, maxTopics);
+    Topics topics;
+    topics.names = model.names();
+    for (const std::string_view text : texts)
+        topics.topicOf.push_back(model.assign(text));
     return topics;
 }
 

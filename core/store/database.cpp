@@ -92,6 +92,11 @@ QString Database::lastErrorMessage() const
     return QString::fromUtf8(sqlite3_errmsg(m_db));
 }
 
+bool Database::inTransaction() const
+{
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
 qint64 Database::lastInsertRowId() const
 {
     return sqlite3_last_insert_rowid(m_db);

@@ -40,6 +40,8 @@ public:
     /// Sets the connection's last insert rowid, so a following statement's insert can be recognised.
     void setLastInsertRowId(qint64 rowId);
     int changes() const;
+    /// Whether a transaction is open on this connection (BEGIN without COMMIT yet).
+    bool inTransaction() const;
 
 private:
     explicit Database(sqlite3 *db)

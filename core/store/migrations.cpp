@@ -223,6 +223,76 @@ LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews
                                ORDER BY created_at DESC, id DESC LIMIT 1);
 )sql";
 
+// Version 7: what an incremental curation run needs to give what a full run gives. Per
+// interaction, the inputs of the whole-store stages (rules that voted, model, latency, content);
+// per distinct input, its MinHash signature; per near-duplicate pair, the LSH bands that found it;
+// the topic model. Triggers list the curated interactions whose events or content change after a
+// run started (up to its watermark, the highest interaction id it curates), so the next run
+// recomputes exactly those and the ones that are new.
+constexpr const char *kIncrementalCuration = R"sql(
+ALTER TABLE curation ADD COLUMN fired INTEGER;
+ALTER TABLE curation ADD COLUMN model_key INTEGER;
+ALTER TABLE curation ADD COLUMN latency_ms INTEGER;
+ALTER TABLE curation ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE curation ADD COLUMN content_hash INTEGER;
+ALTER TABLE duplicate_pairs ADD COLUMN bands INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE curation_runs ADD COLUMN watermark INTEGER;
+ALTER TABLE curation_runs ADD COLUMN reason TEXT;
+ALTER TABLE curation_runs ADD COLUMN curated INTEGER;
+
+CREATE TABLE curation_texts (
+    input_hash  INTEGER PRIMARY KEY,
+    signature   BLOB NOT NULL
+);
+
+CREATE TABLE curation_state (
+    name   TEXT PRIMARY KEY,
+    value  BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE curation_dirty (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    interaction_id  INTEGER NOT NULL
+);
+
+CREATE TRIGGER feedback_inserted_dirty AFTER INSERT ON feedback_events
+WHEN NEW.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.interaction_id); END;
+CREATE TRIGGER feedback_updated_dirty AFTER UPDATE ON feedback_events
+BEGIN INSERT INTO curation_dirty (interaction_id)
+      SELECT id FROM (SELECT OLD.interaction_id AS id UNION SELECT NEW.interaction_id)
+      WHERE id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1); END;
+CREATE TRIGGER feedback_deleted_dirty AFTER DELETE ON feedback_events
+WHEN OLD.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (OLD.interaction_id); END;
+
+CREATE TRIGGER corrections_inserted_dirty AFTER INSERT ON corrections
+WHEN NEW.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.interaction_id); END;
+CREATE TRIGGER corrections_updated_dirty AFTER UPDATE ON corrections
+BEGIN INSERT INTO curation_dirty (interaction_id)
+      SELECT id FROM (SELECT OLD.interaction_id AS id UNION SELECT NEW.interaction_id)
+      WHERE id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1); END;
+CREATE TRIGGER corrections_deleted_dirty AFTER DELETE ON corrections
+WHEN OLD.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (OLD.interaction_id); END;
+
+CREATE TRIGGER reviews_inserted_dirty AFTER INSERT ON reviews
+WHEN NEW.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.interaction_id); END;
+CREATE TRIGGER reviews_updated_dirty AFTER UPDATE ON reviews
+BEGIN INSERT INTO curation_dirty (interaction_id)
+      SELECT id FROM (SELECT OLD.interaction_id AS id UNION SELECT NEW.interaction_id)
+      WHERE id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1); END;
+CREATE TRIGGER reviews_deleted_dirty AFTER DELETE ON reviews
+WHEN OLD.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (OLD.interaction_id); END;
+
+CREATE TRIGGER interactions_updated_dirty AFTER UPDATE ON interactions
+WHEN NEW.id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
+BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.id); END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -232,6 +302,8 @@ constexpr std::array kMigrations{
     Migration{"near-duplicate pairs", kNearDuplicatePairs},
     Migration{"per-segment coverage of curation runs", kSegmentStats},
     Migration{"effective labels: the latest review's over the rules'", kEffectiveLabels},
+    Migration{"incremental curation: per-interaction inputs, text signatures, pair bands, change log",
+              kIncrementalCuration},
 };
 
 } // namespace

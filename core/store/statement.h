@@ -73,6 +73,9 @@ public:
     void reset();
 
     bool isNull(int column) const;
+    /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+    int columnType(int column) const;
+    int columnCount() const;
     qint64 columnInt(int column) const;
     double columnDouble(int column) const;
     QString columnText(int column) const;

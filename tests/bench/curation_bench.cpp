@@ -1,10 +1,16 @@
-// Curation benchmark: a full run over a large store, and the quality of near-duplicate detection.
+// Curation benchmark: a full run over a large store, an incremental run after 1 % more, and the
+// quality of near-duplicate detection.
 //
 //   curation_bench [--interactions N] [--store PATH] [--texts N] [--skip-run] [--skip-quality]
+//                  [--skip-incremental]
 //
 // Full run: builds a demo store of N interactions (default 1,000,000) with `flywheel demo` (or
 // uses --store), runs curation with the shipped rules in this process and prints the time of each
 // stage and the peak memory of the process.
+//
+// Incremental run: adds 1 % new interactions (`flywheel demo` with another seed), runs curation
+// incrementally and then fully, and prints both times, their ratio and whether the results are
+// the same row for row.
 //
 // Quality: builds N texts (default 20,000) from the real OpenAssistant conversations in
 // resources/demo (paragraphs of their messages) plus planted variants of them (words replaced,
@@ -12,11 +18,15 @@
 // threshold with findNearDuplicates, finds every pair at that threshold by exact all-pairs search
 // (prefix filtering over shingle sets), and prints precision and recall of the detected pairs.
 
+#include "../common/curationresults.h"
 #include "curate/curator.h"
 #include "curate/nearduplicates.h"
 #include "curate/shingles.h"
 #include "curate/textnorm.h"
+#include "store/statement.h"
 #include "store/store.h"
+#include "util/allocator.h"
+#include "util/hasher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -50,6 +60,7 @@ int fullRun(const QString &storePath)
         return 1;
     }
     Curator curator(*store, RuleSet::defaults());
+    curator.setFull(true);
     QElapsedTimer timer;
     timer.start();
     auto report = curator.run();
@@ -70,6 +81,72 @@ int fullRun(const QString &storePath)
                 static_cast<long long>(report->nearDuplicatePairs));
     std::printf("  peak memory  %6.0f MB (target <= 1536 MB)\n", double(usage.ru_maxrss) / 1024.0);
     return 0;
+}
+
+// ---- Incremental run ----------------------------------------------------------------------------
+
+// A digest of every curation result (not the run ids), to compare two runs' results.
+quint64 resultsDigest(Store &store)
+{
+    Hasher hasher;
+    testing::forEachCurationResult(store, [&](const QString &line) { hasher.add(line.toStdString()); });
+    return hasher.digest64();
+}
+
+std::optional<CurationReport> timedRun(Store &store, bool full, double &seconds)
+{
+    Curator curator(store, RuleSet::defaults());
+    curator.setFull(full);
+    QElapsedTimer timer;
+    timer.start();
+    auto report = curator.run();
+    seconds = double(timer.elapsed()) / 1000.0;
+    if (!report) {
+        std::fprintf(stderr, "%s\n", qPrintable(report.errorMessage()));
+        return std::nullopt;
+    }
+    return *report;
+}
+
+// After a full run: adds 1 % new demo interactions (another seed), runs curation incrementally,
+// then fully, and compares the time and the results.
+int incrementalRun(const QString &storePath, qint64 added)
+{
+    QProcess demo;
+    demo.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    demo.start(QStringLiteral(FLYWHEEL_CLI),
+               {QStringLiteral("--store"), storePath, QStringLiteral("demo"),
+                QStringLiteral("--interactions"), QString::number(added), QStringLiteral("--seed"),
+                QStringLiteral("43"), QStringLiteral("--quiet")});
+    if (!demo.waitForFinished(-1) || demo.exitCode() != 0) {
+        std::fprintf(stderr, "flywheel demo failed\n");
+        return 1;
+    }
+    auto store = Store::open(storePath);
+    if (!store) {
+        std::fprintf(stderr, "%s\n", qPrintable(store.errorMessage()));
+        return 1;
+    }
+    double incrementalSeconds = 0, fullSeconds = 0;
+    const auto incremental = timedRun(*store, false, incrementalSeconds);
+    if (!incremental)
+        return 1;
+    const quint64 incrementalDigest = resultsDigest(*store);
+    const auto full = timedRun(*store, true, fullSeconds);
+    if (!full)
+        return 1;
+    const bool equal = incrementalDigest == resultsDigest(*store);
+    std::printf("incremental run after %lld new interactions: %s, %lld computed of %lld in %.2f s\n",
+                static_cast<long long>(added),
+                incremental->incremental ? "incremental" : ("full: " + incremental->fullReason).c_str(),
+                static_cast<long long>(incremental->processed),
+                static_cast<long long>(incremental->interactions), incrementalSeconds);
+    for (const CurationReport::Stage &stage : incremental->stages)
+        std::printf("  %-12s %6.2f s\n", qPrintable(stage.name), double(stage.ms) / 1000.0);
+    std::printf("  full run on the same store %.1f s: incremental takes %.1f %% of it (target <= 5 %%)\n",
+                fullSeconds, 100.0 * incrementalSeconds / fullSeconds);
+    std::printf("  results equal to the full run's: %s\n", equal ? "yes" : "NO");
+    return equal && incremental->incremental ? 0 : 1;
 }
 
 // ---- Quality ------------------------------------------------------------------------------------
@@ -242,6 +319,7 @@ int quality(int count)
 
 int main(int argc, char *argv[])
 {
+    flywheel::keepFreedMemoryForReuse();
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -256,7 +334,10 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("texts"), QStringLiteral("Texts for the quality check (default 20000)."),
                       QStringLiteral("n"), QStringLiteral("20000")});
     parser.addOption({QStringLiteral("skip-run"), QStringLiteral("Only the quality check.")});
-    parser.addOption({QStringLiteral("skip-quality"), QStringLiteral("Only the full run.")});
+    parser.addOption({QStringLiteral("skip-quality"), QStringLiteral("Only the full and incremental runs.")});
+    parser.addOption({QStringLiteral("skip-incremental"),
+                      QStringLiteral("No incremental run after the full run (it adds 1 % new interactions "
+                                     "to the store).")});
     parser.process(app);
 
     int status = 0;
@@ -283,5 +364,14 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-    return status | fullRun(store);
+    status |= fullRun(store);
+    if (!parser.isSet(QStringLiteral("skip-incremental"))) {
+        qint64 total = 0;
+        if (auto counted = Store::open(store)) {
+            if (auto n = counted->db().queryInt("SELECT count(*) FROM interactions"))
+                total = *n;
+        }
+        status |= incrementalRun(store, std::max<qint64>(1, total / 100));
+    }
+    return status;
 }

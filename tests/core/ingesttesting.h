@@ -2,12 +2,15 @@
 
 // Small helpers shared by the ingest tests: write input files, count rows.
 
+#include "ingest/ingester.h"
 #include "store/statement.h"
 #include "store/store.h"
 
 #include <QByteArray>
 #include <QFile>
 #include <QString>
+#include <QTemporaryDir>
+#include <QTest>
 
 #include <zlib.h>
 
@@ -48,6 +51,18 @@ inline qint64 count(Store &store, const char *sql)
 {
     auto value = store.db().queryInt(sql);
     return value ? *value : -1;
+}
+
+/// Writes @p lines to a new file in @p dir and ingests it; the test fails on an error or a
+/// rejected line.
+inline void ingestLines(Store &store, const QTemporaryDir &dir, const QByteArray &lines)
+{
+    const QString path =
+        dir.filePath(QStringLiteral("input-%1.jsonl").arg(count(store, "SELECT count(*) FROM ingest_runs")));
+    QVERIFY(writeFile(path, lines));
+    auto report = Ingester(store).ingest({path});
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    QCOMPARE(report->counts.rejected, qint64(0));
 }
 
 inline QString queryText(Store &store, const char *sql)

@@ -90,12 +90,7 @@ void TestCuration::cleanup()
 
 void TestCuration::ingest(const QByteArray &lines)
 {
-    const QString path =
-        m_dir->filePath(QStringLiteral("input-%1.jsonl").arg(count("SELECT count(*) FROM ingest_runs")));
-    QVERIFY(testing::writeFile(path, lines));
-    auto report = Ingester(*m_store).ingest({path});
-    QVERIFY2(report, qPrintable(report.errorMessage()));
-    QCOMPARE(report->counts.rejected, qint64(0));
+    testing::ingestLines(*m_store, *m_dir, lines);
 }
 
 qint64 TestCuration::count(const char *sql)

@@ -1,0 +1,819 @@
+#include "curate/curationrun.h"
+
+#include "curate/flags.h"
+#include "curate/textnorm.h"
+#include "store/statement.h"
+#include "store/store.h"
+#include "util/hasher.h"
+#include "util/jsontext.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+namespace flywheel {
+namespace {
+
+qint64 median(std::vector<qint64> &values)
+{
+    const auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    return *middle;
+}
+
+} // namespace
+
+// What a worker computes for one interaction, from it alone.
+struct CurationRun::Computed {
+    Curated curated;
+    std::string normalized;
+    std::vector<size_t> fired;
+};
+
+int Names::index(std::string_view name)
+{
+    if (const auto it = m_index.find(name); it != m_index.end())
+        return it->second;
+    m_names.emplace_back(name);
+    m_index.emplace(m_names.back(), int(m_names.size() - 1));
+    return int(m_names.size() - 1);
+}
+
+qint64 topicCheckpoint(qint64 uncategorized)
+{
+    if (uncategorized < 1000)
+        return uncategorized;
+    qint64 checkpoint = 1000;
+    for (double next = 1250; qint64(std::llround(next)) <= uncategorized; next *= 1.25)
+        checkpoint = qint64(std::llround(next));
+    return checkpoint;
+}
+
+CurationRun::CurationRun(Store &store, const RuleSet &rules, const Curator::ProgressCallback &progress,
+                         const std::atomic_bool *cancel, bool full)
+    : m_store(store)
+    , m_rules(rules)
+    , m_progress(progress)
+    , m_cancel(cancel)
+{
+    m_signatures = TextSignatures(nearDuplicateSettings().width());
+    if (full)
+        m_report.fullReason = "asked for";
+}
+
+CurationRun::~CurationRun() = default;
+
+Result<Statement *> CurationRun::statement(const char *sql)
+{
+    std::unique_ptr<Statement> &slot = m_statements[sql];
+    if (!slot) {
+        auto prepared = m_store.db().prepare(sql);
+        if (!prepared)
+            return prepared.error();
+        slot = std::make_unique<Statement>(std::move(*prepared));
+    }
+    slot->reset();
+    return slot.get();
+}
+
+void CurationRun::progress(const char *stage, qint64 done, qint64 total) const
+{
+    if (m_progress)
+        m_progress(CurationProgress{QString::fromLatin1(stage), done, total});
+}
+
+Result<CurationReport> CurationRun::execute()
+{
+    auto runId = startRun();
+    if (!runId)
+        return runId.error();
+    m_report.runId = *runId;
+    for (const Rule &rule : m_rules.rules())
+        m_report.rules.push_back({rule.id, std::string(labelName(rule.label))});
+    const auto stage = [&](const char *name, auto &&work) -> Status {
+        QElapsedTimer timer;
+        timer.start();
+        progress(name, 0, m_total);
+        Status status = work();
+        m_report.stages.append({QString::fromLatin1(name), timer.elapsed()});
+        return status;
+    };
+    // Everything is read in one snapshot; a collector writing meanwhile is neither blocked nor seen.
+    m_snapshot = std::make_unique<Transaction>(m_store.db(), Transaction::Kind::Deferred);
+    Status status = m_snapshot->beginStatus();
+    if (status)
+        status = chooseMode();
+    if (status && !cancelled()) {
+        status = stage("signals", [&]() -> Status {
+            if (!m_incremental)
+                return readSignals({0, m_watermark, std::nullopt});
+            if (Status s = readSignals({0, m_previousLastId, m_dirtySeq}); !s || cancelled())
+                return s;
+            if (Status s = readSignals({m_previousLastId, m_watermark, std::nullopt}); !s || cancelled())
+                return s;
+            return loadPrevious();
+        });
+    }
+    if (status && !cancelled())
+        status = stage("topics", [&] { return topics(); });
+    if (status && !cancelled())
+        status = stage("duplicates", [&] { return duplicates(); });
+    if (status && !cancelled())
+        status = stage("flags", [&]() -> Status {
+            latencyOutliers();
+            coverage();
+            prioritise();
+            return {};
+        });
+    m_snapshot.reset();
+    if (status && !cancelled())
+        status = stage("write", [&] { return write(); });
+    m_report.cancelled = cancelled();
+    m_report.incremental = m_incremental;
+    m_report.interactions = qint64(m_curated.size());
+    for (const Curated &c : m_curated)
+        ++m_report.labels[std::string(labelName(c.label))];
+    if (status && !m_report.cancelled) {
+        auto spans = m_store.db().queryInt("SELECT count(*) FROM pii_spans");
+        m_report.personalDataSpans = spans ? *spans : 0;
+    }
+    const char *outcome = !status ? "failed" : m_report.cancelled ? "cancelled" : "completed";
+    if (Status s = finishRun(outcome, status.errorMessage()); !s && status)
+        status = s;
+    if (!status)
+        return status.error();
+    return m_report;
+}
+
+Result<qint64> CurationRun::startRun()
+{
+    // The watermark is set before the snapshot is taken: from then on, the triggers of schema
+    // version 7 log every change to an interaction up to it that this run might not see.
+    auto insert = m_store.db().prepare(
+        "INSERT INTO curation_runs (started_at, status, mode, rules_hash, watermark) "
+        "VALUES (?1, 'running', 'full', ?2, (SELECT coalesce(max(id), 0) FROM interactions))");
+    if (!insert)
+        return insert.error();
+    insert->bind(1, currentTimeMs());
+    insert->bind(2, std::string_view(m_rules.hash()));
+    if (Status s = insert->run(); !s)
+        return s.error();
+    const qint64 id = m_store.db().lastInsertRowId();
+    auto watermark = m_store.db().prepare("SELECT watermark FROM curation_runs WHERE id = ?1");
+    if (!watermark)
+        return watermark.error();
+    watermark->bind(1, id);
+    if (Status s = watermark->forEachRow([&] {
+            m_watermark = watermark->columnInt(0);
+            return true;
+        });
+        !s)
+        return s.error();
+    return id;
+}
+
+Status CurationRun::finishRun(const char *status, const QString &message)
+{
+    std::string stages = "{";
+    for (const CurationReport::Stage &s : m_report.stages) {
+        if (stages.size() > 1)
+            stages.push_back(',');
+        appendJsonString(stages, s.name.toStdString());
+        stages += ":" + std::to_string(s.ms);
+    }
+    stages.push_back('}');
+    auto update = m_store.db().prepare(
+        "UPDATE curation_runs SET finished_at = ?1, status = ?2, processed = ?3, stages = ?4, message = ?5, "
+        "mode = ?6, reason = ?7, curated = ?8 WHERE id = ?9");
+    if (!update)
+        return update.error();
+    update->bind(1, currentTimeMs());
+    update->bind(2, std::string_view(status));
+    update->bind(3, m_report.processed);
+    update->bind(4, std::string_view(stages));
+    update->bindTextOrNull(5, message.toStdString());
+    update->bind(6, std::string_view(m_incremental ? "incremental" : "full"));
+    update->bindTextOrNull(7, m_report.fullReason);
+    update->bind(8, qint64(m_curated.size()));
+    update->bind(9, m_report.runId);
+    return update->run();
+}
+
+void CurationRun::fullBecause(std::string reason)
+{
+    m_incremental = false;
+    m_report.fullReason = std::move(reason);
+}
+
+// Incremental when the previous run's results can be brought up to date exactly; otherwise full,
+// with the reason in the report.
+Status CurationRun::chooseMode()
+{
+    Database &db = m_store.db();
+    auto total = db.queryInt("SELECT count(*) FROM interactions");
+    auto dirty = db.queryInt("SELECT coalesce(max(seq), 0) FROM curation_dirty");
+    if (!total || !dirty)
+        return !total ? total.error() : dirty.error();
+    m_total = *total;
+    m_dirtySeq = *dirty;
+    if (!m_report.fullReason.empty())
+        return {};
+    auto previous = db.prepare("SELECT rules_hash, curated, watermark FROM curation_runs "
+                               "WHERE status = 'completed' ORDER BY id DESC LIMIT 1");
+    if (!previous)
+        return previous.error();
+    std::optional<std::string> rulesHash;
+    std::optional<qint64> curated;
+    bool watermarked = false;
+    if (Status s = previous->forEachRow([&] {
+            rulesHash = std::string(previous->columnUtf8(0));
+            if (!previous->isNull(1))
+                curated = previous->columnInt(1);
+            watermarked = !previous->isNull(2);
+            return false;
+        });
+        !s)
+        return s;
+    if (!rulesHash)
+        return fullBecause("no earlier run"), Status{};
+    if (!curated || !watermarked)
+        return fullBecause("the earlier run's results predate incremental runs"), Status{};
+    if (*rulesHash != m_rules.hash())
+        return fullBecause("the rules changed"), Status{};
+    if (m_rules.rules().size() > 64)
+        return fullBecause("more than 64 rules"), Status{};
+    auto count = db.queryInt("SELECT count(*) FROM curation");
+    auto last = db.queryInt("SELECT coalesce(max(interaction_id), 0) FROM curation");
+    if (!count || !last)
+        return !count ? count.error() : last.error();
+    if (*count != *curated)
+        return fullBecause("interactions were deleted"), Status{};
+    m_previousCount = *count;
+    m_previousLastId = *last;
+    auto added = db.prepare("SELECT count(*) FROM interactions WHERE id > ?1 AND id <= ?2");
+    if (!added)
+        return added.error();
+    added->bind(1, m_previousLastId);
+    added->bind(2, m_watermark);
+    qint64 newOnes = 0;
+    if (Status s = added->forEachRow([&] {
+            newOnes = added->columnInt(0);
+            return false;
+        });
+        !s)
+        return s;
+    auto model = loadTopicModel();
+    if (!model)
+        return model.error();
+    if (!*model)
+        return fullBecause("no topic model"), Status{};
+    auto withoutCategory = db.prepare("SELECT count(*) FROM interactions "
+                                      "WHERE id > ?1 AND id <= ?2 AND coalesce(category, '') = ''");
+    if (!withoutCategory)
+        return withoutCategory.error();
+    withoutCategory->bind(1, m_previousLastId);
+    withoutCategory->bind(2, m_watermark);
+    if (Status s = withoutCategory->forEachRow([&] {
+            m_uncategorized += withoutCategory->columnInt(0);
+            return false;
+        });
+        !s)
+        return s;
+    if (const qint64 checkpoint = topicCheckpoint(m_uncategorized); checkpoint != m_topicCheckpoint)
+        return fullBecause("topics are retrained at " + std::to_string(checkpoint) +
+                           " interactions without a category"),
+               Status{};
+    auto edited = db.prepare("SELECT count(*) FROM curation_dirty d "
+                             "JOIN curation c ON c.interaction_id = d.interaction_id "
+                             "JOIN interactions i ON i.id = d.interaction_id "
+                             "WHERE d.seq <= ?1 AND c.content_hash IS NOT i.content_hash");
+    if (!edited)
+        return edited.error();
+    edited->bind(1, m_dirtySeq);
+    qint64 changedContent = 0;
+    if (Status s = edited->forEachRow([&] {
+            changedContent = edited->columnInt(0);
+            return false;
+        });
+        !s)
+        return s;
+    if (changedContent > 0)
+        return fullBecause("an interaction's content changed"), Status{};
+    m_topicModel = std::move(*model);
+    m_incremental = true;
+    m_total = newOnes;
+    return {};
+}
+
+// One thread reads rows and their text signals from SQLite; worker threads compute labels,
+// personal data and flags from batches of them; this thread takes the batches back in id order
+// and does the little that needs the whole run (shared names, counts).
+Status CurationRun::readSignals(const SignalSelection &selection)
+{
+    m_curated.reserve(m_curated.size() + size_t(m_total));
+    constexpr size_t kBatch = 512;
+    const size_t workers = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 4));
+    const size_t inFlight = 4 * workers;
+    struct Batch {
+        enum class State { Waiting, Working, Done } state = State::Waiting;
+        std::vector<InteractionSignals> rows;
+        std::vector<Computed> computed;
+    };
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::unique_ptr<Batch>> batches; // in id order
+    bool finished = false, stop = false;
+    std::optional<Result<qint64>> read;
+
+    std::thread reader([&] {
+        auto batch = std::make_unique<Batch>();
+        const auto hand = [&](std::unique_ptr<Batch> full) {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return batches.size() < inFlight || stop; });
+            batches.push_back(std::move(full));
+            changed.notify_all();
+            return !stop;
+        };
+        auto result = SignalReader(m_store).read(
+            [&](InteractionSignals &s) {
+                batch->rows.push_back(std::move(s));
+                if (batch->rows.size() < kBatch)
+                    return true;
+                return hand(std::exchange(batch, std::make_unique<Batch>()));
+            },
+            selection);
+        if (!batch->rows.empty())
+            hand(std::move(batch));
+        std::lock_guard lock(mutex);
+        read = std::move(result);
+        finished = true;
+        changed.notify_all();
+    });
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < workers; ++w) {
+        pool.emplace_back([&] {
+            SpanCache cache;
+            std::vector<size_t> fired;
+            while (true) {
+                Batch *work = nullptr;
+                {
+                    std::unique_lock lock(mutex);
+                    const auto waiting = [&] {
+                        for (auto &b : batches)
+                            if (b->state == Batch::State::Waiting)
+                                return b.get();
+                        return static_cast<Batch *>(nullptr);
+                    };
+                    changed.wait(lock, [&] { return waiting() || finished || stop; });
+                    work = waiting();
+                    if (!work)
+                        return;
+                    work->state = Batch::State::Working;
+                }
+                work->computed.resize(work->rows.size());
+                for (size_t i = 0; i < work->rows.size(); ++i)
+                    compute(work->rows[i], cache, fired, work->computed[i]);
+                std::lock_guard lock(mutex);
+                work->state = Batch::State::Done;
+                changed.notify_all();
+            }
+        });
+    }
+    while (true) {
+        std::unique_ptr<Batch> done;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] {
+                return (!batches.empty() && batches.front()->state == Batch::State::Done) ||
+                       (batches.empty() && finished);
+            });
+            if (batches.empty())
+                break;
+            done = std::move(batches.front());
+            batches.pop_front();
+            changed.notify_all();
+        }
+        for (size_t i = 0; i < done->rows.size(); ++i)
+            take(done->rows[i], std::move(done->computed[i]));
+        progress("signals", qint64(m_curated.size()), m_total);
+        if (cancelled()) {
+            std::lock_guard lock(mutex);
+            stop = true;
+            changed.notify_all();
+            break;
+        }
+    }
+    reader.join();
+    {
+        std::lock_guard lock(mutex);
+        stop = true; // the workers may still wait for batches nobody will take
+        changed.notify_all();
+    }
+    for (std::thread &thread : pool)
+        thread.join();
+    if (cancelled())
+        return {};
+    if (!*read)
+        return read->error();
+    m_report.processed = qint64(m_curated.size());
+    return {};
+}
+
+void CurationRun::compute(const InteractionSignals &s, SpanCache &cache, std::vector<size_t> &fired,
+                          Computed &out) const
+{
+    Curated &c = out.curated;
+    c.id = s.id;
+    applyRules(m_rules, s, c, fired);
+    out.fired = fired;
+    for (const size_t r : fired)
+        if (r < 64)
+            c.fired |= quint64(1) << r;
+    out.normalized = normalizeText(s.userText);
+    c.inputHash = hash64(out.normalized);
+    c.fingerprint = Hasher()
+                        .add(s.contentHash)
+                        .add(s.thumbsUp)
+                        .add(s.thumbsDown)
+                        .add(s.ratings)
+                        .add(s.ratingSum)
+                        .add(s.feedbackEvents)
+                        .add(s.corrections)
+                        .add(s.reviews)
+                        .add(std::string_view(m_rules.hash()))
+                        .digest64();
+    c.latencyMs = s.latencyMs;
+    c.corrected = s.corrections > 0;
+    c.modelKey = hash64(s.modelName + "\x1f" + s.modelVersion);
+    c.contentHash = quint64(s.contentHash);
+    findSpans(s, cache, c);
+    localFlags(s, m_rules.flags(), m_rules.duplicates().shingleSize, c);
+}
+
+// Adds one computed interaction to the run, in id order.
+void CurationRun::take(const InteractionSignals &s, Computed &&computed)
+{
+    Curated &c = computed.curated;
+    countRuleStats(m_rules, computed.fired, s.reviewLabel, m_report.rules);
+    m_freshTexts.try_emplace(c.inputHash, std::move(computed.normalized));
+    c.segment = s.category.empty() ? -1 : m_segments.index(s.category); // topics() names the others
+    m_curated.push_back(std::move(c));
+}
+
+// Interactions without a category get a topic found in the inputs. A full run trains the model on
+// the first of them, up to the topic checkpoint; every run assigns the inputs it computed.
+Status CurationRun::topics()
+{
+    if (!m_incremental) {
+        m_uncategorized =
+            std::count_if(m_curated.begin(), m_curated.end(), [](const Curated &c) { return c.segment < 0; });
+        m_topicCheckpoint = topicCheckpoint(m_uncategorized);
+        std::unordered_map<quint64, qint64> weight;
+        std::vector<quint64> order;
+        qint64 taken = 0;
+        for (size_t i = 0; i < m_curated.size() && taken < m_topicCheckpoint; ++i) {
+            const Curated &c = m_curated[i];
+            if (c.segment >= 0)
+                continue;
+            ++taken;
+            if (weight[c.inputHash]++ == 0)
+                order.push_back(c.inputHash);
+        }
+        std::vector<std::string_view> texts;
+        std::vector<qint64> weights;
+        for (const quint64 hash : order) {
+            texts.push_back(m_freshTexts.at(hash));
+            weights.push_back(weight[hash]);
+        }
+        m_topicModel = TopicModel::train(texts, weights);
+        m_topicsTrained = true;
+    }
+    std::unordered_map<quint64, int> segmentOfText;
+    for (Curated &c : m_curated) {
+        if (c.segment >= 0)
+            continue;
+        const auto [it, added] = segmentOfText.try_emplace(c.inputHash, 0);
+        if (added) {
+            const int topic = m_topicModel->assign(m_freshTexts.at(c.inputHash));
+            it->second = m_segments.index(topic < 0 ? std::string("uncategorized")
+                                                    : m_topicModel->names()[size_t(topic)]);
+        }
+        c.segment = it->second;
+    }
+    m_report.segments = qint64(m_segments.size());
+    return {};
+}
+
+// Interactions whose normalised inputs are the same or nearly the same (linked by near-duplicate
+// pairs, transitively) are one cluster, represented by its best-labeled member.
+Status CurationRun::duplicates()
+{
+    indexTexts();
+    if (Status s = nearDuplicatePairs(); !s || cancelled())
+        return s;
+    clusters();
+    return {};
+}
+
+// The distinct inputs in order of their first interaction, with their signatures: read back when
+// an earlier run stored them, computed otherwise.
+void CurationRun::indexTexts()
+{
+    for (Curated &c : m_curated) {
+        const auto [it, added] = m_textOfHash.try_emplace(c.inputHash, quint32(m_texts.size()));
+        if (added)
+            m_texts.push_back({c.inputHash, c.id, false});
+        c.text = it->second;
+    }
+    const auto stored = [&](quint64 hash) -> const std::string * {
+        const auto it = std::lower_bound(m_storedSignatures.begin(), m_storedSignatures.end(), qint64(hash),
+                                         [](const auto &entry, qint64 key) { return entry.first < key; });
+        return it != m_storedSignatures.end() && it->first == qint64(hash) ? &it->second : nullptr;
+    };
+    std::vector<std::string_view> unsigned_;
+    for (Text &text : m_texts) {
+        text.fresh = stored(text.hash) == nullptr;
+        if (text.fresh)
+            unsigned_.push_back(m_freshTexts.at(text.hash));
+    }
+    TextSignatures computed(int(m_signatures.width()));
+    signTexts(unsigned_, nearDuplicateSettings(), computed, m_cancel);
+    size_t next = 0;
+    for (const Text &text : m_texts) {
+        if (!text.fresh) {
+            m_signatures.appendBytes(*stored(text.hash));
+        } else if (next < computed.size()) {
+            const size_t i = next++;
+            if (computed.empty(i))
+                m_signatures.appendEmpty();
+            else
+                m_signatures.append(computed.of(i));
+        }
+    }
+    std::vector<std::pair<qint64, std::string>>().swap(m_storedSignatures);
+}
+
+// A full run searches every LSH bucket. An incremental one searches only the buckets new inputs
+// fell into: the pairs the previous run found in them are forgotten (their band bit cleared) and
+// found again, with the new inputs, as a full run would; pairs found in other buckets stay.
+Status CurationRun::nearDuplicatePairs()
+{
+    const NearDuplicateSettings settings = nearDuplicateSettings();
+    const auto before = [](const Pair &a, const Pair &b) {
+        return a.first != b.first ? a.first < b.first : a.second < b.second;
+    };
+    // The pairs read back, in (first, second) order since inputs are numbered by first interaction.
+    std::vector<Pair> known;
+    std::vector<bool> seeds;
+    std::vector<char> paired;
+    if (m_incremental) {
+        seeds.resize(m_texts.size());
+        for (size_t t = 0; t < m_texts.size(); ++t)
+            seeds[t] = m_texts[t].fresh;
+        // Per input, the bands in which it shares a bucket with a new input: those buckets are
+        // searched again, and the pairs found there before are forgotten until found again.
+        std::vector<std::unordered_set<quint64>> searched(size_t(settings.bands));
+        for (size_t t = 0; t < m_texts.size(); ++t)
+            if (seeds[t] && !m_signatures.empty(t))
+                for (int b = 0; b < settings.bands; ++b)
+                    searched[size_t(b)].insert(bandKey(m_signatures, t, b, settings.rows));
+        std::unordered_map<qint64, quint32> textOfFirst;
+        for (size_t t = 0; t < m_texts.size(); ++t)
+            textOfFirst.emplace(m_texts[t].firstId, quint32(t));
+        paired.assign(m_texts.size(), 0);
+        std::vector<quint32> searchedBands(m_texts.size(), ~0u); // computed when first needed
+        for (const StoredPair &stored : m_storedPairs) {
+            const auto a = textOfFirst.find(stored.first), b = textOfFirst.find(stored.second);
+            if (a == textOfFirst.end() || b == textOfFirst.end())
+                continue; // cannot happen without deleted interactions, which make a run full
+            quint32 &mask = searchedBands[a->second];
+            if (mask == ~0u) {
+                mask = 0;
+                for (int band = 0; band < settings.bands && !m_signatures.empty(a->second); ++band)
+                    if (searched[size_t(band)].count(bandKey(m_signatures, a->second, band, settings.rows)))
+                        mask |= 1u << band;
+            }
+            known.push_back({a->second, b->second, stored.similarity, stored.bands & ~mask});
+            paired[a->second] = paired[b->second] = 1;
+        }
+        std::sort(known.begin(), known.end(), before);
+    }
+    const auto find = [&](quint32 a, quint32 b) -> Pair * {
+        const auto it = std::lower_bound(known.begin(), known.end(), Pair{a, b, 0, 0}, before);
+        return it != known.end() && it->first == a && it->second == b ? &*it : nullptr;
+    };
+    // Of two earlier inputs, a searched bucket yields only pairs it yielded before (see
+    // bucketCandidates): those that were near-duplicates are known, the others were checked and
+    // dropped. Only pairs with a new input need checking.
+    const CandidateFilter keep = [&](quint32 a, quint32 b) {
+        return seeds[a] || seeds[b] || (paired[a] && paired[b] && find(a, b));
+    };
+    const std::vector<NearDuplicateCandidate> candidates =
+        bucketCandidates(m_signatures, settings, m_incremental ? &seeds : nullptr,
+                         m_incremental ? keep : CandidateFilter(), m_cancel);
+    if (cancelled())
+        return {};
+    std::vector<NearDuplicateCandidate> unknown;
+    for (const NearDuplicateCandidate &candidate : m_incremental ? candidates : unknown) {
+        if (Pair *pair = find(candidate.first, candidate.second))
+            pair->bands |= candidate.bands;
+        else
+            unknown.push_back(candidate);
+    }
+    const std::vector<NearDuplicateCandidate> &checked = m_incremental ? unknown : candidates;
+    const auto textOf = [&](quint32 t) {
+        const auto fresh = m_freshTexts.find(m_texts[t].hash);
+        return fresh != m_freshTexts.end() ? fresh->second : storedText(m_texts[t].firstId);
+    };
+    const std::vector<float> similarity =
+        candidateSimilarities(m_signatures, checked, settings, textOf, m_cancel);
+    if (cancelled())
+        return {};
+    for (const Pair &pair : known)
+        if (pair.bands != 0)
+            m_pairs.push_back(pair);
+    for (size_t c = 0; c < checked.size(); ++c)
+        if (similarity[c] >= settings.threshold)
+            m_pairs.push_back({checked[c].first, checked[c].second, similarity[c], checked[c].bands});
+    std::sort(m_pairs.begin(), m_pairs.end(), before);
+    m_report.nearDuplicatePairs = qint64(m_pairs.size());
+    return {};
+}
+
+void CurationRun::clusters()
+{
+    std::vector<std::vector<size_t>> members(m_texts.size());
+    for (size_t i = 0; i < m_curated.size(); ++i)
+        members[m_curated[i].text].push_back(i);
+    std::vector<quint32> parent(m_texts.size());
+    for (quint32 t = 0; t < parent.size(); ++t)
+        parent[t] = t;
+    const auto root = [&](quint32 t) {
+        while (parent[t] != t)
+            t = parent[t] = parent[parent[t]];
+        return t;
+    };
+    for (const Pair &pair : m_pairs)
+        parent[std::max(root(pair.first), root(pair.second))] = std::min(root(pair.first), root(pair.second));
+    std::vector<std::vector<size_t>> clusters(m_texts.size());
+    for (quint32 t = 0; t < m_texts.size(); ++t) {
+        auto &cluster = clusters[root(t)];
+        cluster.insert(cluster.end(), members[t].begin(), members[t].end());
+    }
+    m_clusterOf.assign(m_curated.size(), 0);
+    m_singleton.assign(m_curated.size(), false);
+    for (const std::vector<size_t> &cluster : clusters) {
+        if (cluster.size() == 1)
+            m_singleton[cluster[0]] = true;
+        if (cluster.size() <= 1)
+            continue;
+        const size_t best = *std::min_element(cluster.begin(), cluster.end(), [&](size_t a, size_t b) {
+            const Curated &x = m_curated[a];
+            const Curated &y = m_curated[b];
+            if (labelRank(x.label) != labelRank(y.label))
+                return labelRank(x.label) < labelRank(y.label);
+            if (x.score != y.score)
+                return x.score > y.score;
+            return x.id < y.id;
+        });
+        for (const size_t member : cluster)
+            m_clusterOf[member] = m_curated[best].id;
+        ++m_report.duplicateGroups;
+        m_report.duplicateMembers += qint64(cluster.size());
+    }
+}
+
+// LSH bands and rows that find pairs at the threshold with probability above 0.98.
+NearDuplicateSettings CurationRun::nearDuplicateSettings() const
+{
+    NearDuplicateSettings settings;
+    settings.shingleSize = m_rules.duplicates().shingleSize;
+    settings.threshold = m_rules.duplicates().threshold;
+    settings.rows = settings.threshold >= 0.75 ? 5 : settings.threshold >= 0.65 ? 4 : 3;
+    settings.bands = 100 / settings.rows;
+    return settings;
+}
+
+void CurationRun::latencyOutliers()
+{
+    for (const Curated &c : m_curated)
+        m_versions.try_emplace(c.modelKey, int(m_versions.size()));
+    std::vector<std::vector<qint64>> latencies(m_versions.size());
+    for (const Curated &c : m_curated)
+        if (c.latencyMs)
+            latencies[size_t(m_versions[c.modelKey])].push_back(*c.latencyMs);
+    std::vector<double> limit(m_versions.size(), -1);
+    std::vector<qint64> medians(m_versions.size(), 0);
+    for (size_t v = 0; v < latencies.size(); ++v) {
+        if (latencies[v].size() < 20)
+            continue; // too few calls to say what is usual
+        const qint64 middle = median(latencies[v]);
+        std::vector<qint64> deviations;
+        deviations.reserve(latencies[v].size());
+        for (const qint64 latency : latencies[v])
+            deviations.push_back(std::abs(latency - middle));
+        const qint64 mad = std::max<qint64>(1, median(deviations));
+        medians[v] = middle;
+        limit[v] = double(middle) + m_rules.flags().latencyOutlierMads * double(mad);
+    }
+    for (Curated &c : m_curated) {
+        const size_t v = size_t(m_versions[c.modelKey]);
+        if (c.latencyMs && limit[v] >= 0 && double(*c.latencyMs) > limit[v])
+            c.flags.push_back({FlagReason::LatencyOutlier, std::to_string(*c.latencyMs) +
+                                                               " ms; this version's median is " +
+                                                               std::to_string(medians[v]) + " ms"});
+    }
+}
+
+// Per segment: traffic share against curated share, and failure rate (hardness).
+void CurationRun::coverage()
+{
+    std::vector<CurationReport::SegmentStats> stats(m_segments.size());
+    qint64 curatedTotal = 0, failureTotal = 0;
+    for (const Curated &c : m_curated) {
+        CurationReport::SegmentStats &s = stats[size_t(c.segment)];
+        ++s.traffic;
+        s.curated += isCurated(c.label);
+        s.failures += c.label == Label::Negative || c.corrected;
+    }
+    for (const auto &s : stats) {
+        curatedTotal += s.curated;
+        failureTotal += s.failures;
+    }
+    const double total = double(std::max<size_t>(1, m_curated.size()));
+    const double overallFailureRate = double(failureTotal) / total;
+    constexpr double kPrior = 20;
+    m_hardness.assign(m_segments.size(), 0);
+    std::vector<bool> underCovered(m_segments.size(), false);
+    for (size_t g = 0; g < stats.size(); ++g) {
+        CurationReport::SegmentStats &s = stats[g];
+        s.name = m_segments.name(int(g));
+        s.trafficShare = double(s.traffic) / total;
+        s.curatedShare = double(s.curated) / double(std::max<qint64>(1, curatedTotal));
+        s.failureRate = double(s.failures) / double(std::max<qint64>(1, s.traffic));
+        s.hardness = (double(s.failures) + kPrior * overallFailureRate) / (double(s.traffic) + kPrior);
+        s.underCovered = s.traffic >= 20 && s.curatedShare < 0.5 * s.trafficShare;
+        m_hardness[g] = s.hardness;
+        underCovered[g] = s.underCovered;
+    }
+    for (size_t i = 0; i < m_curated.size(); ++i) {
+        Curated &c = m_curated[i];
+        if (!underCovered[size_t(c.segment)] || isCurated(c.label))
+            continue;
+        const std::string segment = "segment " + m_segments.name(c.segment);
+        if (m_singleton[i])
+            c.flags.push_back({FlagReason::NovelInput, "an input seen once, in under-covered " + segment});
+        else
+            c.flags.push_back({FlagReason::UnderCoveredSegment, segment + " is under-covered"});
+    }
+    // By name: the order segments were met in differs between a full and an incremental run.
+    std::sort(stats.begin(), stats.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+    m_report.segmentStats = std::move(stats);
+}
+
+// Priority: the reason's base, raised by the segment's hardness (to two decimals, so priorities do
+// not shift with every new interaction); beyond the per-segment cap a segment's flags wait behind
+// the other segments', so easy frequent queries cannot fill the queue.
+void CurationRun::prioritise()
+{
+    struct Entry {
+        size_t curated;
+        size_t flag;
+    };
+    std::vector<std::vector<Entry>> bySegment(m_segments.size());
+    for (size_t i = 0; i < m_curated.size(); ++i) {
+        Curated &c = m_curated[i];
+        const double hardness = std::round(m_hardness[size_t(c.segment)] * 100) / 100;
+        std::sort(c.flags.begin(), c.flags.end(), [](const FlagRow &a, const FlagRow &b) {
+            return flagReasonName(a.reason) < flagReasonName(b.reason);
+        });
+        for (size_t f = 0; f < c.flags.size(); ++f) {
+            FlagRow &flag = c.flags[f];
+            flag.priority = basePriority(flag.reason) * (1.0 + 0.5 * hardness);
+            bySegment[size_t(c.segment)].push_back({i, f});
+            ++m_report.flags[std::string(flagReasonName(flag.reason))];
+        }
+    }
+    const qint64 cap = m_rules.flags().segmentCap;
+    for (std::vector<Entry> &entries : bySegment) {
+        std::sort(entries.begin(), entries.end(), [&](const Entry &a, const Entry &b) {
+            const FlagRow &fa = m_curated[a.curated].flags[a.flag];
+            const FlagRow &fb = m_curated[b.curated].flags[b.flag];
+            if (fa.priority != fb.priority)
+                return fa.priority > fb.priority;
+            if (a.curated != b.curated)
+                return a.curated < b.curated;
+            return a.flag < b.flag;
+        });
+        for (size_t rank = size_t(cap); rank < entries.size(); ++rank)
+            m_curated[entries[rank].curated].flags[entries[rank].flag].priority *= 0.25;
+    }
+}
+
+} // namespace flywheel

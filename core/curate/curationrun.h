@@ -1,0 +1,157 @@
+#pragma once
+
+// One curation run, internal to the curate module. curationrun.cpp has the stages,
+// curationload.cpp reads back the previous run's results for an incremental run, and
+// curationwrite.cpp stores the results.
+
+#include "curate/curator.h"
+#include "curate/interactioncuration.h"
+#include "curate/nearduplicates.h"
+#include "curate/signalreader.h"
+#include "curate/topics.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace flywheel {
+
+class Statement;
+class Transaction;
+
+/// Interns strings (segments) as small indexes.
+class Names {
+public:
+    int index(std::string_view name);
+    const std::string &name(int index) const { return m_names[size_t(index)]; }
+    size_t size() const { return m_names.size(); }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    std::unordered_map<std::string, int, Hash, std::equal_to<>> m_index;
+    std::vector<std::string> m_names;
+};
+
+/// Topics are trained on the interactions without a category up to a checkpoint: every one while
+/// there are fewer than 1,000, then the first 1,000 · 1.25^k. A model changes only when they have
+/// grown by a quarter, so the runs in between assign new inputs to the topics as they are.
+qint64 topicCheckpoint(qint64 uncategorized);
+
+class CurationRun {
+public:
+    CurationRun(Store &store, const RuleSet &rules, const Curator::ProgressCallback &progress,
+                const std::atomic_bool *cancel, bool full);
+    ~CurationRun();
+
+    Result<CurationReport> execute();
+
+private:
+    struct Computed;
+    struct Text {
+        quint64 hash = 0;
+        /// Its first interaction, by which pairs are stored.
+        qint64 firstId = 0;
+        /// A text computed this run (empty for a text only read back).
+        bool fresh = false;
+    };
+    struct Pair {
+        quint32 first; // text indexes, first < second
+        quint32 second;
+        float similarity;
+        quint32 bands;
+    };
+    struct StoredPair {
+        qint64 first; // interaction ids
+        qint64 second;
+        float similarity;
+        quint32 bands;
+    };
+
+    bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
+    /// A statement prepared once per run (by the address of its SQL text), reset for reuse.
+    Result<Statement *> statement(const char *sql);
+    void progress(const char *stage, qint64 done, qint64 total) const;
+
+    // curationrun.cpp
+    Result<qint64> startRun();
+    Status finishRun(const char *status, const QString &message);
+    Status chooseMode();
+    void fullBecause(std::string reason);
+    Status readSignals(const SignalSelection &selection);
+    void compute(const InteractionSignals &s, SpanCache &cache, std::vector<size_t> &fired,
+                 Computed &out) const;
+    void take(const InteractionSignals &s, Computed &&computed);
+    void countRules();
+    Status topics();
+    Status duplicates();
+    void indexTexts();
+    Status nearDuplicatePairs();
+    void clusters();
+    NearDuplicateSettings nearDuplicateSettings() const;
+    void latencyOutliers();
+    void coverage();
+    void prioritise();
+
+    // curationload.cpp
+    Status loadPrevious();
+    Status loadRows();
+    Status loadFlags();
+    Status loadReviewLabels();
+    Status loadSignatures();
+    Status loadPairs();
+    /// Also reads the checkpoint and the count of interactions without a category it was made at.
+    Result<std::optional<TopicModel>> loadTopicModel();
+    std::string storedText(qint64 interactionId);
+
+    // curationwrite.cpp
+    Status write();
+    Status writeEverything();
+    Status writeChanges();
+    Status writeRow(const Curated &c, bool replace);
+    Status writeFlags(const Curated &c);
+    Status writeSpans(const Curated &c);
+    Status writeTexts(bool onlyFresh);
+    Status writePairs();
+    Status writeState();
+
+    Store &m_store;
+    const RuleSet &m_rules;
+    const Curator::ProgressCallback &m_progress;
+    const std::atomic_bool *m_cancel;
+    CurationReport m_report;
+
+    bool m_incremental = false;
+    qint64 m_watermark = 0;      // the highest interaction id this run curates
+    qint64 m_dirtySeq = 0;       // the change log up to here is handled by this run
+    qint64 m_previousLastId = 0; // the highest interaction id the previous run curated
+    qint64 m_previousCount = 0;  // and how many it curated
+    qint64 m_total = 0;
+    std::unique_ptr<Transaction> m_snapshot;
+    std::unordered_map<const char *, std::unique_ptr<Statement>> m_statements;
+
+    std::vector<Curated> m_curated; // every interaction, in id order
+    std::unordered_map<qint64, std::string> m_reviewLabels;
+    Names m_segments;
+    std::unordered_map<quint64, int> m_versions;
+    std::unordered_map<quint64, std::string> m_freshTexts; // normalised inputs computed this run
+    std::vector<Text> m_texts;
+    std::unordered_map<quint64, quint32> m_textOfHash;
+    TextSignatures m_signatures;
+    std::vector<Pair> m_pairs;
+    std::vector<StoredPair> m_storedPairs;
+    std::vector<std::pair<qint64, std::string>> m_storedSignatures; // by hash, as SQLite orders it
+    std::optional<TopicModel> m_topicModel;
+    qint64 m_topicCheckpoint = 0;
+    qint64 m_uncategorized = 0; // interactions without a category
+    bool m_topicsTrained = false;
+    std::vector<qint64> m_clusterOf;
+    std::vector<bool> m_singleton;
+    std::vector<double> m_hardness;
+};
+
+} // namespace flywheel

@@ -1,0 +1,297 @@
+// Stores a run's results in one transaction: a full run replaces everything, an incremental run
+// writes what differs from what the store holds.
+
+#include "curate/curationrun.h"
+
+#include "curate/flags.h"
+#include "store/statement.h"
+#include "store/store.h"
+
+#include <algorithm>
+
+#include <QScopeGuard>
+
+namespace flywheel {
+namespace {
+
+bool sameFlags(const std::vector<FlagRow> &a, const std::vector<FlagRow> &b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const FlagRow &x, const FlagRow &y) {
+        return x.reason == y.reason && x.detail == y.detail && x.priority == y.priority;
+    });
+}
+
+} // namespace
+
+Status CurationRun::write()
+{
+    // As ingest does: a crash loses at most this run's results, which the next run recomputes.
+    (void)m_store.db().exec("PRAGMA synchronous = NORMAL");
+    // Every id written was read by this run and nothing deletes interactions meanwhile (a later
+    // delete still cascades), so the million foreign-key lookups of the inserts are skipped.
+    (void)m_store.db().exec("PRAGMA foreign_keys = OFF");
+    const auto restore = qScopeGuard([this] {
+        (void)m_store.db().exec("PRAGMA synchronous = FULL");
+        (void)m_store.db().exec("PRAGMA foreign_keys = ON");
+    });
+    Transaction transaction(m_store.db());
+    if (!transaction.beginStatus())
+        return transaction.beginStatus();
+    if (Status s = m_incremental ? writeChanges() : writeEverything(); !s || cancelled())
+        return s; // the transaction rolls back: the previous results stay
+    auto segment = m_store.db().prepare(
+        "INSERT INTO segment_stats (run_id, segment, traffic, curated, failures, traffic_share, "
+        "curated_share, "
+        "failure_rate, hardness, under_covered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    if (!segment)
+        return segment.error();
+    for (const CurationReport::SegmentStats &g : m_report.segmentStats) {
+        segment->bind(1, m_report.runId);
+        segment->bind(2, std::string_view(g.name));
+        segment->bind(3, g.traffic);
+        segment->bind(4, g.curated);
+        segment->bind(5, g.failures);
+        segment->bind(6, g.trafficShare);
+        segment->bind(7, g.curatedShare);
+        segment->bind(8, g.failureRate);
+        segment->bind(9, g.hardness);
+        segment->bind(10, qint64(g.underCovered));
+        if (Status s = segment->run(); !s)
+            return s;
+    }
+    // The changes this run has seen are handled; those logged since wait for the next run.
+    auto handled = m_store.db().prepare("DELETE FROM curation_dirty WHERE seq <= ?1");
+    if (!handled)
+        return handled.error();
+    handled->bind(1, m_dirtySeq);
+    if (Status s = handled->run(); !s)
+        return s;
+    return transaction.commit();
+}
+
+Status CurationRun::writeEverything()
+{
+    for (const char *sql : {"DELETE FROM flags", "DELETE FROM pii_spans", "DELETE FROM duplicate_pairs",
+                            "DELETE FROM curation", "DELETE FROM curation_texts"})
+        if (Status s = m_store.db().exec(sql); !s)
+            return s;
+    for (const Curated &c : m_curated) {
+        for (Status s : {writeRow(c, false), writeFlags(c), writeSpans(c)})
+            if (!s)
+                return s;
+        if (cancelled())
+            return {};
+    }
+    for (Status s : {writeTexts(false), writePairs(), writeState()})
+        if (!s)
+            return s;
+    return {};
+}
+
+Status CurationRun::writeChanges()
+{
+    auto clearFlags = m_store.db().prepare("DELETE FROM flags WHERE interaction_id = ?1");
+    auto clearSpans = m_store.db().prepare("DELETE FROM pii_spans WHERE interaction_id = ?1");
+    auto cluster = m_store.db().prepare("UPDATE curation SET cluster_id = ?2 WHERE interaction_id = ?1");
+    if (!clearFlags || !clearSpans || !cluster)
+        return !clearFlags ? clearFlags.error() : !clearSpans ? clearSpans.error() : cluster.error();
+    for (size_t i = 0; i < m_curated.size(); ++i) {
+        const Curated &c = m_curated[i];
+        if (c.fresh) {
+            clearFlags->bind(1, c.id);
+            clearSpans->bind(1, c.id);
+            for (Status s :
+                 {clearFlags->run(), clearSpans->run(), writeRow(c, true), writeFlags(c), writeSpans(c)})
+                if (!s)
+                    return s;
+            continue;
+        }
+        if (m_clusterOf[i] != c.storedCluster) {
+            cluster->bind(1, c.id);
+            if (m_clusterOf[i] != 0)
+                cluster->bind(2, m_clusterOf[i]);
+            else
+                cluster->bindNull(2);
+            if (Status s = cluster->run(); !s)
+                return s;
+        }
+        if (!sameFlags(c.flags, c.storedFlags)) {
+            clearFlags->bind(1, c.id);
+            for (Status s : {clearFlags->run(), writeFlags(c)})
+                if (!s)
+                    return s;
+        }
+    }
+    for (Status s : {writeTexts(true), writePairs(), writeState()})
+        if (!s)
+            return s;
+    return {};
+}
+
+Status CurationRun::writeRow(const Curated &c, bool replace)
+{
+    static constexpr const char *kReplace =
+        "INSERT OR REPLACE INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, "
+        "segment, fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    static constexpr const char *kInsert =
+        "INSERT INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, segment, "
+        "fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    auto prepared = statement(replace ? kReplace : kInsert);
+    if (!prepared)
+        return prepared.error();
+    Statement *row = *prepared;
+    const size_t i = size_t(&c - m_curated.data());
+    row->bind(1, c.id);
+    row->bind(2, labelName(c.label));
+    row->bind(3, c.score);
+    row->bindTextOrNull(4, c.votes);
+    row->bind(5, qint64(c.inputHash));
+    if (m_clusterOf[i] != 0)
+        row->bind(6, m_clusterOf[i]);
+    else
+        row->bindNull(6);
+    row->bind(7, std::string_view(m_segments.name(c.segment)));
+    row->bind(8, qint64(c.fingerprint));
+    row->bind(9, m_report.runId);
+    if (m_rules.rules().size() <= 64)
+        row->bind(10, qint64(c.fired));
+    else
+        row->bindNull(10);
+    row->bind(11, qint64(c.modelKey));
+    row->bind(12, c.latencyMs);
+    row->bind(13, qint64(c.corrected));
+    row->bind(14, qint64(c.contentHash));
+    return row->run();
+}
+
+Status CurationRun::writeFlags(const Curated &c)
+{
+    static constexpr const char *kInsert =
+        "INSERT INTO flags (interaction_id, reason, priority, detail) VALUES (?1, ?2, ?3, ?4)";
+    auto prepared = statement(kInsert);
+    if (!prepared)
+        return prepared.error();
+    Statement *flag = *prepared;
+    for (const FlagRow &row : c.flags) {
+        flag->bind(1, c.id);
+        flag->bind(2, flagReasonName(row.reason));
+        flag->bind(3, row.priority);
+        flag->bindTextOrNull(4, row.detail);
+        if (Status s = flag->run(); !s)
+            return s;
+    }
+    return {};
+}
+
+Status CurationRun::writeSpans(const Curated &c)
+{
+    static constexpr const char *kInsert =
+        "INSERT INTO pii_spans (interaction_id, field, message_index, kind, "
+        "start, length) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    auto prepared = statement(kInsert);
+    if (!prepared)
+        return prepared.error();
+    Statement *span = *prepared;
+    for (const SpanRow &row : c.spans) {
+        span->bind(1, c.id);
+        span->bind(2, std::string_view(row.output ? "output" : "input"));
+        if (row.output)
+            span->bindNull(3);
+        else
+            span->bind(3, row.messageIndex);
+        span->bind(4, personalDataKindName(row.span.kind));
+        span->bind(5, row.span.start);
+        span->bind(6, row.span.length);
+        if (Status s = span->run(); !s)
+            return s;
+    }
+    return {};
+}
+
+// The signatures of the inputs first seen by this run (all of them in a full run).
+Status CurationRun::writeTexts(bool onlyFresh)
+{
+    auto text =
+        m_store.db().prepare("INSERT OR REPLACE INTO curation_texts (input_hash, signature) VALUES (?1, ?2)");
+    if (!text)
+        return text.error();
+    for (size_t t = 0; t < m_texts.size(); ++t) {
+        if (onlyFresh && !m_texts[t].fresh)
+            continue;
+        const std::string bytes = m_signatures.bytes(t);
+        text->bind(1, qint64(m_texts[t].hash));
+        text->bindBlob(2, bytes.data(), int(bytes.size()));
+        if (Status s = text->run(); !s)
+            return s;
+    }
+    return {};
+}
+
+// Pairs by the first interaction of each input. An incremental run compares with what it read:
+// both lists are in (first, second) order, because inputs are numbered in order of first id.
+Status CurationRun::writePairs()
+{
+    auto insert = m_store.db().prepare("INSERT OR REPLACE INTO duplicate_pairs (first_id, second_id, "
+                                       "similarity, bands) VALUES (?1, ?2, ?3, ?4)");
+    auto remove = m_store.db().prepare("DELETE FROM duplicate_pairs WHERE first_id = ?1 AND second_id = ?2");
+    if (!insert || !remove)
+        return !insert ? insert.error() : remove.error();
+    const auto put = [&](qint64 first, qint64 second, const Pair &p) {
+        insert->bind(1, first);
+        insert->bind(2, second);
+        insert->bind(3, double(p.similarity));
+        insert->bind(4, qint64(p.bands));
+        return insert->run();
+    };
+    size_t old = 0;
+    for (const Pair &p : m_pairs) {
+        const qint64 first = m_texts[p.first].firstId, second = m_texts[p.second].firstId;
+        const auto before = [&](const StoredPair &s) {
+            return s.first != first ? s.first < first : s.second < second;
+        };
+        for (; old < m_storedPairs.size() && before(m_storedPairs[old]); ++old) {
+            remove->bind(1, m_storedPairs[old].first);
+            remove->bind(2, m_storedPairs[old].second);
+            if (Status s = remove->run(); !s)
+                return s;
+        }
+        const bool stored = old < m_storedPairs.size() && m_storedPairs[old].first == first &&
+                            m_storedPairs[old].second == second;
+        if (!stored || m_storedPairs[old].bands != p.bands || m_storedPairs[old].similarity != p.similarity)
+            if (Status s = put(first, second, p); !s)
+                return s;
+        old += stored;
+    }
+    for (; old < m_storedPairs.size(); ++old) {
+        remove->bind(1, m_storedPairs[old].first);
+        remove->bind(2, m_storedPairs[old].second);
+        if (Status s = remove->run(); !s)
+            return s;
+    }
+    return {};
+}
+
+// The topic model a full run trained and the count of interactions without a category, for the
+// incremental runs that follow.
+Status CurationRun::writeState()
+{
+    auto state = m_store.db().prepare("INSERT OR REPLACE INTO curation_state (name, value) VALUES (?1, ?2)");
+    if (!state)
+        return state.error();
+    state->bind(1, std::string_view("uncategorized"));
+    state->bind(2, m_uncategorized);
+    if (Status s = state->run(); !s || !m_topicsTrained)
+        return s;
+    const std::string model = m_topicModel->serialize();
+    state->bind(1, std::string_view("topic_model"));
+    state->bindBlob(2, model.data(), int(model.size()));
+    if (Status s = state->run(); !s)
+        return s;
+    state->bind(1, std::string_view("topic_checkpoint"));
+    state->bind(2, m_topicCheckpoint);
+    return state->run();
+}
+
+} // namespace flywheel
