@@ -6,6 +6,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QStorageInfo>
+
+#include <sqlite3.h>
 
 namespace flywheel {
 namespace {
@@ -21,8 +24,16 @@ Result<Header> readHeader(Database &db, const QString &path)
 {
     Header header;
     auto appId = db.queryInt("PRAGMA application_id");
-    if (!appId)
-        return Error{QStringLiteral("%1 is not a Flywheel Studio store: %2").arg(path, appId.errorMessage())};
+    if (!appId) {
+        if ((sqlite3_errcode(db.handle()) & 0xff) == SQLITE_NOTADB)
+            return Error{QStringLiteral("%1 is not a Flywheel Studio store: %2").arg(path, appId.errorMessage())};
+        // Reading a store in WAL mode maps its shared-memory file, which needs room on its disk.
+        QString message = QStringLiteral("cannot read %1: %2").arg(path, appId.errorMessage());
+        const QStorageInfo volume(QFileInfo(path).absolutePath());
+        if (volume.isValid() && volume.bytesAvailable() < 1024 * 1024)
+            message += QStringLiteral(" (its disk is full: %1 KB free)").arg(volume.bytesAvailable() / 1024);
+        return Error{message};
+    }
     header.applicationId = *appId;
     header.userVersion = *db.queryInt("PRAGMA user_version");
     header.objectCount = *db.queryInt("SELECT count(*) FROM sqlite_schema");

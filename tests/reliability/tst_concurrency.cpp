@@ -2,6 +2,7 @@
 // no "database is locked" may reach a user, every command succeeds, and readers see consistent data.
 
 #include "../common/httpclient.h"
+#include "../common/runflywheel.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,19 +24,8 @@ QByteArray record(qint64 n)
            R"(?","output":"On its way.","outcome":"accepted","category":"shipping"})" + "\n";
 }
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run runFlywheel(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(FLYWHEEL_CLI), arguments);
-    process.waitForFinished(120000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
+using flywheel::testing::runFlywheel;
+using Run = flywheel::testing::FlywheelRun;
 
 } // namespace
 
