@@ -3,8 +3,11 @@
 // Runs the flywheel command line (FLYWHEEL_CLI, set by the test's CMake target) as a child process.
 
 #include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStringList>
+#include <QUrl>
 
 namespace flywheel::testing {
 
@@ -21,6 +24,19 @@ inline FlywheelRun runFlywheel(const QStringList &arguments, int timeoutMs = 120
     process.waitForFinished(timeoutMs);
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+/// Starts `flywheel serve` on a free loopback port of @p store in @p serve; returns the port, 0 when
+/// it did not start.
+inline quint16 startServe(QProcess &serve, const QString &store)
+{
+    serve.start(QStringLiteral(FLYWHEEL_CLI),
+                {QStringLiteral("--store"), store, QStringLiteral("--json"), QStringLiteral("serve"),
+                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    if (!serve.waitForStarted() || !serve.waitForReadyRead(20000))
+        return 0;
+    const QJsonObject started = QJsonDocument::fromJson(serve.readLine()).object();
+    return quint16(QUrl(started.value(QStringLiteral("listening")).toString()).port());
 }
 
 } // namespace flywheel::testing

@@ -43,15 +43,8 @@ private slots:
                      .exitCode,
                  0);
         QProcess serve;
-        serve.start(QStringLiteral(FLYWHEEL_CLI),
-                    {QStringLiteral("--store"), store, QStringLiteral("--json"), QStringLiteral("serve"),
-                     QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted() && serve.waitForReadyRead(20000));
-        const quint16 port = quint16(QUrl(QJsonDocument::fromJson(serve.readLine())
-                                              .object()
-                                              .value(QStringLiteral("listening"))
-                                              .toString())
-                                         .port());
+        const quint16 port = flywheel::testing::startServe(serve, store);
+        QVERIFY(port != 0);
 
         std::atomic_bool stop{false};
         std::atomic<qint64> acknowledged{0}, refused{0};

@@ -170,15 +170,8 @@ private slots:
         const QString store = m_mount + QStringLiteral("/collector.flywheel");
         QCOMPARE(runFlywheel({QStringLiteral("--store"), store, QStringLiteral("init")}).exitCode, 0);
         QProcess serve;
-        serve.start(QStringLiteral(FLYWHEEL_CLI),
-                    {QStringLiteral("--store"), store, QStringLiteral("--json"), QStringLiteral("serve"),
-                     QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted() && serve.waitForReadyRead(20000));
-        const quint16 port = quint16(QUrl(QJsonDocument::fromJson(serve.readLine())
-                                              .object()
-                                              .value(QStringLiteral("listening"))
-                                              .toString())
-                                         .port());
+        const quint16 port = flywheel::testing::startServe(serve, store);
+        QVERIFY(port != 0);
         flywheel::testing::HttpClient http(QStringLiteral("127.0.0.1"), port);
         qint64 acknowledged = 0, refused = 0;
         QByteArray refusal;
