@@ -14,6 +14,8 @@ std::unique_ptr<Command> makeStatsCommand();
 std::unique_ptr<Command> makeServeCommand();
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeBackupCommand();
+std::unique_ptr<Command> makeExportCommand();
+std::unique_ptr<Command> makeDatasetsCommand();
 std::unique_ptr<Command> makeCurateCommand();
 std::unique_ptr<Command> makeQueueCommand();
 std::unique_ptr<Command> makeShowCommand();

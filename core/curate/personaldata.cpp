@@ -365,6 +365,11 @@ std::string_view personalDataKindName(PersonalDataKind kind)
     return nameOf(kKinds, kind);
 }
 
+std::optional<PersonalDataKind> personalDataKindFromName(std::string_view name)
+{
+    return valueOf(kKinds, name);
+}
+
 std::vector<PersonalDataSpan> findPersonalData(std::string_view utf8)
 {
     const std::vector<Found> found = Scanner(utf8).run();

@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,7 @@ namespace flywheel {
 enum class PersonalDataKind { Email, Phone, Card, Iban, Ip, Secret };
 
 std::string_view personalDataKindName(PersonalDataKind kind);
+std::optional<PersonalDataKind> personalDataKindFromName(std::string_view name);
 
 /// Where personal data sits in a text, in characters (Unicode code points), so an export can
 /// redact it.

@@ -94,6 +94,30 @@ void forEachMessageText(std::string_view inputJson,
     }
 }
 
+std::vector<InputMessage> inputMessages(std::string_view inputJson)
+{
+    thread_local simdjson::dom::parser parser;
+    std::vector<InputMessage> out;
+    simdjson::dom::array messages;
+    if (parser.parse(inputJson.data(), inputJson.size()).get_array().get(messages) != simdjson::SUCCESS)
+        return out;
+    for (simdjson::dom::element element : messages) {
+        InputMessage &message = out.emplace_back();
+        std::string_view value;
+        if (element["role"].get_string().get(value) == simdjson::SUCCESS)
+            message.role = value;
+        appendContentText(element["content"], message.text);
+        simdjson::dom::array calls;
+        if (element["tool_calls"].get_array().get(calls) == simdjson::SUCCESS)
+            message.toolCallsJson = simdjson::minify(calls);
+        if (element["tool_call_id"].get_string().get(value) == simdjson::SUCCESS)
+            message.toolCallId = value;
+        if (element["name"].get_string().get(value) == simdjson::SUCCESS)
+            message.name = value;
+    }
+    return out;
+}
+
 std::string userTextOf(std::string_view inputJson)
 {
     std::string out;

@@ -293,6 +293,34 @@ WHEN NEW.id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
 BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.id); END;
 )sql";
 
+// Version 8: exported datasets, each a version of a named dataset, and the interactions in each
+// with their split: the lineage from a training set back to the traffic it came from.
+constexpr const char *kDatasets = R"sql(
+CREATE TABLE datasets (
+    id               INTEGER PRIMARY KEY,
+    name             TEXT NOT NULL,
+    version          INTEGER NOT NULL,
+    kind             TEXT NOT NULL,
+    format           TEXT NOT NULL,
+    path             TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
+    curation_run_id  INTEGER REFERENCES curation_runs(id) ON DELETE SET NULL,
+    rules_hash       TEXT,
+    options          TEXT NOT NULL,
+    manifest_sha256  TEXT NOT NULL,
+    examples         INTEGER NOT NULL,
+    UNIQUE (name, version)
+);
+
+CREATE TABLE dataset_items (
+    dataset_id      INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    interaction_id  INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    split           TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
+    PRIMARY KEY (dataset_id, interaction_id)
+) WITHOUT ROWID;
+CREATE INDEX dataset_items_by_interaction ON dataset_items (interaction_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -304,6 +332,7 @@ constexpr std::array kMigrations{
     Migration{"effective labels: the latest review's over the rules'", kEffectiveLabels},
     Migration{"incremental curation: per-interaction inputs, text signatures, pair bands, change log",
               kIncrementalCuration},
+    Migration{"datasets and the interactions in them", kDatasets},
 };
 
 } // namespace

@@ -78,8 +78,8 @@ void TestCli::helpListsCommands()
 {
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
-    for (const char *command :
-         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check", "backup"})
+    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes",
+                                "export", "datasets", "serve", "check", "backup"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -88,8 +88,8 @@ void TestCli::helpListsCommands()
 void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char *command :
-         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "serve", "check", "backup"})
+    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes",
+                                "export", "datasets", "serve", "check", "backup"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
@@ -449,6 +449,52 @@ void TestCli::curateQueueShowAndDupes()
         {QStringLiteral("--store"), store(), QStringLiteral("curate"), QStringLiteral("--rules"), badRules});
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains("\"label\" must be gold, positive or negative"), bad.err.constData());
+}
+
+void TestCli::exportAndDatasets()
+{
+    const QStringList base{QStringLiteral("--store"), store()};
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                                         QStringLiteral("3000"), QStringLiteral("--quiet")})
+                 .exitCode,
+             0);
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("curate"), QStringLiteral("--quiet")}).exitCode, 0);
+    const QString out = m_dir->filePath(QStringLiteral("sft-v1"));
+    const Run exported =
+        flywheel(base + QStringList{QStringLiteral("--json"), QStringLiteral("export"),
+                                    QStringLiteral("--kind"), QStringLiteral("sft"), QStringLiteral("--out"),
+                                    out, QStringLiteral("--split"), QStringLiteral("0.5,0.25,0.25"),
+                                    QStringLiteral("--segment"), QStringLiteral("billing,shipping")});
+    QVERIFY2(exported.exitCode == 0, exported.err.constData());
+    const QJsonObject report = exported.json();
+    QCOMPARE(report.value(QStringLiteral("version")).toInteger(), 1);
+    QVERIFY(report.value(QStringLiteral("examples")).toInteger() > 0);
+    QCOMPARE(report.value(QStringLiteral("segments")).toObject().keys(),
+             QStringList({QStringLiteral("billing"), QStringLiteral("shipping")}));
+    QVERIFY(QFile::exists(out + QStringLiteral("/train.jsonl")));
+    QVERIFY(QFile::exists(out + QStringLiteral("/manifest.json")));
+
+    const Run listed = flywheel(base + QStringList{QStringLiteral("--json"), QStringLiteral("datasets")});
+    QCOMPARE(listed.exitCode, 0);
+    const QJsonObject dataset = listed.json().value(QStringLiteral("datasets")).toArray().at(0).toObject();
+    QCOMPARE(dataset.value(QStringLiteral("name")).toString(), QStringLiteral("sft"));
+    QCOMPARE(dataset.value(QStringLiteral("path")).toString(), out);
+
+    // Usage errors exit 2 and say what to do.
+    const Run again = flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"),
+                                                  QStringLiteral("sft"), QStringLiteral("--out"), out});
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY2(again.err.contains("already exists"), again.err.constData());
+    const Run kind = flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"),
+                                                 QStringLiteral("chat"), QStringLiteral("--out"), out});
+    QCOMPARE(kind.exitCode, 2);
+    QVERIFY2(kind.err.contains("--kind must be sft, preference or kto"), kind.err.constData());
+    const Run label =
+        flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"), QStringLiteral("sft"),
+                                    QStringLiteral("--label"), QStringLiteral("great"),
+                                    QStringLiteral("--out"), m_dir->filePath(QStringLiteral("x"))});
+    QCOMPARE(label.exitCode, 2);
+    QVERIFY2(label.err.contains("unknown label \"great\""), label.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -30,6 +30,7 @@ private slots:
     void storeFromEnvironment();
     void serveCollectsUntilTerminated();
     void curateQueueShowAndDupes();
+    void exportAndDatasets();
 
 private:
     struct Run {

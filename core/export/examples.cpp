@@ -1,0 +1,271 @@
+#include "export/examples.h"
+
+#include "curate/textnorm.h"
+#include "export/redaction.h"
+#include "store/statement.h"
+#include "store/store.h"
+#include "util/jsontext.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace flywheel {
+namespace {
+
+// The latest reviewer correction, else the latest captured one.
+constexpr const char *kRowsSql = R"sql(
+SELECT i.id, i.input, i.output, i.output_tool_calls, c.segment, coalesce(c.cluster_id, i.id), e.label,
+       e.decided_by = 'review',
+       coalesce((SELECT corrected_output FROM reviews r WHERE r.interaction_id = i.id
+                 AND r.corrected_output IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
+                (SELECT corrected_output FROM corrections k WHERE k.interaction_id = i.id
+                 ORDER BY coalesce(k.ts, 0) DESC, k.id DESC LIMIT 1), '')
+FROM curation c
+JOIN interactions i ON i.id = c.interaction_id
+JOIN effective_labels e ON e.interaction_id = c.interaction_id
+WHERE 1 )sql";
+
+void appendPlaceholders(std::string &sql, const char *column, size_t count)
+{
+    sql += " AND ";
+    sql += column;
+    sql += " IN (";
+    for (size_t k = 0; k < count; ++k)
+        sql += k ? ", ?" : "?";
+    sql += ")";
+}
+
+// Tool calls as OpenAI and Hugging Face want them: each function's arguments a JSON string.
+QJsonArray toolCalls(const std::string &json)
+{
+    QJsonArray calls = QJsonDocument::fromJson(QByteArray::fromStdString(json)).array();
+    for (qsizetype k = 0; k < calls.size(); ++k) {
+        QJsonObject call = calls[k].toObject();
+        QJsonObject function = call.value(QStringLiteral("function")).toObject();
+        const QJsonValue arguments = function.value(QStringLiteral("arguments"));
+        if (!arguments.isString() && !arguments.isUndefined())
+            function.insert(
+                QStringLiteral("arguments"),
+                QString::fromUtf8(arguments.isObject()
+                                      ? QJsonDocument(arguments.toObject()).toJson(QJsonDocument::Compact)
+                                      : QJsonDocument(arguments.toArray()).toJson(QJsonDocument::Compact)));
+        call.insert(QStringLiteral("function"), function);
+        calls[k] = call;
+    }
+    return calls;
+}
+
+void appendMessage(std::string &out, std::string_view role, std::string_view content,
+                   const std::string &toolCallsJson = {}, const std::string &toolCallId = {},
+                   const std::string &name = {})
+{
+    out += "{\"role\":";
+    appendJsonString(out, role);
+    out += ",\"content\":";
+    appendJsonString(out, content);
+    if (!name.empty()) {
+        out += ",\"name\":";
+        appendJsonString(out, name);
+    }
+    if (!toolCallId.empty()) {
+        out += ",\"tool_call_id\":";
+        appendJsonString(out, toolCallId);
+    }
+    if (!toolCallsJson.empty())
+        out += ",\"tool_calls\":" +
+               QJsonDocument(toolCalls(toolCallsJson)).toJson(QJsonDocument::Compact).toStdString();
+    out += '}';
+}
+
+std::string redacted(std::string_view text, const std::vector<PersonalDataSpan> *spans, PersonalDataMode mode)
+{
+    if (mode != PersonalDataMode::Redact || !spans)
+        return std::string(text);
+    return redact(text, *spans);
+}
+
+// The input messages as a JSON list, redacted where curation found personal data.
+std::string promptMessages(const ExampleRow &row, const StoredSpans *spans, PersonalDataMode mode)
+{
+    std::string out = "[";
+    const std::vector<InputMessage> messages = inputMessages(row.inputJson);
+    for (size_t m = 0; m < messages.size(); ++m) {
+        const InputMessage &message = messages[m];
+        const std::vector<PersonalDataSpan> *found = nullptr;
+        if (spans)
+            if (const auto it = spans->input.find(qint64(m)); it != spans->input.end())
+                found = &it->second;
+        if (m)
+            out += ',';
+        appendMessage(out, message.role, redacted(message.text, found, mode), message.toolCallsJson,
+                      message.toolCallId, message.name);
+    }
+    out += ']';
+    return out;
+}
+
+// One assistant message as a list, the form TRL's conversational columns take.
+std::string assistantList(std::string_view content, const std::string &toolCallsJson = {})
+{
+    std::string out = "[";
+    appendMessage(out, "assistant", content, toolCallsJson);
+    out += ']';
+    return out;
+}
+
+} // namespace
+
+std::set<std::string> defaultLabels(DatasetKind kind)
+{
+    switch (kind) {
+    case DatasetKind::Sft:
+        return {"gold", "positive"};
+    case DatasetKind::Preference:
+        return {"gold", "positive", "negative", "conflicting", "unlabeled"};
+    case DatasetKind::Kto:
+        return {"gold", "positive", "negative"};
+    }
+    return {};
+}
+
+Status readExampleRows(Store &store, const ExportOptions &options,
+                       const std::function<bool(const ExampleRow &)> &visit)
+{
+    const ExportSelection &selection = options.selection;
+    const std::set<std::string> labels =
+        selection.labels.empty() ? defaultLabels(options.kind) : selection.labels;
+    std::string sql = kRowsSql;
+    if (selection.collapseDuplicates)
+        sql += " AND (c.cluster_id IS NULL OR c.cluster_id = c.interaction_id)";
+    appendPlaceholders(sql, "e.label", labels.size());
+    if (selection.reviewedOnly)
+        sql += " AND e.decided_by = 'review'";
+    if (!selection.segments.empty())
+        appendPlaceholders(sql, "c.segment", selection.segments.size());
+    if (!selection.modelVersions.empty())
+        appendPlaceholders(sql, "i.model_version", selection.modelVersions.size());
+    if (selection.from)
+        sql += " AND i.ts >= ?";
+    if (selection.to)
+        sql += " AND i.ts <= ?";
+    if (selection.minScore)
+        sql += " AND c.score >= ?";
+    sql += " ORDER BY i.id";
+
+    Transaction snapshot(store.db(), Transaction::Kind::Deferred);
+    if (!snapshot.beginStatus())
+        return snapshot.beginStatus();
+    auto statement = store.db().prepare(sql.c_str());
+    if (!statement)
+        return statement.error();
+    int index = 1;
+    for (const std::set<std::string> *values : {&labels, &selection.segments, &selection.modelVersions})
+        for (const std::string &value : *values)
+            statement->bind(index++, std::string_view(value));
+    if (selection.from)
+        statement->bind(index++, *selection.from);
+    if (selection.to)
+        statement->bind(index++, *selection.to);
+    if (selection.minScore)
+        statement->bind(index++, *selection.minScore);
+    ExampleRow row;
+    return statement->forEachRow([&] {
+        row.id = statement->columnInt(0);
+        row.inputJson = std::string(statement->columnUtf8(1));
+        row.output =
+            statement->isNull(2) ? std::nullopt : std::optional<std::string>(statement->columnUtf8(2));
+        row.outputToolCallsJson = std::string(statement->columnUtf8(3));
+        row.segment = std::string(statement->columnUtf8(4));
+        row.group = statement->columnInt(5);
+        row.label = std::string(statement->columnUtf8(6));
+        row.reviewed = statement->columnInt(7) != 0;
+        row.correction = std::string(statement->columnUtf8(8));
+        return visit(row);
+    });
+}
+
+Result<std::unordered_map<qint64, StoredSpans>> readStoredSpans(Store &store)
+{
+    std::unordered_map<qint64, StoredSpans> spans;
+    auto statement =
+        store.db().prepare("SELECT interaction_id, field, message_index, kind, start, length FROM pii_spans");
+    if (!statement)
+        return statement.error();
+    Status status = statement->forEachRow([&] {
+        const std::optional<PersonalDataKind> kind = personalDataKindFromName(statement->columnUtf8(3));
+        if (!kind)
+            return;
+        const PersonalDataSpan span{*kind, statement->columnInt(4), statement->columnInt(5)};
+        StoredSpans &stored = spans[statement->columnInt(0)];
+        if (statement->columnUtf8(1) == "output")
+            stored.output.push_back(span);
+        else
+            stored.input[statement->columnInt(2)].push_back(span);
+    });
+    if (!status)
+        return status.error();
+    return spans;
+}
+
+std::vector<std::string> exampleLines(const ExampleRow &row, const StoredSpans *spans,
+                                      const ExportOptions &options)
+{
+    const PersonalDataMode mode = options.personalData;
+    const std::string output = redacted(row.output.value_or(""), spans ? &spans->output : nullptr, mode);
+    // Corrections are not scanned by curation: they are scanned here.
+    std::string correction = row.correction;
+    if (mode == PersonalDataMode::Redact && !correction.empty())
+        correction = redact(correction, findPersonalData(correction));
+    const bool hasOutput = !output.empty() || !row.outputToolCallsJson.empty();
+    const bool trl = options.format == DatasetFormat::Trl;
+    std::vector<std::string> lines;
+    const std::string prompt = promptMessages(row, spans, mode);
+    switch (options.kind) {
+    case DatasetKind::Sft: {
+        const bool useCorrection = !correction.empty();
+        if (!useCorrection && !hasOutput)
+            break;
+        const std::string answer =
+            useCorrection ? assistantList(correction) : assistantList(output, row.outputToolCallsJson);
+        if (trl) {
+            lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + answer + "}");
+        } else {
+            // The conversation with the answer as its last message.
+            std::string messages = prompt;
+            messages.pop_back();
+            messages += (prompt.size() > 2 ? "," : "") + answer.substr(1);
+            lines.push_back("{\"messages\":" + messages + "}");
+        }
+        break;
+    }
+    case DatasetKind::Preference: {
+        if (correction.empty() || !hasOutput || correction == output)
+            break;
+        const std::string chosen = assistantList(correction);
+        const std::string rejected = assistantList(output, row.outputToolCallsJson);
+        lines.push_back(trl ? "{\"prompt\":" + prompt + ",\"chosen\":" + chosen +
+                                  ",\"rejected\":" + rejected + "}"
+                            : "{\"input\":{\"messages\":" + prompt + "},\"preferred_output\":" + chosen +
+                                  ",\"non_preferred_output\":" + rejected + "}");
+        break;
+    }
+    case DatasetKind::Kto: {
+        const auto add = [&](const std::string &completion, bool good) {
+            lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + completion +
+                            ",\"label\":" + (good ? "true" : "false") + "}");
+        };
+        if (row.label == "gold" && !correction.empty()) {
+            add(assistantList(correction), true);
+            if (hasOutput && correction != output)
+                add(assistantList(output, row.outputToolCallsJson), false);
+        } else if (hasOutput && (row.label == "gold" || row.label == "positive" || row.label == "negative")) {
+            add(assistantList(output, row.outputToolCallsJson), row.label != "negative");
+        }
+        break;
+    }
+    }
+    return lines;
+}
+
+} // namespace flywheel

@@ -1,0 +1,364 @@
+#include "export/exporter.h"
+
+#include "export/examples.h"
+#include "store/statement.h"
+#include "store/store.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QTemporaryDir>
+
+namespace flywheel {
+namespace {
+
+// An example's lines wait in a spool file until its split is known.
+struct Example {
+    qint64 id;
+    std::string label;
+    qint64 bytes;
+    qint32 lines;
+};
+
+Status checkOptions(const ExportOptions &options)
+{
+    static const QRegularExpression safeName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"));
+    if (!safeName.match(options.name).hasMatch())
+        return Error{QStringLiteral("dataset name \"%1\" must be 1 to 100 letters, digits, '.', '_' or '-', "
+                                    "starting with a letter or digit")
+                         .arg(options.name)};
+    if (options.kind == DatasetKind::Kto && options.format != DatasetFormat::Trl)
+        return Error{QStringLiteral("kto datasets are written in TRL's format only (--format trl)")};
+    double sum = 0;
+    for (const double r : options.ratios) {
+        if (r < 0)
+            return Error{QStringLiteral("split ratios cannot be negative")};
+        sum += r;
+    }
+    if (sum <= 0)
+        return Error{QStringLiteral("split ratios must add up to more than 0")};
+    if (options.outDir.isEmpty())
+        return Error{QStringLiteral("no output folder given")};
+    const QFileInfo out(options.outDir);
+    if (out.exists())
+        return Error{
+            QStringLiteral("%1 already exists; a dataset is written to a new folder").arg(options.outDir)};
+    if (!out.absoluteDir().exists())
+        return Error{QStringLiteral("%1 does not exist").arg(out.absolutePath())};
+    return {};
+}
+
+Result<qint64> queryNumber(Store &store, const char *sql, const QString &text)
+{
+    auto statement = store.db().prepare(sql);
+    if (!statement)
+        return statement.error();
+    statement->bind(1, text);
+    qint64 value = 0;
+    if (Status s = statement->forEachRow([&] {
+            value = statement->columnInt(0);
+            return false;
+        });
+        !s)
+        return s.error();
+    return value;
+}
+
+QString sizeCategory(qint64 n)
+{
+    return n < 1000       ? QStringLiteral("n<1K")
+           : n < 10000    ? QStringLiteral("1K<n<10K")
+           : n < 100000   ? QStringLiteral("10K<n<100K")
+           : n < 1000000  ? QStringLiteral("100K<n<1M")
+           : n < 10000000 ? QStringLiteral("1M<n<10M")
+                          : QStringLiteral("10M<n<100M");
+}
+
+// The dataset card: Hugging Face's YAML header names each split's file, so load_dataset(DIR) finds
+// them, and a few lines say what the data is.
+QByteArray datasetCard(const ExportOptions &options, const ExportReport &report, const QStringList &splits)
+{
+    QByteArray card = "---\nlicense: other\npretty_name: " + options.name.toUtf8() +
+                      "\ntask_categories:\n- text-generation\nsize_categories:\n- " +
+                      sizeCategory(report.examples).toUtf8() + "\ntags:\n- flywheel-studio\n- " +
+                      kindName(options.kind).toUtf8() + "\nconfigs:\n- config_name: default\n  data_files:\n";
+    for (const QString &split : splits)
+        card += "  - split: " + split.toUtf8() + "\n    path: " + split.toUtf8() + ".jsonl\n";
+    card += "---\n\n# " + options.name.toUtf8() + " (version " + QByteArray::number(report.version) + ")\n\n";
+    card += "Kind `" + kindName(options.kind).toUtf8() + "`, format `" + formatName(options.format).toUtf8() +
+            "`, exported by Flywheel Studio: " + QByteArray::number(report.examples) + " examples from " +
+            QByteArray::number(report.interactions) +
+            " interactions. Personal data: " + personalDataModeName(options.personalData).toUtf8() +
+            ". manifest.json lists the selection, the curation run, each file's SHA-256 and the "
+            "interactions in each split.\n";
+    return card;
+}
+
+} // namespace
+
+Exporter::Exporter(Store &store, ExportOptions options)
+    : m_store(store)
+    , m_options(std::move(options))
+{
+    if (m_options.name.isEmpty())
+        m_options.name = kindName(m_options.kind);
+}
+
+Result<ExportReport> Exporter::run()
+{
+    if (Status s = checkOptions(m_options); !s)
+        return s.error();
+    const auto cancelled = [this] {
+        return m_cancel && m_cancel->load(std::memory_order_relaxed);
+    };
+    ExportReport report;
+    report.name = m_options.name;
+
+    // Everything is written in a hidden folder next to the destination, renamed into place at the end.
+    const QFileInfo destination(m_options.outDir);
+    QTemporaryDir building(destination.absolutePath() + QStringLiteral("/.") + destination.fileName() +
+                           QStringLiteral(".partial-XXXXXX"));
+    if (!building.isValid())
+        return Error{QStringLiteral("cannot create a folder in %1: %2")
+                         .arg(destination.absolutePath(), building.errorString())};
+    QFile spool(building.filePath(QStringLiteral(".spool")));
+    if (!spool.open(QIODevice::ReadWrite))
+        return Error{QStringLiteral("cannot write %1: %2").arg(spool.fileName(), spool.errorString())};
+
+    // Read: the selected interactions and their lines.
+    auto spans = readStoredSpans(m_store);
+    if (!spans)
+        return spans.error();
+    std::vector<Example> examples;
+    std::vector<SplitItem> items;
+    QString spoolError;
+    Status read = readExampleRows(m_store, m_options, [&](const ExampleRow &row) {
+        const auto found = spans->find(row.id);
+        const StoredSpans *stored = found == spans->end() ? nullptr : &found->second;
+        if (m_options.personalData == PersonalDataMode::Drop &&
+            ((stored && !stored->empty()) || !findPersonalData(row.correction).empty())) {
+            ++report.droppedForPersonalData;
+            return !cancelled();
+        }
+        const std::vector<std::string> lines = exampleLines(row, stored, m_options);
+        if (!lines.empty()) {
+            qint64 bytes = 0;
+            for (const std::string &line : lines) {
+                if (spool.write(line.data(), qint64(line.size())) != qint64(line.size()) ||
+                    !spool.putChar('\n')) {
+                    spoolError = spool.errorString();
+                    return false;
+                }
+                bytes += qint64(line.size()) + 1;
+            }
+            examples.push_back({row.id, row.label, bytes, qint32(lines.size())});
+            items.push_back({row.group, row.segment});
+        }
+        if (m_progress && examples.size() % 10000 == 0)
+            m_progress(qint64(examples.size()));
+        return !cancelled();
+    });
+    if (!read)
+        return read.error();
+    if (!spoolError.isEmpty())
+        return Error{QStringLiteral("cannot write %1: %2").arg(spool.fileName(), spoolError)};
+    if (cancelled())
+        return Error{QStringLiteral("cancelled; nothing was written")};
+    const SplitPlan plan = assignSplits(items, m_options.ratios, m_options.seed);
+    report.perSegment = plan.counts;
+    report.interactions = qint64(examples.size());
+
+    auto run = m_store.db().prepare(
+        "SELECT id, rules_hash FROM curation_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1");
+    if (!run)
+        return run.error();
+    qint64 curationRun = 0;
+    QString rulesHash;
+    if (Status s = run->forEachRow([&] {
+            curationRun = run->columnInt(0);
+            rulesHash = run->columnText(1);
+            return false;
+        });
+        !s)
+        return s.error();
+    auto last = queryNumber(m_store, "SELECT coalesce(max(version), 0) FROM datasets WHERE name = ?1",
+                            m_options.name);
+    if (!last)
+        return last.error();
+    report.version = *last + 1;
+
+    QJsonObject files;
+    QStringList written;
+    QJsonObject idsPerSplit;
+    // The spool, read once in order, each example's lines going to its split's file.
+    std::array<std::unique_ptr<QFile>, 3> splitFiles;
+    std::array<std::unique_ptr<QCryptographicHash>, 3> hashes;
+    std::array<qint64, 3> lineCounts{0, 0, 0}, byteCounts{0, 0, 0};
+    std::array<QJsonArray, 3> ids;
+    if (!spool.flush() || !spool.seek(0))
+        return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
+    QByteArray buffer;
+    for (size_t e = 0; e < examples.size(); ++e) {
+        const size_t split = size_t(plan.splitOf[e]);
+        if (!splitFiles[split]) {
+            splitFiles[split] = std::make_unique<QFile>(
+                building.filePath(QString::fromLatin1(splitName(Split(split))) + QStringLiteral(".jsonl")));
+            if (!splitFiles[split]->open(QIODevice::WriteOnly))
+                return Error{QStringLiteral("cannot write %1: %2")
+                                 .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
+            hashes[split] = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
+        }
+        buffer.resize(qsizetype(examples[e].bytes));
+        if (spool.read(buffer.data(), examples[e].bytes) != examples[e].bytes)
+            return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
+        if (splitFiles[split]->write(buffer) != buffer.size())
+            return Error{QStringLiteral("cannot write %1: %2")
+                             .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
+        hashes[split]->addData(buffer);
+        lineCounts[split] += examples[e].lines;
+        byteCounts[split] += examples[e].bytes;
+        ids[split].append(examples[e].id);
+        ++report.perSplit[split];
+        ++report.perLabel[examples[e].label];
+        if (cancelled())
+            return Error{QStringLiteral("cancelled; nothing was written")};
+    }
+    spool.remove();
+    for (size_t split = 0; split < 3; ++split) {
+        if (!splitFiles[split])
+            continue;
+        if (!splitFiles[split]->flush())
+            return Error{QStringLiteral("cannot write %1: %2")
+                             .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
+        const QString name = QString::fromLatin1(splitName(Split(split)));
+        files.insert(
+            name + QStringLiteral(".jsonl"),
+            QJsonObject{{QStringLiteral("sha256"), QString::fromLatin1(hashes[split]->result().toHex())},
+                        {QStringLiteral("lines"), lineCounts[split]},
+                        {QStringLiteral("bytes"), byteCounts[split]}});
+        idsPerSplit.insert(name, ids[split]);
+        written.append(name);
+        report.examples += lineCounts[split];
+    }
+
+    QJsonObject segments;
+    for (const auto &[segment, counts] : report.perSegment)
+        segments.insert(QString::fromStdString(segment),
+                        QJsonObject{{QStringLiteral("train"), counts[0]},
+                                    {QStringLiteral("validation"), counts[1]},
+                                    {QStringLiteral("test"), counts[2]}});
+    QJsonObject labels;
+    for (const auto &[label, n] : report.perLabel)
+        labels.insert(QString::fromStdString(label), n);
+    const ExportSelection &selection = m_options.selection;
+    const auto list = [](const std::set<std::string> &values) {
+        QJsonArray array;
+        for (const std::string &value : values)
+            array.append(QString::fromStdString(value));
+        return array;
+    };
+    const QJsonObject options{
+        {QStringLiteral("kind"), kindName(m_options.kind)},
+        {QStringLiteral("format"), formatName(m_options.format)},
+        {QStringLiteral("ratios"), QJsonArray{m_options.ratios[0], m_options.ratios[1], m_options.ratios[2]}},
+        {QStringLiteral("seed"), QString::number(m_options.seed)},
+        {QStringLiteral("pii"), personalDataModeName(m_options.personalData)},
+        {QStringLiteral("labels"),
+         list(selection.labels.empty() ? defaultLabels(m_options.kind) : selection.labels)},
+        {QStringLiteral("reviewed_only"), selection.reviewedOnly},
+        {QStringLiteral("segments"), list(selection.segments)},
+        {QStringLiteral("model_versions"), list(selection.modelVersions)},
+        {QStringLiteral("from"), selection.from ? QJsonValue(*selection.from) : QJsonValue()},
+        {QStringLiteral("to"), selection.to ? QJsonValue(*selection.to) : QJsonValue()},
+        {QStringLiteral("min_score"), selection.minScore ? QJsonValue(*selection.minScore) : QJsonValue()},
+        {QStringLiteral("collapse_duplicates"), selection.collapseDuplicates},
+    };
+    const QJsonObject manifest{
+        {QStringLiteral("name"), m_options.name},
+        {QStringLiteral("version"), report.version},
+        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("options"), options},
+        {QStringLiteral("curation_run"), curationRun ? QJsonValue(curationRun) : QJsonValue()},
+        {QStringLiteral("rules_hash"), rulesHash.isEmpty() ? QJsonValue() : QJsonValue(rulesHash)},
+        {QStringLiteral("examples"), report.examples},
+        {QStringLiteral("interactions"), report.interactions},
+        {QStringLiteral("dropped_for_personal_data"), report.droppedForPersonalData},
+        {QStringLiteral("splits"), QJsonObject{{QStringLiteral("train"), report.perSplit[0]},
+                                               {QStringLiteral("validation"), report.perSplit[1]},
+                                               {QStringLiteral("test"), report.perSplit[2]}}},
+        {QStringLiteral("segments"), segments},
+        {QStringLiteral("labels"), labels},
+        {QStringLiteral("files"), files},
+        {QStringLiteral("interaction_ids"), idsPerSplit},
+    };
+    const QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Indented);
+    report.manifestSha256 =
+        QString::fromLatin1(QCryptographicHash::hash(manifestBytes, QCryptographicHash::Sha256).toHex());
+    for (const auto &[name, bytes] :
+         {std::pair{QStringLiteral("manifest.json"), manifestBytes},
+          std::pair{QStringLiteral("README.md"), datasetCard(m_options, report, written)}}) {
+        QSaveFile file(building.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+            return Error{QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString())};
+    }
+
+    // Publish: record it and rename it into place in one transaction; either both happen or neither.
+    Transaction transaction(m_store.db());
+    if (!transaction.beginStatus())
+        return transaction.beginStatus().error();
+    auto dataset = m_store.db().prepare(
+        "INSERT INTO datasets (name, version, kind, format, path, created_at, curation_run_id, rules_hash, "
+        "options, "
+        "manifest_sha256, examples) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    auto item = m_store.db().prepare(
+        "INSERT OR IGNORE INTO dataset_items (dataset_id, interaction_id, split) VALUES (?1, ?2, ?3)");
+    if (!dataset || !item)
+        return !dataset ? dataset.error() : item.error();
+    dataset->bind(1, m_options.name);
+    dataset->bind(2, report.version);
+    dataset->bind(3, kindName(m_options.kind));
+    dataset->bind(4, formatName(m_options.format));
+    dataset->bind(5, destination.absoluteFilePath());
+    dataset->bind(6, QDateTime::currentMSecsSinceEpoch());
+    if (curationRun)
+        dataset->bind(7, curationRun);
+    else
+        dataset->bindNull(7);
+    dataset->bindTextOrNull(8, rulesHash.toStdString());
+    dataset->bind(9, QString::fromUtf8(QJsonDocument(options).toJson(QJsonDocument::Compact)));
+    dataset->bind(10, report.manifestSha256);
+    dataset->bind(11, report.examples);
+    if (Status s = dataset->run(); !s)
+        return s.error();
+    report.datasetId = m_store.db().lastInsertRowId();
+    for (size_t e = 0; e < examples.size(); ++e) {
+        item->bind(1, report.datasetId);
+        item->bind(2, examples[e].id);
+        item->bind(3, std::string_view(splitName(plan.splitOf[e])));
+        if (Status s = item->run(); !s)
+            return s.error();
+    }
+    // QTemporaryDir makes the folder private; a dataset is shared like any other folder.
+    QFile::setPermissions(building.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                               QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                               QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                               QFileDevice::ExeOther);
+    if (!QDir().rename(building.path(), destination.absoluteFilePath()))
+        return Error{QStringLiteral("cannot move the dataset into %1").arg(destination.absoluteFilePath())};
+    building.setAutoRemove(false);
+    if (Status s = transaction.commit(); !s) {
+        QDir(destination.absoluteFilePath()).removeRecursively();
+        return s.error();
+    }
+    report.path = destination.absoluteFilePath();
+    return report;
+}
+
+} // namespace flywheel
