@@ -87,9 +87,8 @@ bool isCurated(Label label)
 void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, std::string_view reviewLabel,
                     std::vector<CurationReport::RuleStats> &stats, qint64 times)
 {
-    std::optional<Label> reviewed = labelFromName(reviewLabel);
-    if (reviewed && !isCurated(*reviewed))
-        reviewed.reset();
+    const Label reviewed = labelFromName(reviewLabel).value_or(Label::Unlabeled);
+    const bool hasReview = isCurated(reviewed); // a reviewer's gold, positive or negative
     for (const size_t r : fired) {
         CurationReport::RuleStats &rule = stats[r];
         const Label label = rules.rules()[r].label;
@@ -101,9 +100,9 @@ void countRuleStats(const RuleSet &rules, const std::vector<size_t> &fired, std:
                 break;
             }
         }
-        if (reviewed) {
+        if (hasReview) {
             rule.reviewed += times;
-            rule.overturned += overturns(*reviewed, label) ? times : 0;
+            rule.overturned += overturns(reviewed, label) ? times : 0;
         }
     }
 }
