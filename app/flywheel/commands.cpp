@@ -15,6 +15,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeDupesCommand());
     commands.push_back(makeExportCommand());
     commands.push_back(makeDatasetsCommand());
+    commands.push_back(makeValidateCommand());
     commands.push_back(makeServeCommand());
     commands.push_back(makeCheckCommand());
     commands.push_back(makeBackupCommand());

@@ -16,6 +16,7 @@ std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeBackupCommand();
 std::unique_ptr<Command> makeExportCommand();
 std::unique_ptr<Command> makeDatasetsCommand();
+std::unique_ptr<Command> makeValidateCommand();
 std::unique_ptr<Command> makeCurateCommand();
 std::unique_ptr<Command> makeQueueCommand();
 std::unique_ptr<Command> makeShowCommand();

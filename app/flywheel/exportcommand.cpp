@@ -52,7 +52,12 @@ protected:
     void addOptions(QCommandLineParser &parser) override
     {
         parser.addOptions({
-            {QStringLiteral("kind"), QStringLiteral("sft, preference or kto."), QStringLiteral("kind")},
+            {QStringLiteral("kind"), QStringLiteral("sft, preference, kto, eval, fewshot or retrieval."),
+             QStringLiteral("kind")},
+            {QStringLiteral("limit"),
+             QStringLiteral("At most this many interactions, the best first (default: eval 1000, fewshot 20, "
+                            "others all)."),
+             QStringLiteral("n")},
             {QStringLiteral("format"), QStringLiteral("openai or trl (default openai; kto is trl)."),
              QStringLiteral("format")},
             {QStringLiteral("out"), QStringLiteral("The dataset folder to create (must not exist)."),
@@ -94,7 +99,7 @@ protected:
         ExportOptions options;
         const auto kind = kindFromName(parser.value(QStringLiteral("kind")));
         if (!kind)
-            return fail(QStringLiteral("--kind must be sft, preference or kto"));
+            return fail(QStringLiteral("--kind must be sft, preference, kto, eval, fewshot or retrieval"));
         options.kind = *kind;
         const QString format =
             parser.isSet(QStringLiteral("format"))
@@ -127,6 +132,12 @@ protected:
             if (!mode)
                 return fail(QStringLiteral("--pii must be redact, drop or keep"));
             options.personalData = *mode;
+        }
+        if (parser.isSet(QStringLiteral("limit"))) {
+            bool ok = false;
+            options.limit = parser.value(QStringLiteral("limit")).toLongLong(&ok);
+            if (!ok || options.limit < 1)
+                return fail(QStringLiteral("--limit must be a positive integer"));
         }
         ExportSelection &selection = options.selection;
         selection.labels = values(parser, QStringLiteral("label"));

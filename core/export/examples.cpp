@@ -20,7 +20,8 @@ SELECT i.id, i.input, i.output, i.output_tool_calls, c.segment, coalesce(c.clust
        coalesce((SELECT corrected_output FROM reviews r WHERE r.interaction_id = i.id
                  AND r.corrected_output IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
                 (SELECT corrected_output FROM corrections k WHERE k.interaction_id = i.id
-                 ORDER BY coalesce(k.ts, 0) DESC, k.id DESC LIMIT 1), '')
+                 ORDER BY coalesce(k.ts, 0) DESC, k.id DESC LIMIT 1), ''),
+       c.score, coalesce(i.model_version, '')
 FROM curation c
 JOIN interactions i ON i.id = c.interaction_id
 JOIN effective_labels e ON e.interaction_id = c.interaction_id
@@ -114,6 +115,35 @@ std::string assistantList(std::string_view content, const std::string &toolCalls
     return out;
 }
 
+// The last user message, redacted like the rest of the input.
+std::string lastUserText(const ExampleRow &row, const StoredSpans *spans, PersonalDataMode mode)
+{
+    const std::vector<InputMessage> messages = inputMessages(row.inputJson);
+    for (size_t m = messages.size(); m-- > 0;) {
+        if (messages[m].role != "user")
+            continue;
+        const std::vector<PersonalDataSpan> *found = nullptr;
+        if (spans)
+            if (const auto it = spans->input.find(qint64(m)); it != spans->input.end())
+                found = &it->second;
+        return redacted(messages[m].text, found, mode);
+    }
+    return {};
+}
+
+// A CSV field, quoted, with its quotes doubled (RFC 4180).
+std::string csvField(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 } // namespace
 
 std::set<std::string> defaultLabels(DatasetKind kind)
@@ -125,6 +155,10 @@ std::set<std::string> defaultLabels(DatasetKind kind)
         return {"gold", "positive", "negative", "conflicting", "unlabeled"};
     case DatasetKind::Kto:
         return {"gold", "positive", "negative"};
+    case DatasetKind::Eval:
+    case DatasetKind::FewShot:
+    case DatasetKind::Retrieval:
+        return {"gold", "positive"};
     }
     return {};
 }
@@ -181,8 +215,37 @@ Status readExampleRows(Store &store, const ExportOptions &options,
         row.label = std::string(statement->columnUtf8(6));
         row.reviewed = statement->columnInt(7) != 0;
         row.correction = std::string(statement->columnUtf8(8));
+        row.score = statement->columnDouble(9);
+        row.modelVersion = std::string(statement->columnUtf8(10));
         return visit(row);
     });
+}
+
+Result<std::map<std::string, double>> readSegmentHardness(Store &store)
+{
+    auto statement = store.db().prepare("SELECT segment, hardness FROM segment_stats WHERE run_id = "
+                                        "(SELECT max(id) FROM curation_runs WHERE status = 'completed')");
+    if (!statement)
+        return statement.error();
+    std::map<std::string, double> hardness;
+    Status status = statement->forEachRow(
+        [&] { hardness[std::string(statement->columnUtf8(0))] = statement->columnDouble(1); });
+    if (!status)
+        return status.error();
+    return hardness;
+}
+
+Result<std::unordered_set<qint64>> readPinnedInteractions(Store &store)
+{
+    auto statement = store.db().prepare("SELECT DISTINCT i.interaction_id FROM dataset_items i "
+                                        "JOIN datasets d ON d.id = i.dataset_id WHERE d.pinned = 1");
+    if (!statement)
+        return statement.error();
+    std::unordered_set<qint64> pinned;
+    Status status = statement->forEachRow([&] { pinned.insert(statement->columnInt(0)); });
+    if (!status)
+        return status.error();
+    return pinned;
 }
 
 Result<std::unordered_map<qint64, StoredSpans>> readStoredSpans(Store &store)
@@ -208,9 +271,12 @@ Result<std::unordered_map<qint64, StoredSpans>> readStoredSpans(Store &store)
     return spans;
 }
 
-std::vector<std::string> exampleLines(const ExampleRow &row, const StoredSpans *spans,
-                                      const ExportOptions &options)
+const char *const kPromptfooHeader = "question,messages,__expected";
+
+ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, const ExportOptions &options)
 {
+    ExampleOutput result;
+    std::vector<std::string> &lines = result.lines;
     const PersonalDataMode mode = options.personalData;
     const std::string output = redacted(row.output.value_or(""), spans ? &spans->output : nullptr, mode);
     // Corrections are not scanned by curation: they are scanned here.
@@ -219,22 +285,23 @@ std::vector<std::string> exampleLines(const ExampleRow &row, const StoredSpans *
         correction = redact(correction, findPersonalData(correction));
     const bool hasOutput = !output.empty() || !row.outputToolCallsJson.empty();
     const bool trl = options.format == DatasetFormat::Trl;
-    std::vector<std::string> lines;
     const std::string prompt = promptMessages(row, spans, mode);
+    // The reference answer of eval, few-shot and retrieval: the correction, else a good output.
+    const std::string &answer = !correction.empty() ? correction : output;
     switch (options.kind) {
     case DatasetKind::Sft: {
         const bool useCorrection = !correction.empty();
         if (!useCorrection && !hasOutput)
             break;
-        const std::string answer =
+        const std::string assistant =
             useCorrection ? assistantList(correction) : assistantList(output, row.outputToolCallsJson);
         if (trl) {
-            lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + answer + "}");
+            lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + assistant + "}");
         } else {
             // The conversation with the answer as its last message.
             std::string messages = prompt;
             messages.pop_back();
-            messages += (prompt.size() > 2 ? "," : "") + answer.substr(1);
+            messages += (prompt.size() > 2 ? "," : "") + assistant.substr(1);
             lines.push_back("{\"messages\":" + messages + "}");
         }
         break;
@@ -248,6 +315,36 @@ std::vector<std::string> exampleLines(const ExampleRow &row, const StoredSpans *
                                   ",\"rejected\":" + rejected + "}"
                             : "{\"input\":{\"messages\":" + prompt + "},\"preferred_output\":" + chosen +
                                   ",\"non_preferred_output\":" + rejected + "}");
+        break;
+    }
+    case DatasetKind::Eval: {
+        if (answer.empty())
+            break;
+        lines.push_back("{\"input\":" + prompt + ",\"ideal\":" + jsonString(answer) + "}");
+        result.extra = csvField(lastUserText(row, spans, mode)) + ',' + csvField(prompt) + ',' +
+                       csvField("llm-rubric: The answer agrees with this reference answer: " + answer);
+        break;
+    }
+    case DatasetKind::FewShot: {
+        if (answer.empty())
+            break;
+        const std::string question = lastUserText(row, spans, mode);
+        lines.push_back("{\"prompt\":" + jsonString(question) + ",\"completion\":" + jsonString(answer) +
+                        ",\"segment\":" + jsonString(row.segment) +
+                        ",\"interaction_id\":" + std::to_string(row.id) + "}");
+        result.extra = "User: " + question + "\nAssistant: " + answer + "\n";
+        break;
+    }
+    case DatasetKind::Retrieval: {
+        if (answer.empty())
+            break;
+        std::string metadata = "{\"interaction_id\":" + std::to_string(row.id) +
+                               ",\"segment\":" + jsonString(row.segment) +
+                               ",\"label\":" + jsonString(row.label) +
+                               ",\"model_version\":" + jsonString(row.modelVersion) + "}";
+        lines.push_back("{\"id\":\"interaction-" + std::to_string(row.id) + "\",\"text\":" +
+                        jsonString("Q: " + lastUserText(row, spans, mode) + "\nA: " + answer) +
+                        ",\"metadata\":" + metadata + "}");
         break;
     }
     case DatasetKind::Kto: {
@@ -265,7 +362,7 @@ std::vector<std::string> exampleLines(const ExampleRow &row, const StoredSpans *
         break;
     }
     }
-    return lines;
+    return result;
 }
 
 } // namespace flywheel

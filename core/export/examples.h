@@ -9,9 +9,12 @@
 #include <QtGlobal>
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace flywheel {
@@ -31,6 +34,8 @@ struct ExampleRow {
     std::string label;
     bool reviewed = false;
     std::string correction;
+    double score = 0;
+    std::string modelVersion;
 };
 
 /// Personal data curation found in one interaction: per input message, and in the output.
@@ -51,10 +56,25 @@ Status readExampleRows(Store &store, const ExportOptions &options,
 /// Every personal-data span curation stored, by interaction.
 Result<std::unordered_map<qint64, StoredSpans>> readStoredSpans(Store &store);
 
-/// The JSON lines of one interaction for the kind and format (none when it does not fit the kind,
-/// e.g. a preference without a correction). @p personalData decides redaction; the caller has
-/// already left out interactions with personal data in Drop mode.
-std::vector<std::string> exampleLines(const ExampleRow &row, const StoredSpans *spans,
-                                      const ExportOptions &options);
+struct ExampleOutput {
+    /// The JSON lines of the kind's data file.
+    std::vector<std::string> lines;
+    /// The interaction in the kind's second file: a promptfoo CSV row (eval), a Markdown block
+    /// (few-shot).
+    std::string extra;
+};
+
+/// What one interaction gives for the kind and format (nothing when it does not fit the kind, e.g.
+/// a preference without a correction). The options decide redaction; the caller has already left
+/// out interactions with personal data in Drop mode.
+ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, const ExportOptions &options);
+
+/// Per segment, its hardness in the latest completed curation run.
+Result<std::map<std::string, double>> readSegmentHardness(Store &store);
+/// The interactions in pinned datasets (evaluation sets): never in a train split.
+Result<std::unordered_set<qint64>> readPinnedInteractions(Store &store);
+
+/// The header of the promptfoo CSV an eval export writes next to its samples.
+extern const char *const kPromptfooHeader;
 
 } // namespace flywheel

@@ -1,6 +1,8 @@
 #include "export/exporter.h"
 
+#include "export/exampleorder.h"
 #include "export/examples.h"
+#include "export/validator.h"
 #include "store/statement.h"
 #include "store/store.h"
 
@@ -23,9 +25,45 @@ namespace {
 struct Example {
     qint64 id;
     std::string label;
+    qint64 offset;
     qint64 bytes;
     qint32 lines;
+    std::string extra;
 };
+
+// The data file of a split: named by the split, or by what the kind holds.
+QString dataFileName(DatasetKind kind, Split split)
+{
+    switch (kind) {
+    case DatasetKind::Eval:
+        return QStringLiteral("samples.jsonl");
+    case DatasetKind::FewShot:
+        return QStringLiteral("fewshot.jsonl");
+    case DatasetKind::Retrieval:
+        return QStringLiteral("documents.jsonl");
+    default:
+        return QString::fromLatin1(splitName(split)) + QStringLiteral(".jsonl");
+    }
+}
+
+// Kinds written whole into one split rather than split by ratio.
+std::optional<Split> singleSplit(DatasetKind kind)
+{
+    switch (kind) {
+    case DatasetKind::Eval:
+        return Split::Test;
+    case DatasetKind::FewShot:
+    case DatasetKind::Retrieval:
+        return Split::Train;
+    default:
+        return std::nullopt;
+    }
+}
+
+qint64 defaultLimit(DatasetKind kind)
+{
+    return kind == DatasetKind::Eval ? 1000 : kind == DatasetKind::FewShot ? 20 : 0;
+}
 
 Status checkOptions(const ExportOptions &options)
 {
@@ -83,14 +121,15 @@ QString sizeCategory(qint64 n)
 
 // The dataset card: Hugging Face's YAML header names each split's file, so load_dataset(DIR) finds
 // them, and a few lines say what the data is.
-QByteArray datasetCard(const ExportOptions &options, const ExportReport &report, const QStringList &splits)
+QByteArray datasetCard(const ExportOptions &options, const ExportReport &report,
+                       const std::vector<std::pair<QString, QString>> &files)
 {
     QByteArray card = "---\nlicense: other\npretty_name: " + options.name.toUtf8() +
                       "\ntask_categories:\n- text-generation\nsize_categories:\n- " +
                       sizeCategory(report.examples).toUtf8() + "\ntags:\n- flywheel-studio\n- " +
                       kindName(options.kind).toUtf8() + "\nconfigs:\n- config_name: default\n  data_files:\n";
-    for (const QString &split : splits)
-        card += "  - split: " + split.toUtf8() + "\n    path: " + split.toUtf8() + ".jsonl\n";
+    for (const auto &[split, file] : files)
+        card += "  - split: " + split.toUtf8() + "\n    path: " + file.toUtf8() + "\n";
     card += "---\n\n# " + options.name.toUtf8() + " (version " + QByteArray::number(report.version) + ")\n\n";
     card += "Kind `" + kindName(options.kind).toUtf8() + "`, format `" + formatName(options.format).toUtf8() +
             "`, exported by Flywheel Studio: " + QByteArray::number(report.examples) + " examples from " +
@@ -134,11 +173,15 @@ Result<ExportReport> Exporter::run()
 
     // Read: the selected interactions and their lines.
     auto spans = readStoredSpans(m_store);
-    if (!spans)
-        return spans.error();
+    auto hardness = readSegmentHardness(m_store);
+    auto pinned = readPinnedInteractions(m_store);
+    if (!spans || !hardness || !pinned)
+        return !spans ? spans.error() : !hardness ? hardness.error() : pinned.error();
     std::vector<Example> examples;
     std::vector<SplitItem> items;
+    std::vector<RankedExample> ranked;
     QString spoolError;
+    qint64 offset = 0;
     Status read = readExampleRows(m_store, m_options, [&](const ExampleRow &row) {
         const auto found = spans->find(row.id);
         const StoredSpans *stored = found == spans->end() ? nullptr : &found->second;
@@ -147,10 +190,10 @@ Result<ExportReport> Exporter::run()
             ++report.droppedForPersonalData;
             return !cancelled();
         }
-        const std::vector<std::string> lines = exampleLines(row, stored, m_options);
-        if (!lines.empty()) {
+        ExampleOutput out = exampleOutput(row, stored, m_options);
+        if (!out.lines.empty()) {
             qint64 bytes = 0;
-            for (const std::string &line : lines) {
+            for (const std::string &line : out.lines) {
                 if (spool.write(line.data(), qint64(line.size())) != qint64(line.size()) ||
                     !spool.putChar('\n')) {
                     spoolError = spool.errorString();
@@ -158,8 +201,16 @@ Result<ExportReport> Exporter::run()
                 }
                 bytes += qint64(line.size()) + 1;
             }
-            examples.push_back({row.id, row.label, bytes, qint32(lines.size())});
-            items.push_back({row.group, row.segment});
+            examples.push_back(
+                {row.id, row.label, offset, bytes, qint32(out.lines.size()), std::move(out.extra)});
+            offset += bytes;
+            items.push_back({row.group, row.segment, pinned->count(row.id) > 0});
+            const auto segmentHardness = hardness->find(row.segment);
+            ranked.push_back({row.id, row.segment, row.reviewed && !row.correction.empty(),
+                              row.label == "gold"       ? 0
+                              : row.label == "positive" ? 1
+                                                        : 2,
+                              row.score, segmentHardness == hardness->end() ? 0.0 : segmentHardness->second});
         }
         if (m_progress && examples.size() % 10000 == 0)
             m_progress(qint64(examples.size()));
@@ -171,7 +222,30 @@ Result<ExportReport> Exporter::run()
         return Error{QStringLiteral("cannot write %1: %2").arg(spool.fileName(), spoolError)};
     if (cancelled())
         return Error{QStringLiteral("cancelled; nothing was written")};
-    const SplitPlan plan = assignSplits(items, m_options.ratios, m_options.seed);
+
+    // Order and limit (eval: hard segments first; few-shot: diverse best), then split.
+    const std::vector<size_t> order = orderExamples(
+        m_options.kind, ranked, m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind));
+    {
+        std::vector<Example> orderedExamples;
+        std::vector<SplitItem> orderedItems;
+        for (const size_t i : order) {
+            orderedExamples.push_back(std::move(examples[i]));
+            orderedItems.push_back(std::move(items[i]));
+        }
+        examples.swap(orderedExamples);
+        items.swap(orderedItems);
+    }
+    SplitPlan plan;
+    if (const std::optional<Split> only = singleSplit(m_options.kind)) {
+        plan.splitOf.assign(items.size(), *only);
+        for (const SplitItem &item : items) {
+            auto &counts = plan.counts[item.stratum];
+            ++counts[size_t(*only)];
+        }
+    } else {
+        plan = assignSplits(items, m_options.ratios, m_options.seed);
+    }
     report.perSegment = plan.counts;
     report.interactions = qint64(examples.size());
 
@@ -195,7 +269,7 @@ Result<ExportReport> Exporter::run()
     report.version = *last + 1;
 
     QJsonObject files;
-    QStringList written;
+    std::vector<std::pair<QString, QString>> written; // split, file
     QJsonObject idsPerSplit;
     // The spool, read once in order, each example's lines going to its split's file.
     std::array<std::unique_ptr<QFile>, 3> splitFiles;
@@ -208,15 +282,16 @@ Result<ExportReport> Exporter::run()
     for (size_t e = 0; e < examples.size(); ++e) {
         const size_t split = size_t(plan.splitOf[e]);
         if (!splitFiles[split]) {
-            splitFiles[split] = std::make_unique<QFile>(
-                building.filePath(QString::fromLatin1(splitName(Split(split))) + QStringLiteral(".jsonl")));
+            splitFiles[split] =
+                std::make_unique<QFile>(building.filePath(dataFileName(m_options.kind, Split(split))));
             if (!splitFiles[split]->open(QIODevice::WriteOnly))
                 return Error{QStringLiteral("cannot write %1: %2")
                                  .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
             hashes[split] = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
         }
         buffer.resize(qsizetype(examples[e].bytes));
-        if (spool.read(buffer.data(), examples[e].bytes) != examples[e].bytes)
+        if (!spool.seek(examples[e].offset) ||
+            spool.read(buffer.data(), examples[e].bytes) != examples[e].bytes)
             return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
         if (splitFiles[split]->write(buffer) != buffer.size())
             return Error{QStringLiteral("cannot write %1: %2")
@@ -239,12 +314,12 @@ Result<ExportReport> Exporter::run()
                              .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
         const QString name = QString::fromLatin1(splitName(Split(split)));
         files.insert(
-            name + QStringLiteral(".jsonl"),
+            dataFileName(m_options.kind, Split(split)),
             QJsonObject{{QStringLiteral("sha256"), QString::fromLatin1(hashes[split]->result().toHex())},
                         {QStringLiteral("lines"), lineCounts[split]},
                         {QStringLiteral("bytes"), byteCounts[split]}});
         idsPerSplit.insert(name, ids[split]);
-        written.append(name);
+        written.emplace_back(name, dataFileName(m_options.kind, Split(split)));
         report.examples += lineCounts[split];
     }
 
@@ -288,6 +363,7 @@ Result<ExportReport> Exporter::run()
         {QStringLiteral("curation_run"), curationRun ? QJsonValue(curationRun) : QJsonValue()},
         {QStringLiteral("rules_hash"), rulesHash.isEmpty() ? QJsonValue() : QJsonValue(rulesHash)},
         {QStringLiteral("examples"), report.examples},
+        {QStringLiteral("limit"), m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind)},
         {QStringLiteral("interactions"), report.interactions},
         {QStringLiteral("dropped_for_personal_data"), report.droppedForPersonalData},
         {QStringLiteral("splits"), QJsonObject{{QStringLiteral("train"), report.perSplit[0]},
@@ -301,13 +377,36 @@ Result<ExportReport> Exporter::run()
     const QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Indented);
     report.manifestSha256 =
         QString::fromLatin1(QCryptographicHash::hash(manifestBytes, QCryptographicHash::Sha256).toHex());
-    for (const auto &[name, bytes] :
-         {std::pair{QStringLiteral("manifest.json"), manifestBytes},
-          std::pair{QStringLiteral("README.md"), datasetCard(m_options, report, written)}}) {
+    // The kind's second file: promptfoo test cases next to eval samples, a block to paste next to
+    // few-shot examples.
+    std::vector<std::pair<QString, QByteArray>> outputs{
+        {QStringLiteral("manifest.json"), manifestBytes},
+        {QStringLiteral("README.md"), datasetCard(m_options, report, written)}};
+    if (m_options.kind == DatasetKind::Eval || m_options.kind == DatasetKind::FewShot) {
+        const bool eval = m_options.kind == DatasetKind::Eval;
+        QByteArray extra =
+            eval ? QByteArray(kPromptfooHeader) + "\n" : QByteArray("Examples of good answers:\n\n");
+        for (size_t e = 0; e < examples.size(); ++e)
+            extra += (eval ? QByteArray() : "### Example " + QByteArray::number(qint64(e) + 1) + "\n\n") +
+                     QByteArray::fromStdString(examples[e].extra) + '\n';
+        outputs.emplace_back(eval ? QStringLiteral("promptfoo.csv") : QStringLiteral("fewshot.md"), extra);
+    }
+    for (const auto &[name, bytes] : outputs) {
         QSaveFile file(building.filePath(name));
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
             return Error{QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString())};
     }
+
+    // Every export checks itself as `flywheel validate` would before anyone can load it.
+    auto validation = validateDataset(building.path());
+    if (!validation)
+        return validation.error();
+    for (const ValidationIssue &issue : validation->issues)
+        if (!issue.warning)
+            return Error{QStringLiteral("the export does not validate (%1:%2: %3: %4); nothing was published")
+                             .arg(issue.file)
+                             .arg(issue.line)
+                             .arg(issue.check, issue.message)};
 
     // Publish: record it and rename it into place in one transaction; either both happen or neither.
     Transaction transaction(m_store.db());
@@ -315,8 +414,8 @@ Result<ExportReport> Exporter::run()
         return transaction.beginStatus().error();
     auto dataset = m_store.db().prepare(
         "INSERT INTO datasets (name, version, kind, format, path, created_at, curation_run_id, rules_hash, "
-        "options, "
-        "manifest_sha256, examples) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        "options, manifest_sha256, examples, pinned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12)");
     auto item = m_store.db().prepare(
         "INSERT OR IGNORE INTO dataset_items (dataset_id, interaction_id, split) VALUES (?1, ?2, ?3)");
     if (!dataset || !item)
@@ -335,6 +434,7 @@ Result<ExportReport> Exporter::run()
     dataset->bind(9, QString::fromUtf8(QJsonDocument(options).toJson(QJsonDocument::Compact)));
     dataset->bind(10, report.manifestSha256);
     dataset->bind(11, report.examples);
+    dataset->bind(12, qint64(m_options.kind == DatasetKind::Eval)); // evaluation sets stay out of train
     if (Status s = dataset->run(); !s)
         return s.error();
     report.datasetId = m_store.db().lastInsertRowId();

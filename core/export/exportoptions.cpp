@@ -5,10 +5,13 @@
 namespace flywheel {
 namespace {
 
-constexpr EnumNames<DatasetKind, 3> kKinds{{
+constexpr EnumNames<DatasetKind, 6> kKinds{{
     {DatasetKind::Sft, "sft"},
     {DatasetKind::Preference, "preference"},
     {DatasetKind::Kto, "kto"},
+    {DatasetKind::Eval, "eval"},
+    {DatasetKind::FewShot, "fewshot"},
+    {DatasetKind::Retrieval, "retrieval"},
 }};
 constexpr EnumNames<DatasetFormat, 2> kFormats{{
     {DatasetFormat::OpenAi, "openai"},

@@ -15,6 +15,9 @@ enum class DatasetKind {
     Sft,        ///< chat examples with the gold answer
     Preference, ///< a correction preferred over the original output
     Kto,        ///< unpaired: an output and whether it is good
+    Eval,       ///< an evaluation set, hard segments and reviewed corrections first
+    FewShot,    ///< a few diverse best examples, to paste into a prompt
+    Retrieval,  ///< question and answer documents for a retrieval index
 };
 
 /// The file format of a kind: OpenAI's fine-tuning JSONL, or Hugging Face TRL's conversational
@@ -54,6 +57,9 @@ struct ExportOptions {
     quint64 seed = 42;
     PersonalDataMode personalData = PersonalDataMode::Redact;
     ExportSelection selection;
+    /// At most this many interactions, the best first (eval: 1,000 and few-shot: 20 when 0; other
+    /// kinds: all).
+    qint64 limit = 0;
 };
 
 QString kindName(DatasetKind kind);

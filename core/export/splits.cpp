@@ -37,19 +37,22 @@ SplitPlan assignSplits(const std::vector<SplitItem> &items, const std::array<dou
         qint64 key;
         quint64 order;
         std::vector<size_t> items;
+        bool pinned;
     };
     std::map<std::string, std::vector<Group>> strata;
     std::unordered_map<qint64, std::pair<std::string, size_t>> where;
     for (size_t i = 0; i < items.size(); ++i) {
         const auto found = where.find(items[i].group);
         if (found != where.end()) {
-            strata[found->second.first][found->second.second].items.push_back(i);
+            Group &group = strata[found->second.first][found->second.second];
+            group.items.push_back(i);
+            group.pinned |= items[i].pinned;
             continue;
         }
         std::vector<Group> &groups = strata[items[i].stratum];
         const quint64 order = Hasher().add(qint64(seed)).add(items[i].group).digest64();
         where.emplace(items[i].group, std::make_pair(items[i].stratum, groups.size()));
-        groups.push_back({items[i].group, order, {i}});
+        groups.push_back({items[i].group, order, {i}, items[i].pinned});
     }
     for (auto &[stratum, groups] : strata) {
         std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
@@ -61,9 +64,9 @@ SplitPlan assignSplits(const std::vector<SplitItem> &items, const std::array<dou
         for (const Group &group : groups) {
             // The split whose count is furthest below its share once this group is placed.
             const qint64 after = placed + qint64(group.items.size());
-            size_t best = 0;
+            size_t best = group.pinned ? size_t(Split::Test) : 0;
             double bestDeficit = -1e300;
-            for (size_t s = 0; s < 3; ++s) {
+            for (size_t s = 0; s < 3 && !group.pinned; ++s) {
                 if (share[s] <= 0)
                     continue;
                 const double deficit = share[s] * double(after) - double(count[s]);

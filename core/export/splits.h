@@ -17,6 +17,8 @@ const char *splitName(Split split);
 struct SplitItem {
     qint64 group = 0;
     std::string stratum;
+    /// In a pinned evaluation set: its group goes to test, never to train.
+    bool pinned = false;
 };
 
 struct SplitPlan {
@@ -28,7 +30,8 @@ struct SplitPlan {
 
 /// Places items in train, validation and test by @p ratios (normalised to sum 1), deterministically
 /// for a seed: within each stratum, groups are taken in an order drawn from the seed and each goes
-/// to the split furthest below its share so far, so small strata get near the ratios too.
+/// to the split furthest below its share so far, so small strata get near the ratios too. A group
+/// with a pinned item goes to test.
 SplitPlan assignSplits(const std::vector<SplitItem> &items, const std::array<double, 3> &ratios,
                        quint64 seed);
 

@@ -294,7 +294,9 @@ BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.id); END;
 )sql";
 
 // Version 8: exported datasets, each a version of a named dataset, and the interactions in each
-// with their split: the lineage from a training set back to the traffic it came from.
+// with their split, and the dataset version each model version was trained on: the lineage from a
+// model back to the traffic its data came from. Items of pinned datasets (evaluation sets) never
+// enter a later export's train split.
 constexpr const char *kDatasets = R"sql(
 CREATE TABLE datasets (
     id               INTEGER PRIMARY KEY,
@@ -309,6 +311,7 @@ CREATE TABLE datasets (
     options          TEXT NOT NULL,
     manifest_sha256  TEXT NOT NULL,
     examples         INTEGER NOT NULL,
+    pinned           INTEGER NOT NULL DEFAULT 0,
     UNIQUE (name, version)
 );
 
@@ -319,6 +322,8 @@ CREATE TABLE dataset_items (
     PRIMARY KEY (dataset_id, interaction_id)
 ) WITHOUT ROWID;
 CREATE INDEX dataset_items_by_interaction ON dataset_items (interaction_id);
+
+ALTER TABLE model_versions ADD COLUMN trained_on_dataset_id INTEGER REFERENCES datasets(id) ON DELETE SET NULL;
 )sql";
 
 constexpr std::array kMigrations{

@@ -488,7 +488,7 @@ void TestCli::exportAndDatasets()
     const Run kind = flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"),
                                                  QStringLiteral("chat"), QStringLiteral("--out"), out});
     QCOMPARE(kind.exitCode, 2);
-    QVERIFY2(kind.err.contains("--kind must be sft, preference or kto"), kind.err.constData());
+    QVERIFY2(kind.err.contains("--kind must be sft, preference, kto"), kind.err.constData());
     const Run label =
         flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"), QStringLiteral("sft"),
                                     QStringLiteral("--label"), QStringLiteral("great"),

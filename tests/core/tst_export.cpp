@@ -303,6 +303,117 @@ void TestExport::manifestCardAndRecord()
     QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM dataset_items"), qint64(4));
 }
 
+// Interactions in two categories; "hard" fails often, "easy" rarely.
+static QByteArray twoSegments()
+{
+    QByteArray content;
+    for (int n = 0; n < 30; ++n) {
+        const bool hard = n % 3 == 0;
+        content += line("s" + QByteArray::number(n),
+                        (hard ? "Legal question number " : "Easy question number ") + QByteArray::number(n) +
+                            " with its own words " + QByteArray::number(n * 7919),
+                        "Answer " + QByteArray::number(n) + ".",
+                        QByteArray(R"(,"category":")") + (hard ? "hard" : "easy") + R"(","outcome":")" +
+                            (hard && n % 2 ? "abandoned" : "accepted") + "\"");
+    }
+    return content;
+}
+
+void TestExport::evalPutsHardSegmentsAndReviewedCorrectionsFirst()
+{
+    ingest(twoSegments());
+    curate();
+    // A reviewer's correction on an easy interaction comes before everything else.
+    QVERIFY(m_store->db().exec(
+        "INSERT INTO reviews (interaction_id, decision, label, corrected_output, reviewer, "
+        "created_at) SELECT id, 'correct', 'gold', 'Reviewed answer.', 'ann', 1 "
+        "FROM interactions WHERE external_id = 's4'"));
+    curate();
+    ExportOptions o = options(DatasetKind::Eval, DatasetFormat::OpenAi, out("eval"));
+    o.limit = 6;
+    const ExportReport report = exportWith(o);
+    QCOMPARE(report.perSplit, (std::array<qint64, 3>{0, 0, 6}));
+    const QStringList samples = lines(out("eval/samples.jsonl"));
+    QCOMPARE(samples.size(), 6);
+    QVERIFY2(samples[0].contains(QStringLiteral("\"ideal\":\"Reviewed answer.\"")), qPrintable(samples[0]));
+    for (int k = 1; k < 6; ++k)
+        QVERIFY2(samples[k].contains(QStringLiteral("Legal question")), qPrintable(samples[k]));
+    const QStringList csv = lines(out("eval/promptfoo.csv"));
+    QCOMPARE(csv.size(), 7);
+    QCOMPARE(csv[0], QStringLiteral("question,messages,__expected"));
+    QVERIFY(csv[1].startsWith(QStringLiteral("\"Easy question number 4")));
+    QVERIFY(csv[1].contains(QStringLiteral("\"\"role\"\":\"\"user\"\"")));
+    QVERIFY(csv[1].endsWith(
+        QStringLiteral(",\"llm-rubric: The answer agrees with this reference answer: Reviewed answer.\"")));
+    QCOMPARE(testing::count(*m_store, "SELECT pinned FROM datasets WHERE kind = 'eval'"), qint64(1));
+}
+
+void TestExport::evalItemsNeverEnterTrain()
+{
+    ingest(twoSegments());
+    curate();
+    ExportOptions eval = options(DatasetKind::Eval, DatasetFormat::OpenAi, out("eval"));
+    eval.limit = 8;
+    const ExportReport pinned = exportWith(eval);
+    for (quint64 seed = 1; seed <= 20; ++seed) {
+        ExportOptions sft =
+            options(DatasetKind::Sft, DatasetFormat::OpenAi, out(QStringLiteral("sft-%1").arg(seed)));
+        sft.ratios = {0.8, 0.1, 0.1};
+        sft.seed = seed;
+        const ExportReport report = exportWith(sft);
+        QCOMPARE(
+            testing::count(
+                *m_store,
+                qPrintable(QStringLiteral("SELECT count(*) FROM dataset_items s JOIN dataset_items e ON "
+                                          "e.interaction_id = s.interaction_id WHERE e.dataset_id = %1 AND "
+                                          "s.dataset_id = %2 AND s.split = 'train'")
+                               .arg(pinned.datasetId)
+                               .arg(report.datasetId))),
+            qint64(0));
+    }
+}
+
+void TestExport::fewShotIsSpreadOverSegments()
+{
+    ingest(twoSegments());
+    curate();
+    ExportOptions o = options(DatasetKind::FewShot, DatasetFormat::OpenAi, out("fewshot"));
+    o.limit = 4;
+    exportWith(o);
+    const QStringList got = lines(out("fewshot/fewshot.jsonl"));
+    QCOMPARE(got.size(), 4);
+    // Taken in turn from each segment.
+    int hard = 0;
+    for (const QString &example : got) {
+        QVERIFY(example.startsWith(QStringLiteral("{\"prompt\":\"")));
+        hard += example.contains(QStringLiteral("\"segment\":\"hard\""));
+    }
+    QCOMPARE(hard, 2);
+    QFile markdown(out("fewshot/fewshot.md"));
+    QVERIFY(markdown.open(QIODevice::ReadOnly));
+    const QByteArray text = markdown.readAll();
+    QVERIFY(text.contains("### Example 1\n\nUser: "));
+    QVERIFY(text.contains("### Example 4\n\nUser: "));
+    QVERIFY(text.contains("\nAssistant: Answer "));
+}
+
+void TestExport::retrievalDocuments()
+{
+    ingest(knownContent());
+    curate();
+    exportWith(options(DatasetKind::Retrieval, DatasetFormat::OpenAi, out("docs")));
+    const QStringList docs = lines(out("docs/documents.jsonl"));
+    QCOMPARE(docs.size(), 2);
+    const QJsonObject first = QJsonDocument::fromJson(docs[0].toUtf8()).object();
+    QVERIFY(first.value(QStringLiteral("id")).toString().startsWith(QStringLiteral("interaction-")));
+    QCOMPARE(first.value(QStringLiteral("text")).toString(),
+             QStringLiteral("Q: Where is my parcel?\nA: It ships today."));
+    QCOMPARE(first.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("label")).toString(),
+             QStringLiteral("positive"));
+    QCOMPARE(QJsonDocument::fromJson(docs[1].toUtf8()).object().value(QStringLiteral("text")).toString(),
+             QStringLiteral("Q: What is the fee?\nA: The fee is 4."));
+}
+
 void TestExport::failedExportLeavesNothing()
 {
     ingest(knownContent());

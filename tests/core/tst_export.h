@@ -25,6 +25,10 @@ private slots:
     void splitsAreDeterministicAndKeepClustersTogether();
     void stratifiedRatiosPerSegment();
     void manifestCardAndRecord();
+    void evalPutsHardSegmentsAndReviewedCorrectionsFirst();
+    void evalItemsNeverEnterTrain();
+    void fewShotIsSpreadOverSegments();
+    void retrievalDocuments();
     void failedExportLeavesNothing();
     void badOptionsAreRefused();
 
