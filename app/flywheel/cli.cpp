@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "store/store.h"
+
 #include <QJsonDocument>
 #include <QStandardPaths>
 
@@ -41,6 +43,13 @@ int Command::exec(const QStringList &arguments)
     m_storePath =
         parser.isSet(QStringLiteral("store")) ? parser.value(QStringLiteral("store")) : defaultStorePath();
     return run(parser);
+}
+
+Result<Store> Command::openExistingStore() const
+{
+    Store::Options options;
+    options.create = false;
+    return Store::open(m_storePath, options);
 }
 
 int Command::fail(const QString &message) const

@@ -5,6 +5,12 @@
 #include <QString>
 #include <QStringList>
 
+#include "util/result.h"
+
+namespace flywheel {
+class Store;
+} // namespace flywheel
+
 namespace flywheel::cli {
 
 /// Exit statuses every command shares: scripts can rely on them.
@@ -30,6 +36,8 @@ protected:
 
     bool json() const { return m_json; }
     QString storePath() const { return m_storePath; }
+    /// The store at storePath(), which must exist already (commands that only read or add to one).
+    Result<Store> openExistingStore() const;
 
     /// Prints a fatal error (and, with --json, {"error": ...} on stdout); returns Failure.
     int fail(const QString &message) const;

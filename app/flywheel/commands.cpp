@@ -16,6 +16,8 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeExportCommand());
     commands.push_back(makeDatasetsCommand());
     commands.push_back(makeValidateCommand());
+    commands.push_back(makeModelCommand());
+    commands.push_back(makeCycleCommand());
     commands.push_back(makeServeCommand());
     commands.push_back(makeCheckCommand());
     commands.push_back(makeBackupCommand());

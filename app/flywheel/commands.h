@@ -17,6 +17,8 @@ std::unique_ptr<Command> makeBackupCommand();
 std::unique_ptr<Command> makeExportCommand();
 std::unique_ptr<Command> makeDatasetsCommand();
 std::unique_ptr<Command> makeValidateCommand();
+std::unique_ptr<Command> makeModelCommand();
+std::unique_ptr<Command> makeCycleCommand();
 std::unique_ptr<Command> makeCurateCommand();
 std::unique_ptr<Command> makeQueueCommand();
 std::unique_ptr<Command> makeShowCommand();

@@ -49,9 +49,7 @@ protected:
                                     : Result<RuleSet>(RuleSet::defaults());
         if (!rules)
             return fail(rules.errorMessage());
-        Store::Options options;
-        options.create = false;
-        auto store = Store::open(storePath(), options);
+        auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
 

@@ -3,6 +3,7 @@
 
 #include "export/datasetlist.h"
 #include "export/exporter.h"
+#include "export/lineage.h"
 #include "store/store.h"
 #include "util/timestamps.h"
 
@@ -167,9 +168,7 @@ protected:
         }
         selection.collapseDuplicates = !parser.isSet(QStringLiteral("all-duplicates"));
 
-        Store::Options storeOptions;
-        storeOptions.create = false;
-        auto store = Store::open(storePath(), storeOptions);
+        auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
         Exporter exporter(*store, options);
@@ -237,22 +236,35 @@ class DatasetsCommand final : public Command {
 public:
     DatasetsCommand()
         : Command(QStringLiteral("datasets"), QStringLiteral("List the dataset versions exported"),
-                  QStringLiteral("List every dataset version `flywheel export` wrote: name, version, kind, "
-                                 "format, examples, when and where."))
+                  QStringLiteral(
+                      "List every dataset version `flywheel export` wrote: name, version, kind, "
+                      "format, examples, when and where. `datasets diff A B` shows which "
+                      "interactions entered, left or changed split between two versions (NAME@VERSION, "
+                      "or NAME for its latest)."))
     {}
 
 protected:
-    void addOptions(QCommandLineParser &) override {}
+    void addOptions(QCommandLineParser &parser) override
+    {
+        parser.addPositionalArgument(QStringLiteral("diff"),
+                                     QStringLiteral("diff A B: compare two versions."),
+                                     QStringLiteral("[diff A B]"));
+        parser.addOption({QStringLiteral("limit"),
+                          QStringLiteral("diff: list at most this many ids of each kind (default 20)."),
+                          QStringLiteral("n"), QStringLiteral("20")});
+    }
 
     int run(QCommandLineParser &parser) override
     {
-        if (!parser.positionalArguments().isEmpty())
-            return fail(QStringLiteral("datasets takes no arguments"));
-        Store::Options storeOptions;
-        storeOptions.create = false;
-        auto store = Store::open(storePath(), storeOptions);
+        const QStringList arguments = parser.positionalArguments();
+        if (!arguments.isEmpty() && (arguments.size() != 3 || arguments[0] != QStringLiteral("diff")))
+            return fail(QStringLiteral("datasets takes no arguments, or diff A B"));
+        auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
+        if (!arguments.isEmpty())
+            return diff(*store, arguments[1], arguments[2],
+                        parser.value(QStringLiteral("limit")).toLongLong());
         auto datasets = listDatasets(*store);
         if (!datasets)
             return fail(datasets.errorMessage());
@@ -289,6 +301,60 @@ protected:
                                  .toString(QStringLiteral("yyyy-MM-dd hh:mm")),
                              -20)
                         .arg(d.path);
+        print(text);
+        return Success;
+    }
+
+private:
+    int diff(Store &store, const QString &a, const QString &b, qint64 limit)
+    {
+        auto from = resolveDataset(store, a);
+        auto to = resolveDataset(store, b);
+        if (!from || !to)
+            return fail(!from ? from.errorMessage() : to.errorMessage());
+        auto result = diffDatasets(store, *from, *to);
+        if (!result)
+            return fail(result.errorMessage());
+        const auto ids = [limit](const std::vector<QString> &list) {
+            QJsonArray array;
+            for (size_t i = 0; i < list.size() && (limit <= 0 || qint64(i) < limit); ++i)
+                array.append(list[i]);
+            return array;
+        };
+        const QString fromName = QStringLiteral("%1@%2").arg(from->name).arg(from->version);
+        const QString toName = QStringLiteral("%1@%2").arg(to->name).arg(to->version);
+        if (json()) {
+            printJson({{QStringLiteral("from"), fromName},
+                       {QStringLiteral("to"), toName},
+                       {QStringLiteral("entered"), qint64(result->entered.size())},
+                       {QStringLiteral("left"), qint64(result->left.size())},
+                       {QStringLiteral("moved"), qint64(result->moved.size())},
+                       {QStringLiteral("kept"), result->kept},
+                       {QStringLiteral("entered_ids"), ids(result->entered)},
+                       {QStringLiteral("left_ids"), ids(result->left)},
+                       {QStringLiteral("moved_ids"), ids(result->moved)}});
+            return Success;
+        }
+        QString text =
+            QStringLiteral("From %1 to %2: %3 interactions entered, %4 left, %5 changed split, %6 kept.")
+                .arg(fromName, toName)
+                .arg(result->entered.size())
+                .arg(result->left.size())
+                .arg(result->moved.size())
+                .arg(result->kept);
+        for (const auto &[label, list] : {std::pair{QStringLiteral("Entered"), &result->entered},
+                                          std::pair{QStringLiteral("Left"), &result->left},
+                                          std::pair{QStringLiteral("Changed split"), &result->moved}}) {
+            if (list->empty())
+                continue;
+            QStringList shown;
+            for (const QJsonValue &id : ids(*list))
+                shown.append(id.toString());
+            text +=
+                QStringLiteral("\n%1: %2%3")
+                    .arg(label, shown.join(QStringLiteral(", ")),
+                         qint64(list->size()) > qint64(shown.size()) ? QStringLiteral(", ...") : QString());
+        }
         print(text);
         return Success;
     }

@@ -17,13 +17,6 @@ QString time(qint64 epochMs)
     return QString::fromStdString(formatRfc3339(epochMs));
 }
 
-Result<Store> openExisting(const QString &path)
-{
-    Store::Options options;
-    options.create = false;
-    return Store::open(path, options);
-}
-
 // A command that lists the top entries of something curation computed: --limit, an existing store.
 class ListCommand : public Command {
 public:
@@ -41,7 +34,7 @@ protected:
         qint64 limit = 20;
         if (QString error = parseCount(parser, QStringLiteral("limit"), limit, 1); !error.isEmpty())
             return fail(error);
-        auto store = openExisting(storePath());
+        auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
         return list(*store, int(qMin<qint64>(limit, 1000000)));
@@ -119,7 +112,7 @@ protected:
         const QStringList ids = parser.positionalArguments();
         if (ids.isEmpty())
             return fail(QStringLiteral("name at least one interaction id"));
-        auto store = openExisting(storePath());
+        auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
         QJsonArray all;

@@ -50,9 +50,7 @@ protected:
     {
         if (!parser.positionalArguments().isEmpty())
             return fail(QStringLiteral("stats takes no arguments"));
-        Store::Options options;
-        options.create = false;
-        auto store = Store::open(storePath(), options);
+        auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
         auto stats = loadStoreStats(*store);

@@ -78,8 +78,9 @@ void TestCli::helpListsCommands()
 {
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
-    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes",
-                                "export", "datasets", "serve", "check", "backup"})
+    for (const char *command :
+         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "export", "datasets",
+          "validate", "model", "cycle", "serve", "check", "backup"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -88,8 +89,9 @@ void TestCli::helpListsCommands()
 void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char *command : {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes",
-                                "export", "datasets", "serve", "check", "backup"})
+    for (const char *command :
+         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "export", "datasets",
+          "validate", "model", "cycle", "serve", "check", "backup"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
@@ -479,6 +481,52 @@ void TestCli::exportAndDatasets()
     const QJsonObject dataset = listed.json().value(QStringLiteral("datasets")).toArray().at(0).toObject();
     QCOMPARE(dataset.value(QStringLiteral("name")).toString(), QStringLiteral("sft"));
     QCOMPARE(dataset.value(QStringLiteral("path")).toString(), out);
+
+    // validate: the export passes; a damaged copy does not, with line numbers, exit 1.
+    const Run valid = flywheel({QStringLiteral("validate"), out});
+    QCOMPARE(valid.exitCode, 0);
+    QVERIFY2(valid.out.contains("Valid: 2 files") || valid.out.contains("Valid: 3 files"),
+             valid.out.constData());
+    const QString broken = writeInput("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}\nnot json\n");
+    const Run invalid = flywheel({QStringLiteral("validate"), broken});
+    QCOMPARE(invalid.exitCode, 1);
+    QVERIFY2(invalid.out.contains(":1: example_missing_assistant_message"), invalid.out.constData());
+    QVERIFY2(invalid.out.contains(":2: invalid_json"), invalid.out.constData());
+
+    // A second version, its diff, a model trained on it, and the cycle.
+    const QString second = m_dir->filePath(QStringLiteral("sft-v2"));
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"),
+                                         QStringLiteral("sft"), QStringLiteral("--out"), second,
+                                         QStringLiteral("--seed"), QStringLiteral("9")})
+                 .exitCode,
+             0);
+    const Run diff =
+        flywheel(base + QStringList{QStringLiteral("--json"), QStringLiteral("datasets"),
+                                    QStringLiteral("diff"), QStringLiteral("sft@1"), QStringLiteral("sft")});
+    QCOMPARE(diff.exitCode, 0);
+    QCOMPARE(diff.json().value(QStringLiteral("to")).toString(), QStringLiteral("sft@2"));
+    QVERIFY(diff.json().value(QStringLiteral("entered")).toInteger() > 0); // v2 takes every segment
+    const Run model =
+        flywheel(base + QStringList{QStringLiteral("--json"), QStringLiteral("model"), QStringLiteral("add"),
+                                    QStringLiteral("support-assistant"), QStringLiteral("v4"),
+                                    QStringLiteral("--trained-on"), QStringLiteral("sft@2"),
+                                    QStringLiteral("--deployed"), QStringLiteral("2030-01-01T00:00:00Z")});
+    QVERIFY2(model.exitCode == 0, model.err.constData());
+    const QJsonArray versions = model.json().value(QStringLiteral("model_versions")).toArray();
+    QCOMPARE(versions.last().toObject().value(QStringLiteral("trained_on")).toString(),
+             QStringLiteral("sft@2"));
+    const Run cycle = flywheel(base + QStringList{QStringLiteral("--json"), QStringLiteral("cycle")});
+    QCOMPARE(cycle.exitCode, 0);
+    const QJsonArray cycles = cycle.json().value(QStringLiteral("cycles")).toArray();
+    QVERIFY(cycles.size() >= 2);
+    QCOMPARE(cycles.last().toObject().value(QStringLiteral("current")).toString(), QStringLiteral("v4"));
+    QCOMPARE(cycles.last().toObject().value(QStringLiteral("trained_on")).toString(),
+             QStringLiteral("sft@2"));
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("model"), QStringLiteral("remove")}).exitCode, 2);
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("datasets"), QStringLiteral("diff"),
+                                         QStringLiteral("sft@7"), QStringLiteral("sft")})
+                 .exitCode,
+             2);
 
     // Usage errors exit 2 and say what to do.
     const Run again = flywheel(base + QStringList{QStringLiteral("export"), QStringLiteral("--kind"),
