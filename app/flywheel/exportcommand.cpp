@@ -262,6 +262,8 @@ protected:
         auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
+        if (Status s = finishInterruptedExports(*store); !s)
+            return fail(s.errorMessage());
         if (!arguments.isEmpty())
             return diff(*store, arguments[1], arguments[2],
                         parser.value(QStringLiteral("limit")).toLongLong());

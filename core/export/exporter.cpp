@@ -18,6 +18,8 @@
 #include <QSaveFile>
 #include <QTemporaryDir>
 
+#include <tuple>
+
 namespace flywheel {
 namespace {
 
@@ -140,6 +142,24 @@ QByteArray datasetCard(const ExportOptions &options, const ExportReport &report,
     return card;
 }
 
+Status clearStaging(Store &store, qint64 id)
+{
+    auto clear = store.db().prepare("UPDATE datasets SET staging = NULL WHERE id = ?1");
+    if (!clear)
+        return clear.error();
+    clear->bind(1, id);
+    return clear->run();
+}
+
+Status forgetDataset(Store &store, qint64 id)
+{
+    auto forget = store.db().prepare("DELETE FROM datasets WHERE id = ?1"); // items cascade
+    if (!forget)
+        return forget.error();
+    forget->bind(1, id);
+    return forget->run();
+}
+
 } // namespace
 
 Exporter::Exporter(Store &store, ExportOptions options)
@@ -153,6 +173,8 @@ Exporter::Exporter(Store &store, ExportOptions options)
 Result<ExportReport> Exporter::run()
 {
     if (Status s = checkOptions(m_options); !s)
+        return s.error();
+    if (Status s = finishInterruptedExports(m_store); !s)
         return s.error();
     const auto cancelled = [this] {
         return m_cancel && m_cancel->load(std::memory_order_relaxed);
@@ -408,14 +430,18 @@ Result<ExportReport> Exporter::run()
                              .arg(issue.line)
                              .arg(issue.check, issue.message)};
 
-    // Publish: record it and rename it into place in one transaction; either both happen or neither.
+    // Publish in two steps: record it with its hidden folder as staging, then rename the folder
+    // into place and clear the staging. A process killed in between leaves a record that
+    // finishInterruptedExports() completes from the staging folder, so a recorded dataset always
+    // ends up in place and an unrecorded one never appears.
     Transaction transaction(m_store.db());
     if (!transaction.beginStatus())
         return transaction.beginStatus().error();
     auto dataset = m_store.db().prepare(
         "INSERT INTO datasets (name, version, kind, format, path, created_at, curation_run_id, rules_hash, "
-        "options, manifest_sha256, examples, pinned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12)");
+        "options, manifest_sha256, examples, pinned, staging) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, "
+        "?11, ?12, ?13)");
     auto item = m_store.db().prepare(
         "INSERT OR IGNORE INTO dataset_items (dataset_id, interaction_id, split) VALUES (?1, ?2, ?3)");
     if (!dataset || !item)
@@ -435,6 +461,7 @@ Result<ExportReport> Exporter::run()
     dataset->bind(10, report.manifestSha256);
     dataset->bind(11, report.examples);
     dataset->bind(12, qint64(m_options.kind == DatasetKind::Eval)); // evaluation sets stay out of train
+    dataset->bind(13, building.path());
     if (Status s = dataset->run(); !s)
         return s.error();
     report.datasetId = m_store.db().lastInsertRowId();
@@ -450,15 +477,45 @@ Result<ExportReport> Exporter::run()
                                                QFileDevice::ExeOwner | QFileDevice::ReadGroup |
                                                QFileDevice::ExeGroup | QFileDevice::ReadOther |
                                                QFileDevice::ExeOther);
-    if (!QDir().rename(building.path(), destination.absoluteFilePath()))
-        return Error{QStringLiteral("cannot move the dataset into %1").arg(destination.absoluteFilePath())};
-    building.setAutoRemove(false);
-    if (Status s = transaction.commit(); !s) {
-        QDir(destination.absoluteFilePath()).removeRecursively();
+    if (Status s = transaction.commit(); !s)
         return s.error();
+    building.setAutoRemove(false);
+    if (!QDir().rename(building.path(), destination.absoluteFilePath())) {
+        QDir(building.path()).removeRecursively();
+        (void)forgetDataset(m_store, report.datasetId);
+        return Error{QStringLiteral("cannot move the dataset into %1").arg(destination.absoluteFilePath())};
     }
+    if (Status s = clearStaging(m_store, report.datasetId); !s)
+        return s.error(); // the next export or listing clears it
     report.path = destination.absoluteFilePath();
     return report;
+}
+
+Status finishInterruptedExports(Store &store)
+{
+    auto staged = store.db().prepare("SELECT id, path, staging FROM datasets WHERE staging IS NOT NULL");
+    if (!staged)
+        return staged.error();
+    std::vector<std::tuple<qint64, QString, QString>> pending;
+    if (Status s = staged->forEachRow([&] {
+            pending.emplace_back(staged->columnInt(0), staged->columnText(1), staged->columnText(2));
+        });
+        !s)
+        return s;
+    for (const auto &[id, path, staging] : pending) {
+        if (!QFileInfo::exists(path) && QFileInfo::exists(staging) && QDir().rename(staging, path)) {
+            if (Status s = clearStaging(store, id); !s)
+                return s;
+        } else if (QFileInfo::exists(path)) {
+            if (Status s = clearStaging(store, id); !s)
+                return s;
+        } else {
+            // Neither folder is there: the dataset never appeared; its record goes too.
+            if (Status s = forgetDataset(store, id); !s)
+                return s;
+        }
+    }
+    return {};
 }
 
 } // namespace flywheel

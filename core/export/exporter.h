@@ -33,11 +33,16 @@ struct ExportReport {
     QString manifestSha256;
 };
 
+/// Completes the publication of exports a killed process left half-way (recorded, folder still
+/// hidden): moves the folder into place, or forgets a record whose folder is gone. Exporter::run()
+/// and `flywheel datasets` call it first.
+Status finishInterruptedExports(Store &store);
+
 /// Writes a dataset version (docs/export.md): the selected interactions as JSON lines of the kind
 /// and format, split by segment and duplicate cluster, with manifest.json and a README.md dataset
-/// card, built in a hidden folder next to the destination and renamed into place only when
-/// complete, in the same transaction that records it in the store. A failed or cancelled export
-/// leaves neither a folder nor a record.
+/// card, built in a hidden folder next to the destination, recorded in the store and renamed into
+/// place only when complete and valid. A failed or cancelled export leaves neither a folder nor a
+/// record.
 class Exporter final {
 public:
     using ProgressCallback = std::function<void(qint64 done)>;

@@ -312,6 +312,7 @@ CREATE TABLE datasets (
     manifest_sha256  TEXT NOT NULL,
     examples         INTEGER NOT NULL,
     pinned           INTEGER NOT NULL DEFAULT 0,
+    staging          TEXT,
     UNIQUE (name, version)
 );
 

@@ -436,6 +436,33 @@ void TestExport::failedExportLeavesNothing()
     QCOMPARE(QDir(m_dir->path()).entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot), QStringList());
 }
 
+// A process killed between recording an export and moving its folder into place: the next export
+// (or listing) finishes the move; a record whose folders are both gone is forgotten.
+void TestExport::interruptedPublicationIsCompleted()
+{
+    ingest(knownContent());
+    curate();
+    const ExportReport report =
+        exportWith(options(DatasetKind::Sft, DatasetFormat::OpenAi, out("published")));
+    const QString staging = out(".published.partial-test");
+    QVERIFY(QDir().rename(out("published"), staging));
+    QVERIFY(m_store->db().exec(qPrintable(QStringLiteral("UPDATE datasets SET staging = '%1' WHERE id = %2")
+                                              .arg(staging)
+                                              .arg(report.datasetId))));
+    QVERIFY(finishInterruptedExports(*m_store));
+    QVERIFY(QFile::exists(out("published/train.jsonl")));
+    QVERIFY(!QFile::exists(staging));
+    QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM datasets WHERE staging IS NOT NULL"), qint64(0));
+
+    QVERIFY(QDir(out("published")).removeRecursively());
+    QVERIFY(m_store->db().exec(qPrintable(QStringLiteral("UPDATE datasets SET staging = '%1' WHERE id = %2")
+                                              .arg(staging)
+                                              .arg(report.datasetId))));
+    QVERIFY(finishInterruptedExports(*m_store));
+    QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM datasets"), qint64(0));
+    QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM dataset_items"), qint64(0));
+}
+
 void TestExport::badOptionsAreRefused()
 {
     ingest(knownContent());

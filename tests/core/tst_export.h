@@ -30,6 +30,7 @@ private slots:
     void fewShotIsSpreadOverSegments();
     void retrievalDocuments();
     void failedExportLeavesNothing();
+    void interruptedPublicationIsCompleted();
     void badOptionsAreRefused();
 
 private:

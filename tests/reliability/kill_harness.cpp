@@ -3,15 +3,17 @@
 // foreign_key_check, and hold every item acknowledged before the kill exactly once; re-running the
 // job must finish it without duplicates.
 //
-//   kill_harness --writer ingest|collector|curate [--kills N] [--seed S] [--dir DIR]
+//   kill_harness --writer ingest|collector|curate|export [--kills N] [--seed S] [--dir DIR]
 //
 // Writers:
 //   ingest     flywheel's Ingester in a child (this program, --child-ingest) over a file of
 //              numbered lines; after each committed batch the child appends the committed line
 //              count to a side file and flushes it (the acknowledgement).
 //   collector  `flywheel serve` under load from two clients; a 200 answer is the acknowledgement.
-//   curate     `flywheel curate` over a demo store; a completed run must leave complete results and a
-//              killed one the previous results.
+//   curate     `flywheel curate --full` over a demo store; a completed run must leave complete results
+//              and a killed one the previous results.
+//   export     `flywheel export` of every interaction; a recorded dataset must be in place and valid,
+//              and no unrecorded folder may appear.
 // Prints kills, acknowledged items and items lost (which must be 0); exits 1 on any failure.
 
 #include "../common/httpclient.h"
@@ -26,6 +28,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QUrl>
@@ -318,7 +321,9 @@ bool curateWriter(const QString &dir, int kills, std::mt19937_64 &random)
         check.fail(QStringLiteral("preparing the store failed"));
     std::uniform_int_distribution<int> delay(20, 1500);
     for (int k = 0; k < kills && check.ok; ++k) {
-        flywheel({QStringLiteral("curate"), QStringLiteral("--quiet")}, delay(random));
+        // Full, so every kill lands in a run that rewrites every result.
+        flywheel({QStringLiteral("curate"), QStringLiteral("--full"), QStringLiteral("--quiet")},
+                 delay(random));
         auto opened = openSound(store, check);
         if (!opened)
             break;
@@ -341,6 +346,63 @@ bool curateWriter(const QString &dir, int kills, std::mt19937_64 &random)
     return check.ok;
 }
 
+// ---- export ---------------------------------------------------------------------------------------
+
+// A recorded dataset is the acknowledgement: after any kill, and once the next command has finished
+// an interrupted publication, every recorded dataset is in place and validates, and no folder is
+// visible that is not recorded.
+bool exportWriter(const QString &dir, int kills, std::mt19937_64 &random)
+{
+    const QString store = QDir(dir).filePath(QStringLiteral("export.flywheel"));
+    const QString exports = QDir(dir).filePath(QStringLiteral("exports"));
+    const auto flywheel = [&](const QStringList &arguments, int killAfterMs) {
+        return runKilled(QStringLiteral(FLYWHEEL_CLI),
+                         QStringList{QStringLiteral("--store"), store} + arguments, killAfterMs);
+    };
+    Check check;
+    if (!QDir().mkpath(exports) ||
+        !flywheel({QStringLiteral("demo"), QStringLiteral("--interactions"), QStringLiteral("30000"),
+                   QStringLiteral("--quiet")},
+                  -1) ||
+        !flywheel({QStringLiteral("curate"), QStringLiteral("--quiet")}, -1))
+        check.fail(QStringLiteral("preparing the store failed"));
+    std::uniform_int_distribution<int> delay(20, 1500);
+    qint64 recorded = 0;
+    for (int k = 0; k <= kills && check.ok; ++k) {
+        const bool last = k == kills; // the last one runs to the end
+        const QString out = QDir(exports).filePath(QStringLiteral("sft-%1").arg(k));
+        const bool finished =
+            flywheel({QStringLiteral("export"), QStringLiteral("--kind"), QStringLiteral("sft"),
+                      QStringLiteral("--all-duplicates"), QStringLiteral("--out"), out},
+                     last ? -1 : delay(random));
+        if (last && !finished)
+            check.fail(QStringLiteral("re-running export failed"));
+        if (!flywheel({QStringLiteral("datasets")}, -1)) // completes an interrupted publication
+            check.fail(QStringLiteral("flywheel datasets failed after a kill"));
+        auto opened = openSound(store, check);
+        if (!opened)
+            break;
+        QSet<QString> paths;
+        auto datasets = opened->db().prepare("SELECT path, staging IS NULL FROM datasets");
+        if (!datasets)
+            break;
+        (void)datasets->forEachRow([&] {
+            const QString path = datasets->columnText(0);
+            paths.insert(path);
+            if (datasets->columnInt(1) == 0 || !QFile::exists(path + QStringLiteral("/manifest.json")) ||
+                !runKilled(QStringLiteral(FLYWHEEL_CLI), {QStringLiteral("validate"), path}, -1))
+                check.fail(QStringLiteral("recorded dataset %1 is not whole").arg(path));
+        });
+        for (const QString &name : QDir(exports).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            if (!paths.contains(QDir(exports).filePath(name)))
+                check.fail(QStringLiteral("folder %1 appeared without a record").arg(name));
+        recorded = paths.size();
+    }
+    std::printf("export:    %d kills, %lld datasets recorded, all whole, none unrecorded: %s\n", kills,
+                static_cast<long long>(recorded), check.ok ? "OK" : qPrintable(check.problem));
+    return check.ok;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -353,7 +415,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Kill tests: nothing acknowledged is lost."));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("writer"), QStringLiteral("ingest, collector, curate or all (default)."),
+    parser.addOption({QStringLiteral("writer"),
+                      QStringLiteral("ingest, collector, curate, export or all (default)."),
                       QStringLiteral("name"), QStringLiteral("all")});
     parser.addOption({QStringLiteral("kills"), QStringLiteral("Kills per writer (default 5)."),
                       QStringLiteral("n"), QStringLiteral("5")});
@@ -383,5 +446,7 @@ int main(int argc, char *argv[])
         ok &= collectorWriter(dir, kills, random);
     if (writer == QStringLiteral("all") || writer == QStringLiteral("curate"))
         ok &= curateWriter(dir, kills, random);
+    if (writer == QStringLiteral("all") || writer == QStringLiteral("export"))
+        ok &= exportWriter(dir, kills, random);
     return ok ? 0 : 1;
 }
