@@ -245,6 +245,12 @@ Result<ExportReport> Exporter::run()
     if (cancelled())
         return Error{QStringLiteral("cancelled; nothing was written")};
 
+    if (examples.empty())
+        return Error{
+            QStringLiteral("no interaction matches the selection for a %1 dataset (is the store curated? "
+                           "do the filters match?); nothing was written")
+                .arg(kindName(m_options.kind))};
+
     // Order and limit (eval: hard segments first; few-shot: diverse best), then split.
     const std::vector<size_t> order = orderExamples(
         m_options.kind, ranked, m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind));

@@ -14,6 +14,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <random>
+
 using namespace flywheel;
 
 namespace {
@@ -461,6 +463,31 @@ void TestExport::interruptedPublicationIsCompleted()
     QVERIFY(finishInterruptedExports(*m_store));
     QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM datasets"), qint64(0));
     QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM dataset_items"), qint64(0));
+}
+
+// Filter values reach SQL only as bound values: quotes, keywords, comment markers and control
+// characters select nothing and never break the query.
+void TestExport::hostileFilterValues()
+{
+    ingest(knownContent());
+    curate();
+    std::mt19937_64 random(7);
+    const std::string alphabet = "'\";-- /*%_\\()=<>|`$\n\tORANDSELECT DROP TABLE x 0123 é€\x01";
+    std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1), length(0, 24);
+    for (int round = 0; round < 300; ++round) {
+        std::string value;
+        for (size_t n = length(random); n > 0; --n)
+            value += alphabet[pick(random)];
+        ExportOptions o =
+            options(DatasetKind::Sft, DatasetFormat::OpenAi, out(QStringLiteral("f%1").arg(round)));
+        (round % 2 ? o.selection.segments : o.selection.modelVersions).insert(value);
+        auto report = Exporter(*m_store, o).run();
+        QVERIFY(!report);
+        QVERIFY2(report.errorMessage().startsWith(QStringLiteral("no interaction matches the selection")),
+                 qPrintable(report.errorMessage()));
+    }
+    QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM interactions"), qint64(3));
+    QCOMPARE(testing::count(*m_store, "SELECT count(*) FROM datasets"), qint64(0));
 }
 
 void TestExport::badOptionsAreRefused()

@@ -31,6 +31,7 @@ private slots:
     void retrievalDocuments();
     void failedExportLeavesNothing();
     void interruptedPublicationIsCompleted();
+    void hostileFilterValues();
     void badOptionsAreRefused();
 
 private:
