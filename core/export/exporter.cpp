@@ -405,8 +405,8 @@ Result<ExportReport> Exporter::run()
     const QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Indented);
     report.manifestSha256 =
         QString::fromLatin1(QCryptographicHash::hash(manifestBytes, QCryptographicHash::Sha256).toHex());
-    // The kind's second file: promptfoo test cases next to eval samples, a block to paste next to
-    // few-shot examples.
+    // The kind's other files: promptfoo test cases next to eval samples; a block to paste and a JSON
+    // array next to few-shot examples.
     std::vector<std::pair<QString, QByteArray>> outputs{
         {QStringLiteral("manifest.json"), manifestBytes},
         {QStringLiteral("README.md"), datasetCard(m_options, report, written)}};
@@ -418,6 +418,17 @@ Result<ExportReport> Exporter::run()
             extra += (eval ? QByteArray() : "### Example " + QByteArray::number(qint64(e) + 1) + "\n\n") +
                      QByteArray::fromStdString(examples[e].extra) + '\n';
         outputs.emplace_back(eval ? QStringLiteral("promptfoo.csv") : QStringLiteral("fewshot.md"), extra);
+        if (!eval) {
+            // The same examples as one JSON array, for code that reads a single document.
+            QFile lines(building.filePath(QStringLiteral("fewshot.jsonl")));
+            QJsonArray array;
+            if (lines.open(QIODevice::ReadOnly))
+                for (const QByteArray &line : lines.readAll().split('\n'))
+                    if (!line.isEmpty())
+                        array.append(QJsonDocument::fromJson(line).object());
+            outputs.emplace_back(QStringLiteral("fewshot.json"),
+                                 QJsonDocument(array).toJson(QJsonDocument::Indented));
+        }
     }
     for (const auto &[name, bytes] : outputs) {
         QSaveFile file(building.filePath(name));

@@ -397,6 +397,12 @@ void TestExport::fewShotIsSpreadOverSegments()
     QVERIFY(text.contains("### Example 1\n\nUser: "));
     QVERIFY(text.contains("### Example 4\n\nUser: "));
     QVERIFY(text.contains("\nAssistant: Answer "));
+    QFile json(out("fewshot/fewshot.json"));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonArray array = QJsonDocument::fromJson(json.readAll()).array();
+    QCOMPARE(array.size(), 4);
+    QCOMPARE(array.at(0).toObject().value(QStringLiteral("prompt")).toString(),
+             QJsonDocument::fromJson(got[0].toUtf8()).object().value(QStringLiteral("prompt")).toString());
 }
 
 void TestExport::retrievalDocuments()
