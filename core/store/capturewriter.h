@@ -100,6 +100,7 @@ private:
     Statement m_attachCorrections;
     Statement m_upsertModelVersion;
     Statement m_insertQuarantine;
+    Statement m_logChanged;
 
     /// (model, version) -> (first seen, last seen) in the current batch.
     using ModelVersions = std::map<std::pair<std::string, std::string>, std::pair<qint64, qint64>>;

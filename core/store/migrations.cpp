@@ -226,9 +226,9 @@ LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews
 // Version 7: what an incremental curation run needs to give what a full run gives. Per
 // interaction, the inputs of the whole-store stages (rules that voted, model, latency, content);
 // per distinct input, its MinHash signature; per near-duplicate pair, the LSH bands that found it;
-// the topic model. Triggers list the curated interactions whose events or content change after a
-// run started (up to its watermark, the highest interaction id it curates), so the next run
-// recomputes exactly those and the ones that are new.
+// the topic model. Triggers list the curated interactions whose events change after a run started
+// (up to its watermark, the highest interaction id it curates), and ingest those whose content it
+// changes, so the next run recomputes exactly those and the ones that are new.
 constexpr const char *kIncrementalCuration = R"sql(
 ALTER TABLE curation ADD COLUMN fired INTEGER;
 ALTER TABLE curation ADD COLUMN model_key INTEGER;
@@ -288,9 +288,6 @@ CREATE TRIGGER reviews_deleted_dirty AFTER DELETE ON reviews
 WHEN OLD.interaction_id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
 BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (OLD.interaction_id); END;
 
-CREATE TRIGGER interactions_updated_dirty AFTER UPDATE ON interactions
-WHEN NEW.id <= (SELECT watermark FROM curation_runs ORDER BY id DESC LIMIT 1)
-BEGIN INSERT INTO curation_dirty (interaction_id) VALUES (NEW.id); END;
 )sql";
 
 // Version 8: exported datasets, each a version of a named dataset, and the interactions in each
