@@ -63,8 +63,11 @@ Status loadEvents(Store &store, InteractionDetails &d)
                            "corrections WHERE interaction_id = ?1 ORDER BY coalesce(ts, 0), id");
     if (!feedback || !corrections)
         return !feedback ? feedback.error() : corrections.error();
-    for (auto [statement, list] :
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    for (const auto &source :
          {std::pair{&*feedback, &d.feedback}, std::pair{&*corrections, &d.corrections}}) {
+        Statement *statement = source.first;
+        auto *list = source.second;
         statement->bind(1, d.id);
         if (Status s = statement->forEachRow([&] {
                 list->append({statement->columnText(0), statement->columnText(1), statement->columnText(2)});

@@ -15,8 +15,13 @@ bool isAscii(std::string_view text)
     return true;
 }
 
-void appendContentText(simdjson::dom::element content, std::string &out)
+// Takes the lookup's result, not the element: a message without "content" (a tool call) has none,
+// and turning that result into an element would throw.
+void appendContentText(simdjson::simdjson_result<simdjson::dom::element> lookup, std::string &out)
 {
+    simdjson::dom::element content;
+    if (lookup.get(content) != simdjson::SUCCESS)
+        return;
     std::string_view text;
     if (content.get_string().get(text) == simdjson::SUCCESS) {
         out.append(text);

@@ -140,6 +140,25 @@ void TestExport::sftTrlAndToolCalls()
                             R"("{\"city\":\"Oslo\"}","name":"weather"},"id":"c1","type":"function"}]}]})"));
 }
 
+// A message that only calls a tool has no "content": curation and exports take it as empty text
+// (found by fuzz_export; curation used to abort on it).
+void TestExport::messagesWithoutContent()
+{
+    ingest(
+        R"({"id":"t1","timestamp":"2026-11-01T12:00:00Z","input":[{"role":"user","content":"Weather?"},)"
+        R"({"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"w","arguments":"{}"}}]},)"
+        R"({"role":"tool","tool_call_id":"c","content":"sunny"}],"output":"Sunny.","outcome":"accepted"})"
+        "\n");
+    curate();
+    exportWith(options(DatasetKind::Sft, DatasetFormat::Trl, out("tools")));
+    QCOMPARE(
+        lines(out("tools/train.jsonl")),
+        QStringList({QStringLiteral(
+            R"({"prompt":[{"role":"user","content":"Weather?"},{"role":"assistant","content":"","tool_calls":)"
+            R"([{"function":{"arguments":"{}","name":"w"},"id":"c","type":"function"}]},{"role":"tool",)"
+            R"("content":"sunny","tool_call_id":"c"}],"completion":[{"role":"assistant","content":"Sunny."}]})")}));
+}
+
 void TestExport::preferenceBothFormats()
 {
     ingest(knownContent());

@@ -19,6 +19,7 @@ private slots:
     void redaction();
     void sftOpenAi();
     void sftTrlAndToolCalls();
+    void messagesWithoutContent();
     void preferenceBothFormats();
     void ktoPairsAGoldCorrectionWithItsOriginal();
     void personalDataModes();

@@ -23,12 +23,12 @@ if [ ! -f "$build/build.ninja" ]; then
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
 cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto \
-    fuzz_request fuzz_curate
+    fuzz_request fuzz_curate fuzz_export
 
 # Seeds: each fixture line on its own, and whole small files.
 corpus="$build/corpus"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request,curate} "$build/findings"
+mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request,curate,export} "$build/findings"
 seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
 seed tests/data/openai_pairs.jsonl openai
 seed tests/data/litellm_payloads.jsonl openai
@@ -55,9 +55,13 @@ printf '%s' '-----BEGIN RSA PRIVATE KEY-----
 MIIEow
 -----END RSA PRIVATE KEY----- Grüße ＡＢＣ ﬁnd token Zx8Qp2Lr7Vt4Nw9Ks3Hd6Fg1Jb5Mc0Ay' > "$corpus/curate/unicode"
 cp resources/curation/default-rules.json "$corpus/curate/rules"
+# Exports: stored inputs (message lists with tools and parts) and dataset lines.
+printf '%s' '[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi jane@example.com"}]},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":{"a":1}}}]},{"role":"tool","tool_call_id":"c","content":"ok"}]' > "$corpus/export/messages"
+printf '%s\n' '{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a","weight":1}]}' > "$corpus/export/chat"
+printf '%s\n' '{"prompt":[{"role":"user","content":"q"}],"completion":[{"role":"assistant","content":"a"}],"label":true}' > "$corpus/export/kto"
 
 status=0
-for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request curate}; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request curate export}; do
     echo "fuzz_$format: ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
         -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
