@@ -19,21 +19,34 @@ quint64 mix(quint64 x)
     return x ^ (x >> 31);
 }
 
+size_t coreCount()
+{
+    return std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
+}
+
+// Runs work(t) for t in [0, threads) on the machine's cores.
+template <typename Work>
+void onEveryCore(size_t threads, Work &&work)
+{
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] { work(t); });
+    for (std::thread &thread : pool)
+        thread.join();
+}
+
 // Runs work(begin, end) over [0, count) split between the machine's cores.
 template <typename Work>
 void parallel(size_t count, Work &&work)
 {
-    const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
+    const size_t threads = coreCount();
     if (threads == 1 || count < 1024) {
         work(size_t(0), count);
         return;
     }
-    std::vector<std::thread> pool;
     const size_t step = (count + threads - 1) / threads;
-    for (size_t begin = 0; begin < count; begin += step)
-        pool.emplace_back([&, begin] { work(begin, std::min(count, begin + step)); });
-    for (std::thread &thread : pool)
-        thread.join();
+    onEveryCore((count + step - 1) / step,
+                [&](size_t t) { work(t * step, std::min(count, (t + 1) * step)); });
 }
 
 // |A ∩ B| / |A ∪ B|, 0 without the merge when the sizes alone rule out the threshold.
@@ -57,22 +70,6 @@ double exactJaccard(const std::vector<quint64> &x, const std::vector<quint64> &y
         }
     }
     return double(common) / double(na + nb - common);
-}
-
-// Runs work(t) for t in [0, threads) on the machine's cores.
-template <typename Work>
-void onEveryCore(size_t threads, Work &&work)
-{
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < threads; ++t)
-        pool.emplace_back([&, t] { work(t); });
-    for (std::thread &thread : pool)
-        thread.join();
-}
-
-size_t coreCount()
-{
-    return std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
 }
 
 quint64 packPair(quint32 x, quint32 y)
@@ -234,8 +231,7 @@ void signTexts(const std::vector<std::string_view> &texts, const NearDuplicateSe
     const size_t n = texts.size();
     const size_t hashes = size_t(settings.width());
     std::vector<quint16> compact(n * hashes, 0);
-    std::vector<bool> empty(n, false);
-    std::vector<char> emptyBytes(n, 0); // vector<bool> is not safe to write from several threads
+    std::vector<char> empty(n, 0); // vector<bool> is not safe to write from several threads
     // One-permutation hashing: each shingle is mixed once and lands in one of bands × rows bins,
     // which keeps its least value; empty bins borrow a non-empty bin's value chosen by a fixed
     // sequence (optimal densification), so two texts agree on a bin with probability equal to their
@@ -248,7 +244,7 @@ void signTexts(const std::vector<std::string_view> &texts, const NearDuplicateSe
                 return;
             const std::vector<quint64> shingles = shingleSet(texts[i], settings.shingleSize);
             if (shingles.empty()) {
-                emptyBytes[i] = 1;
+                empty[i] = 1;
                 continue;
             }
             std::fill(signature.begin(), signature.end(), ~0ull);
@@ -277,7 +273,7 @@ void signTexts(const std::vector<std::string_view> &texts, const NearDuplicateSe
         }
     });
     for (size_t i = 0; i < n; ++i) {
-        if (emptyBytes[i])
+        if (empty[i])
             out.appendEmpty();
         else
             out.append(compact.data() + i * hashes);
