@@ -133,10 +133,7 @@ public:
 private:
     void issue(const QString &check, const QString &message, bool warning = false)
     {
-        if (qint64(m_report.issues.size()) < m_maxIssues)
-            m_report.issues.push_back({m_file, m_line, check, message, warning});
-        else if (!warning)
-            m_report.issues.back().warning = false; // the list is full, but the file is still bad
+        m_report.add({m_file, m_line, check, message, warning}, m_maxIssues);
     }
 
     // The checks of OpenAI's cookbook notebook Chat_finetuning_data_prep, by their names; the
@@ -293,12 +290,11 @@ Status validateFile(const QString &path, const QString &shown, ValidationReport 
 
 } // namespace
 
-bool ValidationReport::ok() const
+void ValidationReport::add(ValidationIssue issue, int maxIssues)
 {
-    for (const ValidationIssue &issue : issues)
-        if (!issue.warning)
-            return false;
-    return true;
+    errors += !issue.warning;
+    if (qint64(issues.size()) < maxIssues)
+        issues.push_back(std::move(issue));
 }
 
 QString rowFormatName(RowFormat format)
@@ -351,14 +347,15 @@ Result<ValidationReport> validateDataset(const QString &path, int maxIssues)
             return s.error();
         const QJsonObject entry = listed.value(name).toObject();
         if (!entry.isEmpty() && entry.value(QStringLiteral("sha256")).toString().toLatin1() != sha256)
-            report.issues.push_back({name, 0, QStringLiteral("checksum"),
-                                     QStringLiteral("its SHA-256 differs from the one manifest.json lists"),
-                                     false});
+            report.add({name, 0, QStringLiteral("checksum"),
+                        QStringLiteral("its SHA-256 differs from the one manifest.json lists"), false},
+                       maxIssues);
     }
     for (auto it = listed.begin(); it != listed.end(); ++it)
         if (!files.contains(it.key()))
-            report.issues.push_back({it.key(), 0, QStringLiteral("missing_file"),
-                                     QStringLiteral("manifest.json lists it, but it is not there"), false});
+            report.add({it.key(), 0, QStringLiteral("missing_file"),
+                        QStringLiteral("manifest.json lists it, but it is not there"), false},
+                       maxIssues);
     return report;
 }
 

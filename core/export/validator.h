@@ -34,8 +34,13 @@ struct ValidationReport {
     qint64 files = 0;
     qint64 lines = 0;
     qint64 bytes = 0;
+    /// The first issues found, at most the cap validateDataset() was given.
     std::vector<ValidationIssue> issues;
-    bool ok() const;
+    /// Every problem found, listed or not; warnings do not count.
+    qint64 errors = 0;
+    bool ok() const { return errors == 0; }
+    /// Counts @p issue and lists it while fewer than @p maxIssues are listed.
+    void add(ValidationIssue issue, int maxIssues);
 };
 
 /// Checks a dataset folder (each .jsonl file, and the SHA-256s its manifest.json lists) or one
