@@ -92,17 +92,20 @@ Result<qint64> SignalReader::read(const Visit &visit, const SignalSelection &sel
         if (!snapshot->beginStatus())
             return snapshot->beginStatus().error();
     }
-    // The dirty list is short: its ids are looked up one by one in the events' indexes.
-    const QString selected = selection.dirtyUpToSeq
-                                 ? QStringLiteral("interaction_id IN (SELECT interaction_id FROM "
-                                                  "curation_dirty WHERE seq <= ?3) AND interaction_id "
-                                                  "> ?1 AND interaction_id <= ?2")
-                                 : QStringLiteral("interaction_id > ?1 AND interaction_id <= ?2");
-    QString mainSelected = selected;
-    mainSelected.replace(QStringLiteral("interaction_id > "), QStringLiteral("i.id > "))
-        .replace(QStringLiteral("interaction_id <= "), QStringLiteral("i.id <= "))
-        .replace(QStringLiteral("interaction_id IN"), QStringLiteral("i.id IN"));
-    const QByteArray sql = QString::fromLatin1(kSignalsSql).arg(selected, mainSelected).toUtf8();
+    // The selection, on the event tables' column and on the interactions' own. The dirty list is
+    // short: its ids are looked up one by one in the events' indexes.
+    const auto selected = [&](const QString &column) {
+        QString predicate = QStringLiteral("%1 > ?1 AND %1 <= ?2").arg(column);
+        if (selection.dirtyUpToSeq)
+            predicate +=
+                QStringLiteral(" AND %1 IN (SELECT interaction_id FROM curation_dirty WHERE seq <= ?3)")
+                    .arg(column);
+        return predicate;
+    };
+    const QByteArray sql =
+        QString::fromLatin1(kSignalsSql)
+            .arg(selected(QStringLiteral("interaction_id")), selected(QStringLiteral("i.id")))
+            .toUtf8();
     auto statement = m_store.db().prepare(sql.constData());
     if (!statement)
         return statement.error();
