@@ -86,21 +86,28 @@ std::string redacted(std::string_view text, const std::vector<PersonalDataSpan> 
     return redact(text, *spans);
 }
 
-// The input messages as a JSON list, redacted where curation found personal data.
-std::string promptMessages(const ExampleRow &row, const StoredSpans *spans, PersonalDataMode mode)
+// The input's messages, each text redacted where curation found personal data.
+std::vector<InputMessage> redactedMessages(const ExampleRow &row, const StoredSpans *spans,
+                                           PersonalDataMode mode)
+{
+    std::vector<InputMessage> messages = inputMessages(row.inputJson);
+    if (!spans)
+        return messages;
+    for (const auto &[index, found] : spans->input)
+        if (index >= 0 && size_t(index) < messages.size())
+            messages[size_t(index)].text = redacted(messages[size_t(index)].text, &found, mode);
+    return messages;
+}
+
+// The messages as a JSON list.
+std::string promptMessages(const std::vector<InputMessage> &messages)
 {
     std::string out = "[";
-    const std::vector<InputMessage> messages = inputMessages(row.inputJson);
-    for (size_t m = 0; m < messages.size(); ++m) {
-        const InputMessage &message = messages[m];
-        const std::vector<PersonalDataSpan> *found = nullptr;
-        if (spans)
-            if (const auto it = spans->input.find(qint64(m)); it != spans->input.end())
-                found = &it->second;
-        if (m)
+    for (const InputMessage &message : messages) {
+        if (out.size() > 1)
             out += ',';
-        appendMessage(out, message.role, redacted(message.text, found, mode), message.toolCallsJson,
-                      message.toolCallId, message.name);
+        appendMessage(out, message.role, message.text, message.toolCallsJson, message.toolCallId,
+                      message.name);
     }
     out += ']';
     return out;
@@ -115,19 +122,12 @@ std::string assistantList(std::string_view content, const std::string &toolCalls
     return out;
 }
 
-// The last user message, redacted like the rest of the input.
-std::string lastUserText(const ExampleRow &row, const StoredSpans *spans, PersonalDataMode mode)
+// The last user message.
+std::string lastUserText(const std::vector<InputMessage> &messages)
 {
-    const std::vector<InputMessage> messages = inputMessages(row.inputJson);
-    for (size_t m = messages.size(); m-- > 0;) {
-        if (messages[m].role != "user")
-            continue;
-        const std::vector<PersonalDataSpan> *found = nullptr;
-        if (spans)
-            if (const auto it = spans->input.find(qint64(m)); it != spans->input.end())
-                found = &it->second;
-        return redacted(messages[m].text, found, mode);
-    }
+    for (size_t m = messages.size(); m-- > 0;)
+        if (messages[m].role == "user")
+            return messages[m].text;
     return {};
 }
 
@@ -285,7 +285,8 @@ ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, con
         correction = redact(correction, findPersonalData(correction));
     const bool hasOutput = !output.empty() || !row.outputToolCallsJson.empty();
     const bool trl = options.format == DatasetFormat::Trl;
-    const std::string prompt = promptMessages(row, spans, mode);
+    const std::vector<InputMessage> messages = redactedMessages(row, spans, mode);
+    const std::string prompt = promptMessages(messages);
     // The reference answer of eval, few-shot and retrieval: the correction, else a good output.
     const std::string &answer = !correction.empty() ? correction : output;
     switch (options.kind) {
@@ -299,10 +300,10 @@ ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, con
             lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + assistant + "}");
         } else {
             // The conversation with the answer as its last message.
-            std::string messages = prompt;
-            messages.pop_back();
-            messages += (prompt.size() > 2 ? "," : "") + assistant.substr(1);
-            lines.push_back("{\"messages\":" + messages + "}");
+            std::string conversation = prompt;
+            conversation.pop_back();
+            conversation += (prompt.size() > 2 ? "," : "") + assistant.substr(1);
+            lines.push_back("{\"messages\":" + conversation + "}");
         }
         break;
     }
@@ -321,14 +322,14 @@ ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, con
         if (answer.empty())
             break;
         lines.push_back("{\"input\":" + prompt + ",\"ideal\":" + jsonString(answer) + "}");
-        result.extra = csvField(lastUserText(row, spans, mode)) + ',' + csvField(prompt) + ',' +
+        result.extra = csvField(lastUserText(messages)) + ',' + csvField(prompt) + ',' +
                        csvField("llm-rubric: The answer agrees with this reference answer: " + answer);
         break;
     }
     case DatasetKind::FewShot: {
         if (answer.empty())
             break;
-        const std::string question = lastUserText(row, spans, mode);
+        const std::string question = lastUserText(messages);
         lines.push_back("{\"prompt\":" + jsonString(question) + ",\"completion\":" + jsonString(answer) +
                         ",\"segment\":" + jsonString(row.segment) +
                         ",\"interaction_id\":" + std::to_string(row.id) + "}");
@@ -342,8 +343,8 @@ ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, con
                                ",\"segment\":" + jsonString(row.segment) +
                                ",\"label\":" + jsonString(row.label) +
                                ",\"model_version\":" + jsonString(row.modelVersion) + "}";
-        lines.push_back("{\"id\":\"interaction-" + std::to_string(row.id) + "\",\"text\":" +
-                        jsonString("Q: " + lastUserText(row, spans, mode) + "\nA: " + answer) +
+        lines.push_back("{\"id\":\"interaction-" + std::to_string(row.id) +
+                        "\",\"text\":" + jsonString("Q: " + lastUserText(messages) + "\nA: " + answer) +
                         ",\"metadata\":" + metadata + "}");
         break;
     }
