@@ -1,8 +1,8 @@
 #pragma once
 
 // One curation run, internal to the curate module. curationrun.cpp has the stages,
-// curationload.cpp reads back the previous run's results for an incremental run, and
-// curationwrite.cpp stores the results.
+// curationduplicates.cpp the duplicates stage, curationload.cpp reads back the previous run's
+// results for an incremental run, and curationwrite.cpp stores the results.
 
 #include "curate/curator.h"
 #include "curate/interactioncuration.h"
@@ -88,11 +88,14 @@ private:
     void take(const InteractionSignals &s, Computed &&computed);
     void countRules();
     Status topics();
+
+    // curationduplicates.cpp
     Status duplicates();
     void indexTexts();
     Status nearDuplicatePairs();
     void clusters();
     NearDuplicateSettings nearDuplicateSettings() const;
+
     void latencyOutliers();
     void coverage();
     void prioritise();
@@ -112,7 +115,7 @@ private:
     Status write();
     Status writeEverything();
     Status writeChanges();
-    Status writeRow(const Curated &c, bool replace);
+    Status writeRow(size_t i, bool replace);
     Status writeFlags(const Curated &c);
     Status writeSpans(const Curated &c);
     Status writeTexts(bool onlyFresh);

@@ -75,8 +75,9 @@ Status CurationRun::writeEverything()
                             "DELETE FROM curation", "DELETE FROM curation_texts"})
         if (Status s = m_store.db().exec(sql); !s)
             return s;
-    for (const Curated &c : m_curated) {
-        for (Status s : {writeRow(c, false), writeFlags(c), writeSpans(c)})
+    for (size_t i = 0; i < m_curated.size(); ++i) {
+        const Curated &c = m_curated[i];
+        for (Status s : {writeRow(i, false), writeFlags(c), writeSpans(c)})
             if (!s)
                 return s;
         if (cancelled())
@@ -101,7 +102,7 @@ Status CurationRun::writeChanges()
             clearFlags->bind(1, c.id);
             clearSpans->bind(1, c.id);
             for (Status s :
-                 {clearFlags->run(), clearSpans->run(), writeRow(c, true), writeFlags(c), writeSpans(c)})
+                 {clearFlags->run(), clearSpans->run(), writeRow(i, true), writeFlags(c), writeSpans(c)})
                 if (!s)
                     return s;
             continue;
@@ -128,7 +129,8 @@ Status CurationRun::writeChanges()
     return {};
 }
 
-Status CurationRun::writeRow(const Curated &c, bool replace)
+// Row @p i of m_curated, with its cluster.
+Status CurationRun::writeRow(size_t i, bool replace)
 {
     static constexpr const char *kReplace =
         "INSERT OR REPLACE INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, "
@@ -142,7 +144,7 @@ Status CurationRun::writeRow(const Curated &c, bool replace)
     if (!prepared)
         return prepared.error();
     Statement *row = *prepared;
-    const size_t i = size_t(&c - m_curated.data());
+    const Curated &c = m_curated[i];
     row->bind(1, c.id);
     row->bind(2, labelName(c.label));
     row->bind(3, c.score);
