@@ -26,7 +26,8 @@ Result<Header> readHeader(Database &db, const QString &path)
     auto appId = db.queryInt("PRAGMA application_id");
     if (!appId) {
         if ((sqlite3_errcode(db.handle()) & 0xff) == SQLITE_NOTADB)
-            return Error{QStringLiteral("%1 is not a Flywheel Studio store: %2").arg(path, appId.errorMessage())};
+            return Error{
+                QStringLiteral("%1 is not a Flywheel Studio store: %2").arg(path, appId.errorMessage())};
         // Reading a store in WAL mode maps its shared-memory file, which needs room on its disk.
         QString message = QStringLiteral("cannot read %1: %2").arg(path, appId.errorMessage());
         const QStorageInfo volume(QFileInfo(path).absolutePath());

@@ -19,6 +19,7 @@
 // (prefix filtering over shingle sets), and prints precision and recall of the detected pairs.
 
 #include "../common/curationresults.h"
+#include "../common/runflywheel.h"
 #include "curate/curator.h"
 #include "curate/nearduplicates.h"
 #include "curate/shingles.h"
@@ -33,7 +34,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 
 #include <simdjson.h>
@@ -52,6 +52,33 @@ namespace {
 
 // ---- Full run -----------------------------------------------------------------------------------
 
+std::optional<CurationReport> timedRun(Store &store, bool full, double &seconds)
+{
+    Curator curator(store, RuleSet::defaults());
+    curator.setFull(full);
+    QElapsedTimer timer;
+    timer.start();
+    auto report = curator.run();
+    seconds = double(timer.elapsed()) / 1000.0;
+    if (!report) {
+        std::fprintf(stderr, "%s\n", qPrintable(report.errorMessage()));
+        return std::nullopt;
+    }
+    return *report;
+}
+
+// Builds a demo store (or adds to one) with `flywheel demo`; says why when it fails.
+bool runDemo(const QString &storePath, const QStringList &arguments)
+{
+    const testing::FlywheelRun demo = testing::runFlywheel(
+        QStringList{QStringLiteral("--store"), storePath, QStringLiteral("demo"), QStringLiteral("--quiet")} +
+            arguments,
+        -1);
+    if (demo.exitCode != 0)
+        std::fprintf(stderr, "flywheel demo failed: %s\n", demo.err.constData());
+    return demo.exitCode == 0;
+}
+
 int fullRun(const QString &storePath)
 {
     auto store = Store::open(storePath);
@@ -59,16 +86,10 @@ int fullRun(const QString &storePath)
         std::fprintf(stderr, "%s\n", qPrintable(store.errorMessage()));
         return 1;
     }
-    Curator curator(*store, RuleSet::defaults());
-    curator.setFull(true);
-    QElapsedTimer timer;
-    timer.start();
-    auto report = curator.run();
-    const double seconds = double(timer.elapsed()) / 1000.0;
-    if (!report) {
-        std::fprintf(stderr, "%s\n", qPrintable(report.errorMessage()));
+    double seconds = 0;
+    const auto report = timedRun(*store, true, seconds);
+    if (!report)
         return 1;
-    }
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("full run: %lld interactions in %.1f s (target <= 20 s)\n",
@@ -93,35 +114,13 @@ quint64 resultsDigest(Store &store)
     return hasher.digest64();
 }
 
-std::optional<CurationReport> timedRun(Store &store, bool full, double &seconds)
-{
-    Curator curator(store, RuleSet::defaults());
-    curator.setFull(full);
-    QElapsedTimer timer;
-    timer.start();
-    auto report = curator.run();
-    seconds = double(timer.elapsed()) / 1000.0;
-    if (!report) {
-        std::fprintf(stderr, "%s\n", qPrintable(report.errorMessage()));
-        return std::nullopt;
-    }
-    return *report;
-}
-
 // After a full run: adds 1 % new demo interactions (another seed), runs curation incrementally,
 // then fully, and compares the time and the results.
 int incrementalRun(const QString &storePath, qint64 added)
 {
-    QProcess demo;
-    demo.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    demo.start(QStringLiteral(FLYWHEEL_CLI),
-               {QStringLiteral("--store"), storePath, QStringLiteral("demo"),
-                QStringLiteral("--interactions"), QString::number(added), QStringLiteral("--seed"),
-                QStringLiteral("43"), QStringLiteral("--quiet")});
-    if (!demo.waitForFinished(-1) || demo.exitCode() != 0) {
-        std::fprintf(stderr, "flywheel demo failed\n");
+    if (!runDemo(storePath, {QStringLiteral("--interactions"), QString::number(added),
+                             QStringLiteral("--seed"), QStringLiteral("43")}))
         return 1;
-    }
     auto store = Store::open(storePath);
     if (!store) {
         std::fprintf(stderr, "%s\n", qPrintable(store.errorMessage()));
@@ -353,16 +352,8 @@ int main(int argc, char *argv[])
         std::printf("building a demo store of %s interactions with flywheel demo...\n",
                     qPrintable(parser.value(QStringLiteral("interactions"))));
         std::fflush(stdout);
-        QProcess demo;
-        demo.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        demo.start(QStringLiteral(FLYWHEEL_CLI),
-                   {QStringLiteral("--store"), store, QStringLiteral("demo"),
-                    QStringLiteral("--interactions"), parser.value(QStringLiteral("interactions")),
-                    QStringLiteral("--quiet")});
-        if (!demo.waitForFinished(-1) || demo.exitCode() != 0) {
-            std::fprintf(stderr, "flywheel demo failed\n");
+        if (!runDemo(store, {QStringLiteral("--interactions"), parser.value(QStringLiteral("interactions"))}))
             return 1;
-        }
     }
     status |= fullRun(store);
     if (!parser.isSet(QStringLiteral("skip-incremental"))) {

@@ -9,6 +9,8 @@
 // once with every member. Prints the time and the peak memory of this process (the export only:
 // the store is built by child processes).
 
+#include "../common/runflywheel.h"
+
 #include "export/exporter.h"
 #include "store/store.h"
 #include "util/allocator.h"
@@ -17,7 +19,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QTemporaryDir>
 
 #include <sys/resource.h>
@@ -28,15 +29,6 @@
 using namespace flywheel;
 
 namespace {
-
-bool runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(QStringLiteral(FLYWHEEL_CLI), arguments);
-    return process.waitForFinished(-1) && process.exitStatus() == QProcess::NormalExit &&
-           process.exitCode() == 0;
-}
 
 int exportOnce(Store &store, const QString &out, bool collapse)
 {
@@ -88,12 +80,16 @@ int main(int argc, char *argv[])
         std::printf("building and curating a demo store of %s interactions...\n",
                     qPrintable(parser.value(QStringLiteral("interactions"))));
         std::fflush(stdout);
-        if (!runCli({QStringLiteral("--store"), path, QStringLiteral("demo"),
-                     QStringLiteral("--interactions"), parser.value(QStringLiteral("interactions")),
-                     QStringLiteral("--quiet")}) ||
-            !runCli({QStringLiteral("--store"), path, QStringLiteral("curate"), QStringLiteral("--quiet")})) {
-            std::fprintf(stderr, "building the store failed\n");
-            return 1;
+        for (const QStringList &step :
+             {QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                          parser.value(QStringLiteral("interactions")), QStringLiteral("--quiet")},
+              QStringList{QStringLiteral("curate"), QStringLiteral("--quiet")}}) {
+            const testing::FlywheelRun run =
+                testing::runFlywheel(QStringList{QStringLiteral("--store"), path} + step, -1);
+            if (run.exitCode != 0) {
+                std::fprintf(stderr, "building the store failed: %s\n", run.err.constData());
+                return 1;
+            }
         }
     }
     auto store = Store::open(path);
