@@ -185,10 +185,7 @@ private:
     {
         QJsonObject segments;
         for (const auto &[segment, counts] : r.perSegment)
-            segments.insert(QString::fromStdString(segment),
-                            QJsonObject{{QStringLiteral("train"), counts[0]},
-                                        {QStringLiteral("validation"), counts[1]},
-                                        {QStringLiteral("test"), counts[2]}});
+            segments.insert(QString::fromStdString(segment), splitCountsJson(counts));
         QJsonObject labels;
         for (const auto &[label, n] : r.perLabel)
             labels.insert(QString::fromStdString(label), n);
@@ -197,9 +194,7 @@ private:
                 {QStringLiteral("path"), r.path},
                 {QStringLiteral("examples"), r.examples},
                 {QStringLiteral("interactions"), r.interactions},
-                {QStringLiteral("splits"), QJsonObject{{QStringLiteral("train"), r.perSplit[0]},
-                                                       {QStringLiteral("validation"), r.perSplit[1]},
-                                                       {QStringLiteral("test"), r.perSplit[2]}}},
+                {QStringLiteral("splits"), splitCountsJson(r.perSplit)},
                 {QStringLiteral("segments"), segments},
                 {QStringLiteral("labels"), labels},
                 {QStringLiteral("dropped_for_personal_data"), r.droppedForPersonalData},

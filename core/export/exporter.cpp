@@ -18,6 +18,7 @@
 #include <QSaveFile>
 #include <QTemporaryDir>
 
+#include <memory>
 #include <tuple>
 
 namespace flywheel {
@@ -160,7 +161,135 @@ Status forgetDataset(Store &store, qint64 id)
     return forget->run();
 }
 
+// The dataset files of the splits, written from the spool.
+struct SplitFiles {
+    QJsonObject files;                                // file name -> sha256, lines, bytes
+    std::vector<std::pair<QString, QString>> written; // split, file
+    QJsonObject ids;                                  // split -> interaction ids
+};
+
+QJsonObject optionsJson(const ExportOptions &options)
+{
+    const ExportSelection &selection = options.selection;
+    const auto list = [](const std::set<std::string> &values) {
+        QJsonArray array;
+        for (const std::string &value : values)
+            array.append(QString::fromStdString(value));
+        return array;
+    };
+    return {
+        {QStringLiteral("kind"), kindName(options.kind)},
+        {QStringLiteral("format"), formatName(options.format)},
+        {QStringLiteral("ratios"), QJsonArray{options.ratios[0], options.ratios[1], options.ratios[2]}},
+        {QStringLiteral("seed"), QString::number(options.seed)},
+        {QStringLiteral("pii"), personalDataModeName(options.personalData)},
+        {QStringLiteral("labels"),
+         list(selection.labels.empty() ? defaultLabels(options.kind) : selection.labels)},
+        {QStringLiteral("reviewed_only"), selection.reviewedOnly},
+        {QStringLiteral("segments"), list(selection.segments)},
+        {QStringLiteral("model_versions"), list(selection.modelVersions)},
+        {QStringLiteral("from"), selection.from ? QJsonValue(*selection.from) : QJsonValue()},
+        {QStringLiteral("to"), selection.to ? QJsonValue(*selection.to) : QJsonValue()},
+        {QStringLiteral("min_score"), selection.minScore ? QJsonValue(*selection.minScore) : QJsonValue()},
+        {QStringLiteral("collapse_duplicates"), selection.collapseDuplicates},
+    };
+}
+
+// The kind's other files: promptfoo test cases next to eval samples; a block to paste and a JSON
+// array next to few-shot examples.
+std::vector<std::pair<QString, QByteArray>> kindExtras(DatasetKind kind, const std::vector<Example> &examples,
+                                                       const QTemporaryDir &building)
+{
+    std::vector<std::pair<QString, QByteArray>> outputs;
+    if (kind != DatasetKind::Eval && kind != DatasetKind::FewShot)
+        return outputs;
+    const bool eval = kind == DatasetKind::Eval;
+    QByteArray extra =
+        eval ? QByteArray(kPromptfooHeader) + "\n" : QByteArray("Examples of good answers:\n\n");
+    for (size_t e = 0; e < examples.size(); ++e)
+        extra += (eval ? QByteArray() : "### Example " + QByteArray::number(qint64(e) + 1) + "\n\n") +
+                 QByteArray::fromStdString(examples[e].extra) + '\n';
+    outputs.emplace_back(eval ? QStringLiteral("promptfoo.csv") : QStringLiteral("fewshot.md"), extra);
+    if (!eval) {
+        // The same examples as one JSON array, for code that reads a single document.
+        QFile lines(building.filePath(QStringLiteral("fewshot.jsonl")));
+        QJsonArray array;
+        if (lines.open(QIODevice::ReadOnly))
+            for (const QByteArray &line : lines.readAll().split('\n'))
+                if (!line.isEmpty())
+                    array.append(QJsonDocument::fromJson(line).object());
+        outputs.emplace_back(QStringLiteral("fewshot.json"),
+                             QJsonDocument(array).toJson(QJsonDocument::Indented));
+    }
+    return outputs;
+}
+
+// Reads the spool once, in the examples' order, each example's lines going to its split's file.
+Result<SplitFiles> writeSplitFiles(QFile &spool, const std::vector<Example> &examples, const SplitPlan &plan,
+                                   DatasetKind kind, const QTemporaryDir &building, ExportReport &report,
+                                   const std::function<bool()> &cancelled)
+{
+    std::array<std::unique_ptr<QFile>, 3> splitFiles;
+    std::array<std::unique_ptr<QCryptographicHash>, 3> hashes;
+    std::array<qint64, 3> lineCounts{0, 0, 0}, byteCounts{0, 0, 0};
+    std::array<QJsonArray, 3> ids;
+    if (!spool.flush() || !spool.seek(0))
+        return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
+    QByteArray buffer;
+    for (size_t e = 0; e < examples.size(); ++e) {
+        const size_t split = size_t(plan.splitOf[e]);
+        if (!splitFiles[split]) {
+            splitFiles[split] = std::make_unique<QFile>(building.filePath(dataFileName(kind, Split(split))));
+            if (!splitFiles[split]->open(QIODevice::WriteOnly))
+                return Error{QStringLiteral("cannot write %1: %2")
+                                 .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
+            hashes[split] = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
+        }
+        buffer.resize(qsizetype(examples[e].bytes));
+        if (!spool.seek(examples[e].offset) ||
+            spool.read(buffer.data(), examples[e].bytes) != examples[e].bytes)
+            return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
+        if (splitFiles[split]->write(buffer) != buffer.size())
+            return Error{QStringLiteral("cannot write %1: %2")
+                             .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
+        hashes[split]->addData(buffer);
+        lineCounts[split] += examples[e].lines;
+        byteCounts[split] += examples[e].bytes;
+        ids[split].append(examples[e].id);
+        ++report.perSplit[split];
+        ++report.perLabel[examples[e].label];
+        if (cancelled())
+            return Error{QStringLiteral("cancelled; nothing was written")};
+    }
+    spool.remove();
+    SplitFiles out;
+    for (size_t split = 0; split < 3; ++split) {
+        if (!splitFiles[split])
+            continue;
+        if (!splitFiles[split]->flush())
+            return Error{QStringLiteral("cannot write %1: %2")
+                             .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
+        const QString name = QString::fromLatin1(splitName(Split(split)));
+        out.files.insert(
+            dataFileName(kind, Split(split)),
+            QJsonObject{{QStringLiteral("sha256"), QString::fromLatin1(hashes[split]->result().toHex())},
+                        {QStringLiteral("lines"), lineCounts[split]},
+                        {QStringLiteral("bytes"), byteCounts[split]}});
+        out.ids.insert(name, ids[split]);
+        out.written.emplace_back(name, dataFileName(kind, Split(split)));
+        report.examples += lineCounts[split];
+    }
+    return out;
+}
+
 } // namespace
+
+QJsonObject splitCountsJson(const std::array<qint64, 3> &counts)
+{
+    return {{QStringLiteral("train"), counts[0]},
+            {QStringLiteral("validation"), counts[1]},
+            {QStringLiteral("test"), counts[2]}};
+}
 
 Exporter::Exporter(Store &store, ExportOptions options)
     : m_store(store)
@@ -296,93 +425,17 @@ Result<ExportReport> Exporter::run()
         return last.error();
     report.version = *last + 1;
 
-    QJsonObject files;
-    std::vector<std::pair<QString, QString>> written; // split, file
-    QJsonObject idsPerSplit;
-    // The spool, read once in order, each example's lines going to its split's file.
-    std::array<std::unique_ptr<QFile>, 3> splitFiles;
-    std::array<std::unique_ptr<QCryptographicHash>, 3> hashes;
-    std::array<qint64, 3> lineCounts{0, 0, 0}, byteCounts{0, 0, 0};
-    std::array<QJsonArray, 3> ids;
-    if (!spool.flush() || !spool.seek(0))
-        return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
-    QByteArray buffer;
-    for (size_t e = 0; e < examples.size(); ++e) {
-        const size_t split = size_t(plan.splitOf[e]);
-        if (!splitFiles[split]) {
-            splitFiles[split] =
-                std::make_unique<QFile>(building.filePath(dataFileName(m_options.kind, Split(split))));
-            if (!splitFiles[split]->open(QIODevice::WriteOnly))
-                return Error{QStringLiteral("cannot write %1: %2")
-                                 .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
-            hashes[split] = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
-        }
-        buffer.resize(qsizetype(examples[e].bytes));
-        if (!spool.seek(examples[e].offset) ||
-            spool.read(buffer.data(), examples[e].bytes) != examples[e].bytes)
-            return Error{QStringLiteral("cannot read %1: %2").arg(spool.fileName(), spool.errorString())};
-        if (splitFiles[split]->write(buffer) != buffer.size())
-            return Error{QStringLiteral("cannot write %1: %2")
-                             .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
-        hashes[split]->addData(buffer);
-        lineCounts[split] += examples[e].lines;
-        byteCounts[split] += examples[e].bytes;
-        ids[split].append(examples[e].id);
-        ++report.perSplit[split];
-        ++report.perLabel[examples[e].label];
-        if (cancelled())
-            return Error{QStringLiteral("cancelled; nothing was written")};
-    }
-    spool.remove();
-    for (size_t split = 0; split < 3; ++split) {
-        if (!splitFiles[split])
-            continue;
-        if (!splitFiles[split]->flush())
-            return Error{QStringLiteral("cannot write %1: %2")
-                             .arg(splitFiles[split]->fileName(), splitFiles[split]->errorString())};
-        const QString name = QString::fromLatin1(splitName(Split(split)));
-        files.insert(
-            dataFileName(m_options.kind, Split(split)),
-            QJsonObject{{QStringLiteral("sha256"), QString::fromLatin1(hashes[split]->result().toHex())},
-                        {QStringLiteral("lines"), lineCounts[split]},
-                        {QStringLiteral("bytes"), byteCounts[split]}});
-        idsPerSplit.insert(name, ids[split]);
-        written.emplace_back(name, dataFileName(m_options.kind, Split(split)));
-        report.examples += lineCounts[split];
-    }
+    auto written = writeSplitFiles(spool, examples, plan, m_options.kind, building, report, cancelled);
+    if (!written)
+        return written.error();
 
     QJsonObject segments;
     for (const auto &[segment, counts] : report.perSegment)
-        segments.insert(QString::fromStdString(segment),
-                        QJsonObject{{QStringLiteral("train"), counts[0]},
-                                    {QStringLiteral("validation"), counts[1]},
-                                    {QStringLiteral("test"), counts[2]}});
+        segments.insert(QString::fromStdString(segment), splitCountsJson(counts));
     QJsonObject labels;
     for (const auto &[label, n] : report.perLabel)
         labels.insert(QString::fromStdString(label), n);
-    const ExportSelection &selection = m_options.selection;
-    const auto list = [](const std::set<std::string> &values) {
-        QJsonArray array;
-        for (const std::string &value : values)
-            array.append(QString::fromStdString(value));
-        return array;
-    };
-    const QJsonObject options{
-        {QStringLiteral("kind"), kindName(m_options.kind)},
-        {QStringLiteral("format"), formatName(m_options.format)},
-        {QStringLiteral("ratios"), QJsonArray{m_options.ratios[0], m_options.ratios[1], m_options.ratios[2]}},
-        {QStringLiteral("seed"), QString::number(m_options.seed)},
-        {QStringLiteral("pii"), personalDataModeName(m_options.personalData)},
-        {QStringLiteral("labels"),
-         list(selection.labels.empty() ? defaultLabels(m_options.kind) : selection.labels)},
-        {QStringLiteral("reviewed_only"), selection.reviewedOnly},
-        {QStringLiteral("segments"), list(selection.segments)},
-        {QStringLiteral("model_versions"), list(selection.modelVersions)},
-        {QStringLiteral("from"), selection.from ? QJsonValue(*selection.from) : QJsonValue()},
-        {QStringLiteral("to"), selection.to ? QJsonValue(*selection.to) : QJsonValue()},
-        {QStringLiteral("min_score"), selection.minScore ? QJsonValue(*selection.minScore) : QJsonValue()},
-        {QStringLiteral("collapse_duplicates"), selection.collapseDuplicates},
-    };
+    const QJsonObject options = optionsJson(m_options);
     const QJsonObject manifest{
         {QStringLiteral("name"), m_options.name},
         {QStringLiteral("version"), report.version},
@@ -394,42 +447,20 @@ Result<ExportReport> Exporter::run()
         {QStringLiteral("limit"), m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind)},
         {QStringLiteral("interactions"), report.interactions},
         {QStringLiteral("dropped_for_personal_data"), report.droppedForPersonalData},
-        {QStringLiteral("splits"), QJsonObject{{QStringLiteral("train"), report.perSplit[0]},
-                                               {QStringLiteral("validation"), report.perSplit[1]},
-                                               {QStringLiteral("test"), report.perSplit[2]}}},
+        {QStringLiteral("splits"), splitCountsJson(report.perSplit)},
         {QStringLiteral("segments"), segments},
         {QStringLiteral("labels"), labels},
-        {QStringLiteral("files"), files},
-        {QStringLiteral("interaction_ids"), idsPerSplit},
+        {QStringLiteral("files"), written->files},
+        {QStringLiteral("interaction_ids"), written->ids},
     };
     const QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Indented);
     report.manifestSha256 =
         QString::fromLatin1(QCryptographicHash::hash(manifestBytes, QCryptographicHash::Sha256).toHex());
-    // The kind's other files: promptfoo test cases next to eval samples; a block to paste and a JSON
-    // array next to few-shot examples.
     std::vector<std::pair<QString, QByteArray>> outputs{
         {QStringLiteral("manifest.json"), manifestBytes},
-        {QStringLiteral("README.md"), datasetCard(m_options, report, written)}};
-    if (m_options.kind == DatasetKind::Eval || m_options.kind == DatasetKind::FewShot) {
-        const bool eval = m_options.kind == DatasetKind::Eval;
-        QByteArray extra =
-            eval ? QByteArray(kPromptfooHeader) + "\n" : QByteArray("Examples of good answers:\n\n");
-        for (size_t e = 0; e < examples.size(); ++e)
-            extra += (eval ? QByteArray() : "### Example " + QByteArray::number(qint64(e) + 1) + "\n\n") +
-                     QByteArray::fromStdString(examples[e].extra) + '\n';
-        outputs.emplace_back(eval ? QStringLiteral("promptfoo.csv") : QStringLiteral("fewshot.md"), extra);
-        if (!eval) {
-            // The same examples as one JSON array, for code that reads a single document.
-            QFile lines(building.filePath(QStringLiteral("fewshot.jsonl")));
-            QJsonArray array;
-            if (lines.open(QIODevice::ReadOnly))
-                for (const QByteArray &line : lines.readAll().split('\n'))
-                    if (!line.isEmpty())
-                        array.append(QJsonDocument::fromJson(line).object());
-            outputs.emplace_back(QStringLiteral("fewshot.json"),
-                                 QJsonDocument(array).toJson(QJsonDocument::Indented));
-        }
-    }
+        {QStringLiteral("README.md"), datasetCard(m_options, report, written->written)}};
+    for (auto &extra : kindExtras(m_options.kind, examples, building))
+        outputs.push_back(std::move(extra));
     for (const auto &[name, bytes] : outputs) {
         QSaveFile file(building.filePath(name));
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
@@ -440,12 +471,18 @@ Result<ExportReport> Exporter::run()
     auto validation = validateDataset(building.path());
     if (!validation)
         return validation.error();
-    for (const ValidationIssue &issue : validation->issues)
-        if (!issue.warning)
-            return Error{QStringLiteral("the export does not validate (%1:%2: %3: %4); nothing was published")
-                             .arg(issue.file)
-                             .arg(issue.line)
-                             .arg(issue.check, issue.message)};
+    if (!validation->ok()) {
+        QString first = QStringLiteral("%1 problems").arg(validation->errors);
+        for (const ValidationIssue &issue : validation->issues)
+            if (!issue.warning) {
+                first = QStringLiteral("%1:%2: %3: %4")
+                            .arg(issue.file)
+                            .arg(issue.line)
+                            .arg(issue.check, issue.message);
+                break;
+            }
+        return Error{QStringLiteral("the export does not validate (%1); nothing was published").arg(first)};
+    }
 
     // Publish in two steps: record it with its hidden folder as staging, then rename the folder
     // into place and clear the staging. A process killed in between leaves a record that

@@ -4,6 +4,7 @@
 #include "export/splits.h"
 #include "util/result.h"
 
+#include <QJsonObject>
 #include <QString>
 
 #include <array>
@@ -32,6 +33,9 @@ struct ExportReport {
     qint64 droppedForPersonalData = 0;
     QString manifestSha256;
 };
+
+/// Counts per split as JSON: {"train": n, "validation": n, "test": n}.
+QJsonObject splitCountsJson(const std::array<qint64, 3> &counts);
 
 /// Completes the publication of exports a killed process left half-way (recorded, folder still
 /// hidden): moves the folder into place, or forgets a record whose folder is gone. Exporter::run()
