@@ -14,7 +14,7 @@ FLYWHEEL_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libgl-dev
     qt6-httpserver-dev qt6-websockets-dev
-    libsqlite3-dev libsimdjson-dev libxxhash-dev zlib1g-dev
+    libsqlite3-dev libsimdjson-dev libxxhash-dev zlib1g-dev libdtl-dev
 )
 
 flywheel_missing_packages() {

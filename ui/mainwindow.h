@@ -1,30 +1,65 @@
 #pragma once
 
+#include "settings/studiosettings.h"
+
 #include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
 
 namespace flywheel::ui {
 
+class CurationTask;
+class ReviewView;
 class StoreOverview;
 
-/// The studio's window: wires actions and views, nothing else.
+/// The studio's window: wires actions, docks and views, nothing else.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    /// Shows the store at @p path (created by the caller when needed).
+    /// Shows the store at @p path (created by the caller when needed) and remembers it.
     void openStore(const QString &path);
     const QString &storePath() const { return m_storePath; }
     StoreOverview *overview() const { return m_overview; }
+    QTabWidget *tabs() const { return m_tabs; }
+    ReviewView *review() const { return m_review; }
+    CurationTask *curation() const { return m_curation; }
+    /// Starts a curation run of the open store, with progress in the status bar.
+    void runCuration(bool full);
 
 private:
-    void createActions();
+    void createMenus();
+    void createStatusBar();
+    void createHistoryDock();
     void chooseStore();
+    void createStore();
+    void importFiles();
+    void askAnnotator();
+    void fillRecentMenu();
+    void showError(const QString &message);
+    void loadOverviewIfShown();
 
+    StudioSettings m_settings;
+    QTabWidget *m_tabs;
+    ReviewView *m_review;
     StoreOverview *m_overview;
+    CurationTask *m_curation;
+    QMenu *m_recent = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QLabel *m_progress = nullptr;
+    QLabel *m_background = nullptr;
+    QProgressBar *m_curationProgress = nullptr;
+    QToolButton *m_cancelCuration = nullptr;
     QString m_storePath;
+    bool m_overviewStale = false;
 };
 
 } // namespace flywheel::ui

@@ -1,10 +1,12 @@
 // flywheel-studio: the desktop application.
 #include "mainwindow.h"
+#include "settings/studiosettings.h"
 
 #include "store/store.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QStandardPaths>
 
@@ -25,6 +27,7 @@ void describe(QCommandLineParser &parser)
                                  QStringLiteral("[store]"));
 }
 
+// The store named on the command line, else $FLYWHEEL_STORE, else the one used last, else the default.
 QString storePath(const QCommandLineParser &parser)
 {
     QString path = parser.value(QStringLiteral("store"));
@@ -32,6 +35,11 @@ QString storePath(const QCommandLineParser &parser)
         path = parser.positionalArguments().constFirst();
     if (path.isEmpty())
         path = qEnvironmentVariable("FLYWHEEL_STORE");
+    if (path.isEmpty()) {
+        const QStringList recent = flywheel::ui::StudioSettings::load().recentStores;
+        if (!recent.isEmpty() && QFileInfo::exists(recent.constFirst()))
+            path = recent.constFirst();
+    }
     if (path.isEmpty())
         path = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
                QStringLiteral("/store.flywheel");

@@ -5,17 +5,14 @@
 #include "store/store.h"
 
 namespace flywheel {
-namespace {
 
-QString preview(std::string_view inputJson, int maxChars = 80)
+QString inputPreview(std::string_view inputJson, int maxChars)
 {
     QString text = QString::fromStdString(userTextOf(inputJson)).simplified();
     if (text.size() > maxChars)
         text = text.left(maxChars - 1) + QChar(0x2026);
     return text;
 }
-
-} // namespace
 
 Result<QList<QueueEntry>> loadReviewQueue(Store &store, int limit)
 {
@@ -42,7 +39,7 @@ Result<QList<QueueEntry>> loadReviewQueue(Store &store, int limit)
             e.detail = query->columnText(5);
             e.segment = query->columnText(6);
             e.label = query->columnText(7);
-            e.preview = preview(query->columnUtf8(8));
+            e.preview = inputPreview(query->columnUtf8(8));
             entries.append(e);
         });
         !s)
@@ -57,10 +54,11 @@ Status loadEvents(Store &store, InteractionDetails &d)
     auto feedback = store.db().prepare(
         "SELECT kind, coalesce(label, value, ''), trim(coalesce(name, '') || ' ' || coalesce(comment, '') || "
         "' ' || "
-        "coalesce(origin, '')) FROM feedback_events WHERE interaction_id = ?1 ORDER BY coalesce(ts, 0), id");
-    auto corrections =
-        store.db().prepare("SELECT 'correction', corrected_output, coalesce(author, '') FROM "
-                           "corrections WHERE interaction_id = ?1 ORDER BY coalesce(ts, 0), id");
+        "coalesce(origin, '')), coalesce(ts, 0) FROM feedback_events WHERE interaction_id = ?1 "
+        "ORDER BY coalesce(ts, 0), id");
+    auto corrections = store.db().prepare(
+        "SELECT 'correction', corrected_output, coalesce(author, ''), coalesce(ts, 0) FROM "
+        "corrections WHERE interaction_id = ?1 ORDER BY coalesce(ts, 0), id");
     if (!feedback || !corrections)
         return !feedback ? feedback.error() : corrections.error();
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
@@ -70,7 +68,8 @@ Status loadEvents(Store &store, InteractionDetails &d)
         auto *list = source.second;
         statement->bind(1, d.id);
         if (Status s = statement->forEachRow([&] {
-                list->append({statement->columnText(0), statement->columnText(1), statement->columnText(2)});
+                list->append({statement->columnText(0), statement->columnText(1), statement->columnText(2),
+                              statement->columnInt(3)});
             });
             !s)
             return s.error();
@@ -129,18 +128,24 @@ Status loadCuration(Store &store, InteractionDetails &d)
 
 } // namespace
 
-Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QString &externalId)
+namespace {
+
+// The interactions @p where selects (with ?1 bound by @p bindKey), with events and curation results.
+template <typename BindKey>
+Result<QList<InteractionDetails>> loadDetails(Store &store, const char *where, BindKey bindKey)
 {
-    auto query = store.db().prepare(R"sql(
+    const QByteArray sql = QByteArray(R"sql(
         SELECT i.id, s.name, i.external_id, i.ts, coalesce(i.session_id, ''), coalesce(i.user_id, ''),
                coalesce(i.model_name, ''), coalesce(i.model_version, ''), coalesce(i.category, ''),
                coalesce(i.finish_reason, ''), i.outcome, coalesce(i.latency_ms, -1), i.input,
-               coalesce(i.metadata, ''), i.output
-        FROM interactions i JOIN sources s ON s.id = i.source_id
-        WHERE i.external_id = ?1 ORDER BY i.id)sql");
+               coalesce(i.metadata, ''), i.output, coalesce(i.prompt_tokens, -1),
+               coalesce(i.completion_tokens, -1), coalesce(i.output_tool_calls, '')
+        FROM interactions i JOIN sources s ON s.id = i.source_id )sql") +
+                           where + " ORDER BY i.id";
+    auto query = store.db().prepare(sql.constData());
     if (!query)
         return query.error();
-    query->bind(1, externalId);
+    bindKey(*query);
     QList<InteractionDetails> found;
     if (Status s = query->forEachRow([&] {
             InteractionDetails d;
@@ -160,6 +165,9 @@ Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QSt
             d.metadataJson = query->columnText(13);
             d.hasOutput = !query->isNull(14);
             d.output = query->columnText(14);
+            d.promptTokens = query->columnInt(15);
+            d.completionTokens = query->columnInt(16);
+            d.outputToolCallsJson = query->columnText(17);
             found.append(d);
         });
         !s)
@@ -171,6 +179,68 @@ Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QSt
             return s.error();
     }
     return found;
+}
+
+Status loadSiblings(Store &store, InteractionDetails &d)
+{
+    constexpr qint64 kMaxSiblings = 12;
+    auto query = store.db().prepare(R"sql(
+        SELECT id, similarity FROM (
+            SELECT second_id AS id, similarity FROM duplicate_pairs WHERE first_id = ?1
+            UNION ALL SELECT first_id, similarity FROM duplicate_pairs WHERE second_id = ?1
+            ORDER BY similarity DESC LIMIT ?3)
+        UNION ALL
+        SELECT * FROM (SELECT interaction_id, 1.0 FROM curation
+                       WHERE ?2 <> 0 AND cluster_id = ?2 AND interaction_id <> ?1 LIMIT ?3))sql");
+    auto input = store.db().prepare("SELECT external_id, input FROM interactions WHERE id = ?1");
+    if (!query || !input)
+        return !query ? query.error() : input.error();
+    query->bind(1, d.id);
+    query->bind(2, d.clusterId);
+    query->bind(3, kMaxSiblings);
+    QList<qint64> seen;
+    if (Status s = query->forEachRow([&] {
+            const qint64 id = query->columnInt(0);
+            if (seen.contains(id) || seen.size() >= kMaxSiblings)
+                return;
+            seen.append(id);
+            d.siblings.append({id, QString(), query->columnDouble(1), QString()});
+        });
+        !s)
+        return s;
+    for (InteractionDetails::Sibling &sibling : d.siblings) {
+        input->reset();
+        input->bind(1, sibling.id);
+        auto row = input->step();
+        if (!row)
+            return row.error();
+        if (*row) {
+            sibling.externalId = input->columnText(0);
+            sibling.preview = inputPreview(input->columnUtf8(1), 120);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QString &externalId)
+{
+    return loadDetails(store, "WHERE i.external_id = ?1",
+                       [&](Statement &query) { query.bind(1, externalId); });
+}
+
+Result<InteractionDetails> loadInteractionDetailsById(Store &store, qint64 id)
+{
+    auto found = loadDetails(store, "WHERE i.id = ?1", [&](Statement &query) { query.bind(1, id); });
+    if (!found)
+        return found.error();
+    if (found->isEmpty())
+        return Error{QStringLiteral("There is no interaction %1 in the store.").arg(id)};
+    InteractionDetails d = found->takeFirst();
+    if (Status s = loadSiblings(store, d); !s)
+        return s.error();
+    return d;
 }
 
 Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, int membersPerCluster)
@@ -191,7 +261,7 @@ Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, i
             DuplicateCluster cluster;
             cluster.representativeId = clusters->columnInt(0);
             cluster.representativeExternalId = clusters->columnText(1);
-            cluster.preview = preview(clusters->columnUtf8(2));
+            cluster.preview = inputPreview(clusters->columnUtf8(2));
             cluster.size = clusters->columnInt(3);
             out.append(cluster);
         });
@@ -221,7 +291,7 @@ Result<QList<NearDuplicatePairRow>> loadNearDuplicatePairs(Store &store, int lim
     QList<NearDuplicatePairRow> out;
     if (Status s = pairs->forEachRow([&] {
             out.append({pairs->columnText(0), pairs->columnText(1), pairs->columnDouble(2),
-                        preview(pairs->columnUtf8(3)), preview(pairs->columnUtf8(4))});
+                        inputPreview(pairs->columnUtf8(3)), inputPreview(pairs->columnUtf8(4))});
         });
         !s)
         return s.error();

@@ -5,9 +5,14 @@
 #include <QList>
 #include <QString>
 
+#include <string_view>
+
 namespace flywheel {
 
 class Store;
+
+/// The user's words of a stored input on one line, shortened to @p maxChars with an ellipsis.
+QString inputPreview(std::string_view inputJson, int maxChars = 80);
 
 /// One entry of the review queue: a flagged interaction nobody has reviewed yet.
 struct QueueEntry {
@@ -34,6 +39,10 @@ struct InteractionDetails {
     qint64 timestampMs = 0;
     QString sessionId, userId, modelName, modelVersion, category, finishReason, outcome;
     qint64 latencyMs = -1;
+    /// -1 when not reported.
+    qint64 promptTokens = -1, completionTokens = -1;
+    /// JSON text of the output's tool calls, empty when none.
+    QString outputToolCallsJson;
     /// JSON text: the input messages, the metadata.
     QString inputJson, metadataJson;
     QString output;
@@ -42,6 +51,8 @@ struct InteractionDetails {
         QString kind;
         QString value;
         QString detail;
+        /// 0 when the event has no time.
+        qint64 timeMs = 0;
     };
     QList<Event> feedback;
     QList<Event> corrections;
@@ -71,10 +82,23 @@ struct InteractionDetails {
         qint64 createdAtMs = 0;
     };
     QList<Review> reviews;
+    /// Interactions with the same or a nearly the same input (near-duplicate pairs first, most
+    /// similar first; then others of its cluster), at most a dozen.
+    struct Sibling {
+        qint64 id = 0;
+        QString externalId;
+        /// Jaccard similarity of the inputs; 1 for an exact duplicate.
+        double similarity = 1;
+        QString preview;
+    };
+    QList<Sibling> siblings;
 };
 
 /// The interactions with external id @p externalId (one per source that has it).
 Result<QList<InteractionDetails>> loadInteractionDetails(Store &store, const QString &externalId);
+
+/// The interaction with store id @p id, with its siblings; an error when there is none.
+Result<InteractionDetails> loadInteractionDetailsById(Store &store, qint64 id);
 
 /// Near-duplicate and exact-duplicate clusters: representative and members.
 struct DuplicateCluster {

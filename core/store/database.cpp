@@ -52,6 +52,10 @@ Result<Database> Database::open(const QString &path, OpenMode mode)
         sqlite3_close_v2(db);
         return Error{QStringLiteral("cannot open %1: %2").arg(path, reason)};
     }
+    // Wait for other connections from the first statement on: reading the header of a WAL store
+    // that another connection is recovering or checkpointing is otherwise refused as busy. Store
+    // sets the timeout it was asked for right after.
+    sqlite3_busy_timeout(db, 10000);
     return Database(db);
 }
 

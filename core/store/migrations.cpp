@@ -324,6 +324,26 @@ CREATE INDEX dataset_items_by_interaction ON dataset_items (interaction_id);
 ALTER TABLE model_versions ADD COLUMN trained_on_dataset_id INTEGER REFERENCES datasets(id) ON DELETE SET NULL;
 )sql";
 
+// Version 9: the review studio. A decision records the seconds the reviewer spent on the item,
+// tags and a segment the reviewer set; the history panel lists decisions by time. The search
+// index holds the words of each interaction's user messages, output and corrections (people's and
+// reviewers'); search_state keeps how far it has indexed, so it catches up incrementally, and the
+// partial index on updated_at finds the few interactions whose content changed without a scan.
+constexpr const char *kReviewStudio = R"sql(
+ALTER TABLE reviews ADD COLUMN seconds REAL;
+ALTER TABLE reviews ADD COLUMN tags TEXT;
+ALTER TABLE reviews ADD COLUMN segment TEXT;
+CREATE INDEX reviews_by_time ON reviews (created_at);
+CREATE INDEX interactions_updated ON interactions (updated_at) WHERE updated_at IS NOT NULL;
+
+CREATE VIRTUAL TABLE search_index USING fts5(input, output, corrections,
+                                             tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE search_state (
+    name   TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -336,6 +356,7 @@ constexpr std::array kMigrations{
     Migration{"incremental curation: per-interaction inputs, text signatures, pair bands, change log",
               kIncrementalCuration},
     Migration{"datasets and the interactions in them", kDatasets},
+    Migration{"review studio: decision time, tags and segment; full-text search index", kReviewStudio},
 };
 
 } // namespace

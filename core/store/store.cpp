@@ -41,7 +41,7 @@ Result<Header> readHeader(Database &db, const QString &path)
     return header;
 }
 
-Status configure(Database &db, int busyTimeoutMs)
+Status configure(Database &db, int busyTimeoutMs, int cacheKb)
 {
     const QByteArray pragmas = QStringLiteral("PRAGMA busy_timeout = %1;"
                                               "PRAGMA journal_mode = WAL;"
@@ -49,11 +49,12 @@ Status configure(Database &db, int busyTimeoutMs)
                                               "PRAGMA foreign_keys = ON;"
                                               // A batch of ingest touches more pages than the default
                                               // 2 MB cache holds; spilling it costs a third of the time.
-                                              "PRAGMA cache_size = -65536;"
+                                              "PRAGMA cache_size = -%2;"
                                               // Checkpoint every 64 MB of WAL (4096 pages of 16 KB)
                                               // rather than every 1000 pages.
                                               "PRAGMA wal_autocheckpoint = 4096;")
                                    .arg(busyTimeoutMs)
+                                   .arg(qMax(1024, cacheKb))
                                    .toUtf8();
     return db.exec(pragmas.constData());
 }
@@ -110,7 +111,7 @@ Result<Store> Store::open(const QString &path, const Options &options)
         if (Status s = db->exec("PRAGMA page_size = 16384"); !s)
             return Error{QStringLiteral("cannot configure %1: %2").arg(path, s.errorMessage())};
     }
-    if (Status s = configure(*db, options.busyTimeoutMs); !s)
+    if (Status s = configure(*db, options.busyTimeoutMs, options.cacheKb); !s)
         return Error{QStringLiteral("cannot configure %1: %2").arg(path, s.errorMessage())};
 
     const int target = options.targetVersion < 0 ? latest : qMin(options.targetVersion, latest);

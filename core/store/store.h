@@ -24,6 +24,8 @@ public:
         int targetVersion = -1;
         /// How long a statement waits for another connection's write lock.
         int busyTimeoutMs = 10000;
+        /// The connection's page cache. Ingest wants a large one; the studio's many readers do not.
+        int cacheKb = 65536;
     };
 
     static Result<Store> open(const QString &path, const Options &options);

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -33,6 +34,9 @@ private slots:
         ui::MainWindow window;
         QSignalSpy loaded(window.overview(), &ui::StoreOverview::loaded);
         window.openStore(path);
+        // The overview reads the store when its tab is shown.
+        QCOMPARE(loaded.count(), 0);
+        window.tabs()->setCurrentWidget(window.overview());
         // The figures arrive from a worker thread; the window is usable meanwhile.
         QVERIFY(window.windowTitle().contains(QStringLiteral("ui.flywheel")));
         QTRY_COMPARE(loaded.count(), 1);
@@ -64,6 +68,7 @@ private slots:
         file.close();
         ui::MainWindow window;
         QSignalSpy failed(window.overview(), &ui::StoreOverview::failed);
+        window.tabs()->setCurrentWidget(window.overview());
         window.openStore(path);
         QTRY_COMPARE(failed.count(), 1);
         QVERIFY(failed.first().first().toString().contains(QStringLiteral("not a Flywheel Studio store")));

@@ -1,0 +1,100 @@
+#include "tasks/curationtask.h"
+
+#include "demo/demogenerator.h"
+#include "store/store.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace flywheel;
+
+class TestCurationTask : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void init()
+    {
+        m_storePath = m_dir.filePath(
+            QStringLiteral("%1.flywheel").arg(QString::fromLatin1(QTest::currentTestFunction())));
+        auto store = Store::open(m_storePath);
+        QVERIFY(store);
+        DemoOptions options;
+        options.interactions = 1500;
+        QVERIFY(DemoGenerator(*store, options).run());
+    }
+
+    void curatesOnAWorker()
+    {
+        ui::CurationTask task;
+        QSignalSpy progress(&task, &ui::CurationTask::progress);
+        QSignalSpy finished(&task, &ui::CurationTask::finished);
+        QSignalSpy failed(&task, &ui::CurationTask::failed);
+        QVERIFY(task.start(m_storePath));
+        QVERIFY(task.isRunning());
+        QVERIFY(!task.start(m_storePath)); // one run at a time
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, 60000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!task.isRunning());
+        QVERIFY(!progress.isEmpty());
+        QVERIFY(!progress.first().first().toString().isEmpty());
+
+        const auto report = finished.first().first().value<CurationReport>();
+        QVERIFY(!report.cancelled);
+        QCOMPARE(report.interactions, qint64(1500));
+        auto store = Store::open(m_storePath);
+        QVERIFY(store);
+        auto flags = store->db().queryInt("SELECT count(*) FROM flags");
+        QVERIFY(flags);
+        QVERIFY(*flags > 0);
+    }
+
+    void cancels()
+    {
+        ui::CurationTask task;
+        QSignalSpy finished(&task, &ui::CurationTask::finished);
+        QSignalSpy failed(&task, &ui::CurationTask::failed);
+        QVERIFY(task.start(m_storePath, true));
+        task.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, 60000);
+        QVERIFY(!task.isRunning());
+        if (!finished.isEmpty())
+            QVERIFY(finished.first().first().value<CurationReport>().cancelled);
+        Store::Options options;
+        options.create = false;
+        QVERIFY(Store::open(m_storePath, options));
+    }
+
+    void failsOnAMissingStore()
+    {
+        ui::CurationTask task;
+        QSignalSpy failed(&task, &ui::CurationTask::failed);
+        QVERIFY(task.start(m_dir.filePath(QStringLiteral("missing.flywheel"))));
+        QTRY_COMPARE(failed.count(), 1);
+        QVERIFY(!failed.first().first().toString().isEmpty());
+    }
+
+    void destructorWaitsForTheWorker()
+    {
+        {
+            ui::CurationTask task;
+            QVERIFY(task.start(m_storePath, true));
+        }
+        QVERIFY(Store::open(m_storePath));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_storePath;
+};
+
+QTEST_MAIN(TestCurationTask)
+#include "tst_curationtask.moc"

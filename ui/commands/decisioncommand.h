@@ -1,0 +1,31 @@
+#pragma once
+
+#include "review/decisions.h"
+
+#include <QUndoCommand>
+
+namespace flywheel::ui {
+
+class DecisionWriter;
+
+/// A reviewer's decision on the undo stack. redo() records it in the store, undo() deletes it; the
+/// writer answers whether each write committed. Redo after undo records it again with its old id.
+class DecisionCommand final : public QUndoCommand {
+public:
+    DecisionCommand(DecisionWriter *writer, const Decision &decision, const QString &externalId);
+
+    void redo() override;
+    void undo() override;
+
+    quint64 token() const { return m_token; }
+    const Decision &decision() const { return m_decision; }
+    const QString &externalId() const { return m_externalId; }
+
+private:
+    DecisionWriter *m_writer;
+    Decision m_decision;
+    QString m_externalId;
+    quint64 m_token;
+};
+
+} // namespace flywheel::ui

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "curate/curator.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <atomic>
+
+namespace flywheel::ui {
+
+/// Runs curation with the shipped default rules on a worker thread with its own store connection,
+/// and reports on the GUI thread: throttled progress, then finished() or failed().
+class CurationTask final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CurationTask)
+
+public:
+    explicit CurationTask(QObject *parent = nullptr);
+    /// Cancels a running curation and waits for its worker.
+    ~CurationTask() override;
+
+    /// Curates the store at @p storePath; @p full recomputes every interaction. Returns false (and
+    /// does nothing) while a run is in progress.
+    bool start(const QString &storePath, bool full = false);
+    /// Asks the run to stop; it then finishes with a cancelled report and the previous results kept.
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+signals:
+    /// At most about 20 a second.
+    void progress(const QString &stage, qint64 done, qint64 total);
+    /// Also sent for a cancelled run (report.cancelled).
+    void finished(const flywheel::CurationReport &report);
+    void failed(const QString &message);
+
+private:
+    void finish();
+
+    QFutureWatcher<Result<CurationReport>> m_watcher;
+    std::atomic_bool m_cancel{false};
+    bool m_running = false;
+};
+
+} // namespace flywheel::ui

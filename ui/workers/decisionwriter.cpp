@@ -1,0 +1,79 @@
+#include "workers/decisionwriter.h"
+
+#include "workers/storethread.h"
+
+namespace flywheel::ui {
+
+DecisionWriter::DecisionWriter(QObject *parent)
+    : QObject(parent)
+    , m_thread(new StoreThread(QStringLiteral("decision writer"), this))
+{
+    qRegisterMetaType<flywheel::Decision>();
+}
+
+DecisionWriter::~DecisionWriter()
+{
+    // Deleting the thread first runs the writes still queued.
+    delete m_thread;
+}
+
+void DecisionWriter::setStorePath(const QString &path)
+{
+    m_thread->setStorePath(path);
+}
+
+void DecisionWriter::answer(const std::function<void()> &signal)
+{
+    QMetaObject::invokeMethod(this, [this, signal] {
+        --m_pending;
+        signal();
+        emit pendingChanged(m_pending);
+    });
+}
+
+void DecisionWriter::record(quint64 token, const Decision &decision)
+{
+    ++m_pending;
+    emit queued(token, decision);
+    emit pendingChanged(m_pending);
+    m_thread->post([this, token, decision](Store *store, const QString &openError) {
+        Decision written = decision;
+        written.id = m_ids.value(token, 0);
+        if (!store) {
+            answer([=, this] { emit failed(token, written, openError); });
+            return;
+        }
+        auto id = recordDecision(*store, written);
+        if (!id) {
+            answer([=, this, message = id.errorMessage()] { emit failed(token, written, message); });
+            return;
+        }
+        written.id = *id;
+        m_ids.insert(token, *id);
+        answer([=, this] { emit recorded(token, written); });
+    });
+}
+
+void DecisionWriter::remove(quint64 token)
+{
+    ++m_pending;
+    emit pendingChanged(m_pending);
+    m_thread->post([this, token](Store *store, const QString &openError) {
+        Decision gone;
+        gone.id = m_ids.value(token, 0);
+        if (!store) {
+            answer([=, this] { emit failed(token, gone, openError); });
+            return;
+        }
+        // A decision whose write failed has nothing to remove.
+        if (gone.id > 0) {
+            if (Status s = removeDecision(*store, gone.id); !s) {
+                answer([=, this, message = s.errorMessage()] { emit failed(token, gone, message); });
+                return;
+            }
+        }
+        answer([=, this] { emit removed(token, gone); });
+    });
+}
+
+} // namespace flywheel::ui
