@@ -16,11 +16,14 @@ if [ ! -f "$store" ]; then
     echo "flywheel: creating the demo store $store"
     "$flywheel" --store "$store" demo
 fi
+# Fills the review queue; quick when nothing changed since the last run.
+"$flywheel" --store "$store" curate --quiet > /dev/null
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
     exec "$studio" --store "$store"
 fi
 
-# The headless pipeline grows with the engine; today it is capture and the store summary.
-echo "flywheel: no display; running the headless pipeline on $store"
+# Without a display: the store's summary and the top of the review queue.
+echo "flywheel: no display; the headless pipeline on $store"
 "$flywheel" --store "$store" stats
+"$flywheel" --store "$store" queue --limit 10

@@ -184,12 +184,13 @@ void MainWindow::createHistoryDock()
     auto *dock = new QDockWidget(tr("History"), this);
     dock->setObjectName(QStringLiteral("history"));
     auto *list = new QListView;
+    list->setObjectName(QStringLiteral("historyList"));
     list->setModel(m_review->history());
     list->setUniformItemSizes(true);
     list->setToolTip(tr("Recent decisions. Activate one (Enter or double-click) to change it."));
     dock->setWidget(list);
     addDockWidget(Qt::RightDockWidgetArea, dock);
-    resizeDocks({dock}, {fontMetrics().averageCharWidth() * 36}, Qt::Horizontal);
+    resizeDocks({dock}, {fontMetrics().averageCharWidth() * 44}, Qt::Horizontal);
     connect(list, &QListView::activated, this, [this](const QModelIndex &index) {
         const HistoryModel::Entry *entry = m_review->history()->entry(index.row());
         if (entry)

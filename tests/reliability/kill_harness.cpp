@@ -3,7 +3,7 @@
 // foreign_key_check, and hold every item acknowledged before the kill exactly once; re-running the
 // job must finish it without duplicates.
 //
-//   kill_harness --writer ingest|collector|curate|export [--kills N] [--seed S] [--dir DIR]
+//   kill_harness --writer ingest|collector|curate|export|review [--kills N] [--seed S] [--dir DIR]
 //
 // Writers:
 //   ingest     flywheel's Ingester in a child (this program, --child-ingest) over a file of
@@ -14,11 +14,17 @@
 //              and a killed one the previous results.
 //   export     `flywheel export` of every interaction; a recorded dataset must be in place and valid,
 //              and no unrecorded folder may appear.
+//   review     a stream of review decisions through recordDecision (what the studio's decision
+//              writer calls) in a child (--child-review), down the to-do queue; after each decision
+//              returns, the child appends its id to a side file (the studio shows it as saved at
+//              that point). Re-running continues where the queue stands, deciding nothing twice.
 // Prints kills, acknowledged items and items lost (which must be 0); exits 1 on any failure.
 
 #include "../common/httpclient.h"
 
 #include "ingest/ingester.h"
+#include "review/decisions.h"
+#include "review/reviewqueue.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>
@@ -32,6 +38,8 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QUrl>
+
+#include <array>
 
 #include <atomic>
 #include <csignal>
@@ -403,6 +411,110 @@ bool exportWriter(const QString &dir, int kills, std::mt19937_64 &random)
     return check.ok;
 }
 
+// ---- review decisions -----------------------------------------------------------------------------
+
+int childReview(const QString &storePath, const QString &sideFile)
+{
+    auto store = Store::open(storePath);
+    if (!store)
+        return 2;
+    QFile side(sideFile);
+    if (!side.open(QIODevice::Append))
+        return 2;
+    constexpr std::array kinds{DecisionKind::Accept, DecisionKind::Reject, DecisionKind::Correct,
+                               DecisionKind::Skip};
+    int made = 0;
+    while (true) {
+        // The to-do queue from its top: what is decided has left it, so a re-run continues.
+        auto page = ReviewQueue(*store, {}).pageAfter(nullptr, 20);
+        if (!page)
+            return 2;
+        if (page->isEmpty())
+            return 0;
+        for (const QueueRow &row : *page) {
+            Decision d;
+            d.interactionId = row.key.interactionId;
+            d.kind = kinds[size_t(made++) % kinds.size()];
+            d.correctedOutput = QStringLiteral("Gold answer %1").arg(made);
+            d.reviewer = QStringLiteral("kill-harness");
+            d.flagReason = row.key.reason;
+            auto id = recordDecision(*store, d);
+            if (!id)
+                return 2;
+            side.write(QByteArray::number(*id) + ' ' + QByteArray::number(d.interactionId) + '\n');
+            side.flush();
+            ::fsync(side.handle());
+        }
+    }
+}
+
+bool reviewWriter(const QString &dir, int kills, std::mt19937_64 &random)
+{
+    const QString store = QDir(dir).filePath(QStringLiteral("review.flywheel"));
+    const QString side = QDir(dir).filePath(QStringLiteral("review.acks"));
+    Check check;
+    for (const QStringList &arguments : {QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                                                     QStringLiteral("20000"), QStringLiteral("--quiet")},
+                                         QStringList{QStringLiteral("curate"), QStringLiteral("--quiet")}})
+        if (!runKilled(QStringLiteral(FLYWHEEL_CLI),
+                       QStringList{QStringLiteral("--store"), store} + arguments, -1))
+            check.fail(QStringLiteral("preparing the store failed"));
+    const QString self = QCoreApplication::applicationFilePath();
+    const QStringList child{QStringLiteral("--child-review"), store, side};
+    std::uniform_int_distribution<int> delay(20, 400);
+    qint64 acknowledged = 0;
+    const auto verify = [&] {
+        auto opened = openSound(store, check);
+        if (!opened)
+            return;
+        QFile acks(side);
+        if (!acks.open(QIODevice::ReadOnly))
+            return;
+        auto lookup =
+            opened->db().prepare("SELECT count(*) FROM reviews WHERE id = ?1 AND interaction_id = ?2");
+        acknowledged = 0;
+        for (const QByteArray &line : acks.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.split(' ');
+            if (fields.size() != 2 || !lookup)
+                continue;
+            ++acknowledged;
+            lookup->reset();
+            lookup->bind(1, fields[0].toLongLong());
+            lookup->bind(2, fields[1].toLongLong());
+            if (!lookup->step() || lookup->columnInt(0) != 1)
+                check.fail(QStringLiteral("acknowledged decision %1 is missing")
+                               .arg(QString::fromLatin1(fields[0])));
+        }
+        if (queryInt(*opened, "SELECT count(*) - count(DISTINCT interaction_id) FROM reviews") != 0)
+            check.fail(QStringLiteral("an interaction was decided twice"));
+    };
+    qint64 earlierRounds = 0;
+    for (int k = 0; k < kills && check.ok; ++k) {
+        runKilled(self, child, delay(random));
+        verify();
+        // A queue decided to the end starts over, so every kill lands among decisions.
+        auto opened = Store::open(store);
+        if (check.ok && opened && *ReviewQueue(*opened, {}).count() == 0) {
+            earlierRounds += acknowledged;
+            if (!opened->db().exec("DELETE FROM reviews") || !QFile::remove(side))
+                check.fail(QStringLiteral("cannot start a new round"));
+        }
+    }
+    if (check.ok && !runKilled(self, child, -1))
+        check.fail(QStringLiteral("re-running the decisions failed"));
+    verify();
+    if (check.ok) {
+        auto opened = Store::open(store);
+        if (opened && queryInt(*opened, "SELECT count(*) FROM reviews") !=
+                          queryInt(*opened, "SELECT count(DISTINCT interaction_id) FROM flags"))
+            check.fail(QStringLiteral("the re-run left flagged interactions undecided"));
+    }
+    std::printf("review:    %d kills, %lld decisions acknowledged, %s\n", kills,
+                static_cast<long long>(earlierRounds + acknowledged),
+                check.ok ? "0 lost, none twice: OK" : qPrintable(check.problem));
+    return check.ok;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -411,12 +523,14 @@ int main(int argc, char *argv[])
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.size() == 5 && arguments[1] == QStringLiteral("--child-ingest"))
         return childIngest(arguments[2], arguments[3], arguments[4]);
+    if (arguments.size() == 4 && arguments[1] == QStringLiteral("--child-review"))
+        return childReview(arguments[2], arguments[3]);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Kill tests: nothing acknowledged is lost."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("writer"),
-                      QStringLiteral("ingest, collector, curate, export or all (default)."),
+                      QStringLiteral("ingest, collector, curate, export, review or all (default)."),
                       QStringLiteral("name"), QStringLiteral("all")});
     parser.addOption({QStringLiteral("kills"), QStringLiteral("Kills per writer (default 5)."),
                       QStringLiteral("n"), QStringLiteral("5")});
@@ -448,5 +562,7 @@ int main(int argc, char *argv[])
         ok &= curateWriter(dir, kills, random);
     if (writer == QStringLiteral("all") || writer == QStringLiteral("export"))
         ok &= exportWriter(dir, kills, random);
+    if (writer == QStringLiteral("all") || writer == QStringLiteral("review"))
+        ok &= reviewWriter(dir, kills, random);
     return ok ? 0 : 1;
 }

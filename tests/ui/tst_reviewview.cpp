@@ -17,6 +17,7 @@
 #include "store/store.h"
 
 #include <QLineEdit>
+#include <QListView>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -185,6 +186,31 @@ private slots:
         again.review()->showQueue(decided);
         QTRY_VERIFY(again.review()->queueModel()->isCounted());
         QCOMPARE(again.review()->queueModel()->rowCount(), 2);
+    }
+
+    void decisionChangedFromTheHistory()
+    {
+        ui::MainWindow window;
+        QVERIFY(openActive(window, m_path));
+        ui::ReviewView *view = window.review();
+        const qint64 first = view->currentInteraction();
+        QTest::keyClick(view->queuePanel()->table(), Qt::Key_A);
+        QTest::keyClick(view->queuePanel()->table(), Qt::Key_A);
+        QTRY_COMPARE(view->history()->savedThisSession(), 2);
+        // The history's oldest entry (the first decision), activated from the keyboard.
+        auto *history = window.findChild<QListView *>(QStringLiteral("historyList"));
+        QVERIFY(history);
+        history->setFocus();
+        history->setCurrentIndex(view->history()->index(1));
+        QTest::keyClick(history, Qt::Key_Return);
+        QCOMPARE(view->currentInteraction(), first);
+        QTRY_VERIFY(view->isCurrentLoaded());
+        QTest::keyClick(history, Qt::Key_X);
+        QTRY_COMPARE(view->writer()->pending(), 0);
+        const QList<ReviewRow> rows = reviewsIn(m_path);
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.last().interactionId, first);
+        QCOMPARE(rows.last().decision, QStringLiteral("reject"));
     }
 
     void unsavedDecisionStaysOnScreen()

@@ -110,15 +110,18 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         return {};
     switch (role) {
     case Qt::DisplayRole: {
+        // Time, decision and whether it is saved first: a narrow panel cuts the id, not those.
+        QString decision = decisionTitle(e->decision.kind);
+        if (e->token != 0)
+            decision += e->state == State::Saved ? QStringLiteral(" \u2713")
+                                                 : QStringLiteral(" (%1)").arg(stateText(e->state));
         QString text =
-            tr("%1  %2 · %3")
-                .arg(decisionTitle(e->decision.kind), e->externalId,
-                     QLocale().toString(QDateTime::fromMSecsSinceEpoch(e->decision.createdAtMs).time(),
-                                        QLocale::ShortFormat));
+            tr("%1  %2  %3")
+                .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(e->decision.createdAtMs).time(),
+                                        QLocale::ShortFormat),
+                     decision, e->externalId);
         if (!e->decision.segment.isEmpty())
             text += QStringLiteral(" · ") + e->decision.segment;
-        if (e->token != 0)
-            text += QStringLiteral(" — ") + stateText(e->state);
         return text;
     }
     case Qt::ToolTipRole: {

@@ -56,7 +56,7 @@ ReviewView::ReviewView(QWidget *parent)
     split->addWidget(right);
     split->setStretchFactor(0, 5);
     split->setStretchFactor(1, 4);
-    split->setSizes({5500, 4500});
+    split->setSizes({6000, 4000});
     split->setChildrenCollapsible(false);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
