@@ -233,7 +233,8 @@ Result<QueueFacets> loadQueueFacets(Store &store)
     QueueFacets facets;
     facets.labels = {QStringLiteral("gold"), QStringLiteral("positive"), QStringLiteral("negative"),
                      QStringLiteral("conflicting"), QStringLiteral("unlabeled")};
-    for (auto [sql, list] : {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    for (const auto &source : {
              std::pair{"SELECT DISTINCT reason FROM flags ORDER BY 1", &facets.reasons},
              std::pair{"SELECT segment FROM segment_stats WHERE run_id = "
                        "(SELECT max(id) FROM curation_runs WHERE status = 'completed') "
@@ -243,9 +244,10 @@ Result<QueueFacets> loadQueueFacets(Store &store)
              std::pair{"SELECT DISTINCT reviewer FROM reviews WHERE reviewer IS NOT NULL ORDER BY 1",
                        &facets.annotators},
          }) {
-        auto query = store.db().prepare(sql);
+        auto query = store.db().prepare(source.first);
         if (!query)
             return query.error();
+        QStringList *list = source.second;
         if (Status s = query->forEachRow([&] { list->append(query->columnText(0)); }); !s)
             return s.error();
     }

@@ -162,7 +162,9 @@ Result<qint64> updateSearchIndex(Store &store,
 
 QString searchExpression(const QString &userText)
 {
-    static const QRegularExpression separators(QStringLiteral("\\s+"));
+    // Control characters separate words too: FTS5 reads a NUL as the end of the query, which would
+    // leave a quote open.
+    static const QRegularExpression separators(QStringLiteral("[\\s\\p{Cc}]+"));
     const QStringList words = userText.split(separators, Qt::SkipEmptyParts);
     QStringList quoted;
     for (const QString &word : words) {
@@ -170,7 +172,7 @@ QString searchExpression(const QString &userText)
         w.replace(QLatin1Char('"'), QLatin1String("\"\""));
         quoted.append(QLatin1Char('"') + w + QLatin1Char('"'));
     }
-    if (!quoted.isEmpty() && !userText.back().isSpace())
+    if (!quoted.isEmpty() && !userText.back().isSpace() && userText.back().category() != QChar::Other_Control)
         quoted.last().append(QLatin1Char('*'));
     return quoted.join(QLatin1Char(' '));
 }

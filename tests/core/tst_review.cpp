@@ -237,6 +237,9 @@ private slots:
         QTest::newRow("finished word") << QStringLiteral("refund ") << QStringLiteral("\"refund\"");
         QTest::newRow("syntax") << QStringLiteral("a\" OR NEAR(")
                                 << QStringLiteral("\"a\"\"\" \"OR\" \"NEAR(\"*");
+        // A NUL would end FTS5's reading of the query inside a quote (found by fuzz_search).
+        QTest::newRow("control characters")
+            << QString::fromUtf8("a\0b\x1c c", 6) << QStringLiteral("\"a\" \"b\" \"c\"*");
     }
 
     void searchExpressionsQuoteEverything()
@@ -249,7 +252,8 @@ private slots:
     // Whatever is typed into the search box or a filter, the queue answers without an error.
     void hostileSearchAndFilterStrings()
     {
-        const QString alphabet = QStringLiteral("aZ09 \"'*()^:-+.,;{}[]\\%_NEAROR AND NOT ÿé\u00ad\t\n");
+        QString alphabet = QStringLiteral("aZ09 \"'*()^:-+.,;{}[]\\%_NEAROR AND NOT ÿé\u00ad\t\n\x1c");
+        alphabet.append(QChar(0));
         QRandomGenerator random(7);
         for (int i = 0; i < 500; ++i) {
             QString text;

@@ -23,12 +23,12 @@ if [ ! -f "$build/build.ninja" ]; then
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
 cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto \
-    fuzz_request fuzz_curate fuzz_export
+    fuzz_request fuzz_curate fuzz_export fuzz_search
 
 # Seeds: each fixture line on its own, and whole small files.
 corpus="$build/corpus"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request,curate,export} "$build/findings"
+mkdir -p "$corpus"/{native,openai,oasst,csv,langfuse,otlp,auto,request,curate,export,search} "$build/findings"
 seed() { split -l 1 -a 5 "$1" "$corpus/$2/$(basename "$1")-"; }
 seed tests/data/openai_pairs.jsonl openai
 seed tests/data/litellm_payloads.jsonl openai
@@ -59,9 +59,13 @@ cp resources/curation/default-rules.json "$corpus/curate/rules"
 printf '%s' '[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi jane@example.com"}]},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":{"a":1}}}]},{"role":"tool","tool_call_id":"c","content":"ok"}]' > "$corpus/export/messages"
 printf '%s\n' '{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a","weight":1}]}' > "$corpus/export/chat"
 printf '%s\n' '{"prompt":[{"role":"user","content":"q"}],"completion":[{"role":"assistant","content":"a"}],"label":true}' > "$corpus/export/kto"
+# Search: words, FTS5 syntax, and filter values after 0x1f separators.
+printf '%s' 'refund pol' > "$corpus/search/prefix"
+printf '%s' 'a" OR NEAR(b c) ^d* -e col:f' > "$corpus/search/syntax"
+printf 'billing\x1fbilling\x1fpersonal_data\x1fana\x1fgold\x1fv2' > "$corpus/search/filters"
 
 status=0
-for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request curate export}; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request curate export search}; do
     echo "fuzz_$format: ${seconds}s"
     if ! "$build/tests/fuzz/fuzz_$format" "$corpus/$format" -max_total_time="$seconds" -max_len=65536 \
         -artifact_prefix="$build/findings/$format-" -print_final_stats=1 2>"$build/fuzz_$format.log"; then
