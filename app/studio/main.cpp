@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QStandardPaths>
 
@@ -73,6 +74,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("flywheel-studio"));
     QApplication::setApplicationDisplayName(QStringLiteral("Flywheel Studio"));
     QApplication::setApplicationVersion(QStringLiteral(FLYWHEEL_VERSION));
+    // The desktop entry's name: Wayland compositors find the icon and group windows by it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.flywheelstudio.Studio"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/flywheel-studio-256.png")));
 
     QCommandLineParser parser;
     describe(parser);
