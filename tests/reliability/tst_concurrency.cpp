@@ -1,14 +1,23 @@
-// The collector writing, curation runs and readers at the same time on one store, as real processes:
-// no "database is locked" may reach a user, every command succeeds, and readers see consistent data.
+// The collector writing, curation runs and readers at the same time on one store, as real processes,
+// with the review studio's reads and decision writes (the same core calls its worker threads make)
+// in this process: no "database is locked" may reach a user, every command and call succeeds, and
+// every decision made is stored.
 
 #include "../common/httpclient.h"
 #include "../common/runflywheel.h"
+
+#include "curate/curationqueries.h"
+#include "review/decisions.h"
+#include "review/reviewqueue.h"
+#include "review/searchindex.h"
+#include "store/store.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QUrl>
 
 #include <atomic>
@@ -61,6 +70,47 @@ private slots:
                     ++refused;
             }
         });
+        // The studio: its queue pages, a search, an interaction in detail and a decision, over and
+        // over, on a connection of its own with the studio's small cache.
+        std::atomic<qint64> decisions{0};
+        QStringList studioErrors;
+        std::thread studio([&] {
+            flywheel::Store::Options options;
+            options.create = false;
+            options.cacheKb = 8192;
+            auto opened = flywheel::Store::open(store, options);
+            if (!opened) {
+                studioErrors.append(opened.errorMessage());
+                return;
+            }
+            while (!stop) {
+                (void)flywheel::updateSearchIndex(*opened);
+                flywheel::QueueFilter search;
+                search.search = QStringLiteral("order");
+                auto found = flywheel::ReviewQueue(*opened, search).pageAfter(nullptr, 20);
+                flywheel::ReviewQueue queue(*opened, {});
+                auto count = queue.count();
+                auto page = queue.pageAfter(nullptr, 20);
+                for (const QString &error : {found.errorMessage(), count.errorMessage(), page.errorMessage()})
+                    if (!error.isEmpty())
+                        studioErrors.append(error);
+                if (!page || page->isEmpty()) {
+                    QThread::msleep(50);
+                    continue;
+                }
+                auto details = flywheel::loadInteractionDetailsById(*opened, page->first().key.interactionId);
+                if (!details)
+                    studioErrors.append(details.errorMessage());
+                flywheel::Decision decision;
+                decision.interactionId = page->first().key.interactionId;
+                decision.kind = flywheel::DecisionKind::Accept;
+                decision.reviewer = QStringLiteral("concurrency");
+                if (auto id = flywheel::recordDecision(*opened, decision); id)
+                    ++decisions;
+                else
+                    studioErrors.append(id.errorMessage());
+            }
+        });
         // Meanwhile: curation runs (writers) and stats, checks and queue reads (readers), one after another.
         QList<Run> runs;
         for (int round = 0; round < 3; ++round) {
@@ -74,6 +124,7 @@ private slots:
         }
         stop = true;
         client.join();
+        studio.join();
         serve.terminate();
         QVERIFY(serve.waitForFinished(30000));
         QCOMPARE(serve.exitCode(), 0);
@@ -84,6 +135,8 @@ private slots:
             QVERIFY2(!run.err.contains("locked") && !run.err.contains("busy"), run.err.constData());
         }
         QVERIFY2(!serveErrors.contains("locked"), serveErrors.constData());
+        QVERIFY2(studioErrors.isEmpty(), qPrintable(studioErrors.join(QLatin1Char('\n'))));
+        QVERIFY(decisions > 0);
         QCOMPARE(refused.load(), qint64(0));
         QVERIFY(acknowledged > 0);
         // Everything acknowledged is there: the demo's 20,000 and the collector's, no more, no less.
@@ -92,6 +145,10 @@ private slots:
         QCOMPARE(
             QJsonDocument::fromJson(stats.out).object().value(QStringLiteral("interactions")).toInteger(),
             20000 + acknowledged.load());
+        auto check = flywheel::Store::open(store);
+        QVERIFY(check);
+        QCOMPARE(*check->db().queryInt("SELECT count(*) FROM reviews WHERE reviewer = 'concurrency'"),
+                 decisions.load());
     }
 };
 
