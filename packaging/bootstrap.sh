@@ -14,6 +14,7 @@ FLYWHEEL_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libgl-dev
     qt6-httpserver-dev qt6-websockets-dev
+    qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-svg-dev
     libsqlite3-dev libsimdjson-dev libxxhash-dev zlib1g-dev libdtl-dev
 )
 

@@ -4,6 +4,7 @@
 #include "models/historymodel.h"
 #include "store/store.h"
 #include "tasks/curationtask.h"
+#include "views/dashboardview.h"
 #include "views/reviewview.h"
 #include "views/storeoverview.h"
 
@@ -38,10 +39,12 @@ MainWindow::MainWindow(QWidget *parent)
     , m_tabs(new QTabWidget)
     , m_review(new ReviewView)
     , m_overview(new StoreOverview)
+    , m_dashboard(new DashboardView)
     , m_curation(new CurationTask(this))
 {
     m_tabs->addTab(m_review, tr("&Review"));
     m_tabs->addTab(m_overview, tr("&Overview"));
+    m_tabs->addTab(m_dashboard, tr("&Dashboard"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     m_review->setAnnotator(m_settings.annotator);
@@ -56,6 +59,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     connect(m_overview, &StoreOverview::failed, this, &MainWindow::showError);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::loadOverviewIfShown);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::loadDashboardIfShown);
+    connect(m_dashboard, &DashboardView::failed, this, &MainWindow::showError);
+    connect(m_dashboard, &DashboardView::segmentActivated, this, &MainWindow::reviewSegment);
     connect(m_review, &ReviewView::saveFailed, this, &MainWindow::showError);
     connect(m_review, &ReviewView::annotatorNeeded, this, &MainWindow::askAnnotator);
     connect(m_curation, &CurationTask::progress, this,
@@ -81,6 +87,8 @@ MainWindow::MainWindow(QWidget *parent)
         m_review->reload();
         m_overviewStale = true;
         loadOverviewIfShown();
+        m_dashboardStale = true;
+        loadDashboardIfShown();
     });
     connect(m_curation, &CurationTask::failed, this, [this](const QString &message) {
         m_curationProgress->hide();
@@ -105,6 +113,8 @@ void MainWindow::createMenus()
         m_review->reload();
         m_overviewStale = true;
         loadOverviewIfShown();
+        m_dashboardStale = true;
+        loadDashboardIfShown();
     });
     reload->setShortcut(QKeySequence::Refresh);
     file->addSeparator();
@@ -242,6 +252,8 @@ void MainWindow::openStore(const QString &path)
     m_review->openStore(path);
     m_overviewStale = true;
     loadOverviewIfShown();
+    m_dashboardStale = true;
+    loadDashboardIfShown();
 }
 
 void MainWindow::loadOverviewIfShown()
@@ -252,6 +264,23 @@ void MainWindow::loadOverviewIfShown()
         return;
     m_overviewStale = false;
     m_overview->load(m_storePath);
+}
+
+void MainWindow::loadDashboardIfShown()
+{
+    // Like the overview: read when someone looks, and again after curation changed the figures.
+    if (!m_dashboardStale || m_tabs->currentWidget() != m_dashboard || m_storePath.isEmpty())
+        return;
+    m_dashboardStale = false;
+    m_dashboard->load(m_storePath);
+}
+
+void MainWindow::reviewSegment(const QString &segment)
+{
+    QueueFilter filter;
+    filter.segment = segment;
+    m_tabs->setCurrentWidget(m_review);
+    m_review->showQueue(filter);
 }
 
 void MainWindow::importFiles()

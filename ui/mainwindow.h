@@ -13,6 +13,7 @@ class QToolButton;
 namespace flywheel::ui {
 
 class CurationTask;
+class DashboardView;
 class ReviewView;
 class StoreOverview;
 
@@ -31,6 +32,7 @@ public:
     StoreOverview *overview() const { return m_overview; }
     QTabWidget *tabs() const { return m_tabs; }
     ReviewView *review() const { return m_review; }
+    DashboardView *dashboard() const { return m_dashboard; }
     CurationTask *curation() const { return m_curation; }
     /// Starts a curation run of the open store, with progress in the status bar.
     void runCuration(bool full);
@@ -46,11 +48,14 @@ private:
     void fillRecentMenu();
     void showError(const QString &message);
     void loadOverviewIfShown();
+    void loadDashboardIfShown();
+    void reviewSegment(const QString &segment);
 
     StudioSettings m_settings;
     QTabWidget *m_tabs;
     ReviewView *m_review;
     StoreOverview *m_overview;
+    DashboardView *m_dashboard;
     CurationTask *m_curation;
     QMenu *m_recent = nullptr;
     QMenu *m_viewMenu = nullptr;
@@ -60,6 +65,7 @@ private:
     QToolButton *m_cancelCuration = nullptr;
     QString m_storePath;
     bool m_overviewStale = false;
+    bool m_dashboardStale = false;
 };
 
 } // namespace flywheel::ui

@@ -9,6 +9,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeDemoCommand());
     commands.push_back(makeIngestCommand());
     commands.push_back(makeStatsCommand());
+    commands.push_back(makeReportCommand());
     commands.push_back(makeCurateCommand());
     commands.push_back(makeQueueCommand());
     commands.push_back(makeShowCommand());

@@ -11,6 +11,7 @@ std::unique_ptr<Command> makeInitCommand();
 std::unique_ptr<Command> makeDemoCommand();
 std::unique_ptr<Command> makeIngestCommand();
 std::unique_ptr<Command> makeStatsCommand();
+std::unique_ptr<Command> makeReportCommand();
 std::unique_ptr<Command> makeServeCommand();
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeBackupCommand();

@@ -137,50 +137,11 @@ protected:
         auto cycles = compareCycles(*store, parser.value(QStringLiteral("model")));
         if (!cycles)
             return fail(cycles.errorMessage());
-        json() ? printJson(toJson(*cycles)) : print(toText(*cycles));
+        json() ? printJson({{QStringLiteral("cycles"), cyclesJson(*cycles)}}) : print(toText(*cycles));
         return Success;
     }
 
 private:
-    static QJsonObject rate(const Rate &r)
-    {
-        return {{QStringLiteral("rate"), r.value},
-                {QStringLiteral("low"), r.low},
-                {QStringLiteral("high"), r.high},
-                {QStringLiteral("hits"), r.hits},
-                {QStringLiteral("n"), r.n}};
-    }
-
-    static QJsonObject version(const VersionFigures &v)
-    {
-        return {{QStringLiteral("version"), v.version},
-                {QStringLiteral("interactions"), v.interactions},
-                {QStringLiteral("acceptance"), rate(v.acceptance)},
-                {QStringLiteral("correction"), rate(v.correction)},
-                {QStringLiteral("abandonment"), rate(v.abandonment)},
-                {QStringLiteral("thumbs_up"), rate(v.thumbsUp)}};
-    }
-
-    static QJsonObject toJson(const std::vector<CycleComparison> &cycles)
-    {
-        QJsonArray list;
-        for (const CycleComparison &c : cycles) {
-            QJsonArray segments;
-            for (const SegmentComparison &s : c.segments)
-                segments.append(QJsonObject{
-                    {QStringLiteral("segment"), s.segment.isEmpty() ? QJsonValue() : QJsonValue(s.segment)},
-                    {QStringLiteral("previous"), version(s.previous)},
-                    {QStringLiteral("current"), version(s.current)}});
-            list.append(QJsonObject{{QStringLiteral("model"), c.model},
-                                    {QStringLiteral("previous"), c.previousVersion},
-                                    {QStringLiteral("current"), c.currentVersion},
-                                    {QStringLiteral("trained_on"),
-                                     c.trainedOn.isEmpty() ? QJsonValue() : QJsonValue(c.trainedOn)},
-                                    {QStringLiteral("segments"), segments}});
-        }
-        return {{QStringLiteral("cycles"), list}};
-    }
-
     static QString percent(const Rate &r)
     {
         if (r.n == 0)

@@ -2,9 +2,10 @@
 #include "commands.h"
 #include "util/allocator.h"
 
-#include <QCoreApplication>
+#include <QApplication>
 
 #include <cstdio>
+#include <memory>
 
 using namespace flywheel::cli;
 
@@ -41,12 +42,32 @@ int commandIndex(const QStringList &arguments)
     return -1;
 }
 
+// `report` draws charts, which needs a QApplication; every other command stays on
+// QCoreApplication and so never loads a window system.
+bool drawsCharts(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const int index = commandIndex(arguments);
+    return index > 0 && arguments[index] == QStringLiteral("report");
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     flywheel::keepFreedMemoryForReuse();
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+    if (drawsCharts(argc, argv)) {
+        // Without a display the charts are drawn offscreen, so reports work on servers and in CI.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
+            qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QApplication>(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     // Shared with the GUI so both find the same default store.
     QCoreApplication::setApplicationName(QStringLiteral("flywheel-studio"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FLYWHEEL_VERSION));

@@ -1,9 +1,12 @@
 #include "commands.h"
+#include "dashboardoptions.h"
 
+#include "metrics/dashboard.h"
 #include "metrics/storestats.h"
 #include "store/store.h"
 #include "util/timestamps.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QLocale>
 
@@ -40,23 +43,40 @@ public:
     StatsCommand()
         : Command(QStringLiteral("stats"), QStringLiteral("Summarise what a store holds"),
                   QStringLiteral("Summarise what a store holds: counts, time span, and breakdowns by model "
-                                 "version, outcome and category."))
+                                 "version, outcome and category; and the flywheel's health as of the last "
+                                 "curation run (docs/dashboard.md), which --from, --to, --model-version and "
+                                 "--segment filter."))
     {}
 
 protected:
-    void addOptions(QCommandLineParser &) override {}
+    void addOptions(QCommandLineParser &parser) override
+    {
+        addDashboardOptions(parser, QStringLiteral("Dashboard: "), false);
+    }
 
     int run(QCommandLineParser &parser) override
     {
         if (!parser.positionalArguments().isEmpty())
             return fail(QStringLiteral("stats takes no arguments"));
+        DashboardFilter filter;
+        if (QString error = readDashboardOptions(parser, filter, false); !error.isEmpty())
+            return fail(error);
         auto store = openExistingStore();
         if (!store)
             return fail(store.errorMessage());
         auto stats = loadStoreStats(*store);
         if (!stats)
             return fail(stats.errorMessage());
-        json() ? printJson(toJson(*store, *stats)) : print(toText(*store, *stats));
+        auto dashboard = loadDashboard(*store, filter);
+        if (!dashboard)
+            return fail(dashboard.errorMessage());
+        if (json()) {
+            QJsonObject object = toJson(*store, *stats);
+            object.insert(QStringLiteral("dashboard"), dashboardJson(*dashboard));
+            printJson(object);
+        } else {
+            print(toText(*store, *stats) + healthText(*dashboard));
+        }
         return Success;
     }
 
@@ -118,6 +138,33 @@ private:
             {QStringLiteral("by_source"), cli::toJson(s.bySource)},
             {QStringLiteral("outcomes_by_model_version"), outcomesJson(s.outcomesByModelVersion)},
         };
+    }
+
+    // The dashboard's headline figures; the rest is in --json.
+    static QString healthText(const DashboardMetrics &d)
+    {
+        const QLocale en(QLocale::English);
+        if (d.curationRunId == 0)
+            return QStringLiteral("\nFlywheel health: nothing curated yet; run `flywheel curate`\n");
+        QString text = QStringLiteral("\nFlywheel health (curation run %1, %2)\n")
+                           .arg(d.curationRunId)
+                           .arg(QString::fromStdString(formatRfc3339(d.curatedAtMs)));
+        QStringList under;
+        for (const SegmentCoverage &s : d.coverage)
+            if (s.underCovered)
+                under.append(s.segment);
+        text += QStringLiteral("  coverage gap      %1   under-covered segments: %2\n")
+                    .arg(d.coverageGap, 12, 'f', 4)
+                    .arg(under.isEmpty() ? QStringLiteral("none") : under.join(QStringLiteral(", ")));
+        text += QStringLiteral("  automated labels  %1   of %2 curated examples labeled by the rules\n")
+                    .arg(percent(d.automationTotal.byRules, d.automationTotal.curated), 12)
+                    .arg(en.toString(d.automationTotal.curated));
+        text += QStringLiteral("  review backlog    %1   flagged interactions without a decision\n")
+                    .arg(en.toString(d.backlogInteractions), 12);
+        if (d.newInteractions > 0)
+            text += QStringLiteral("  not curated yet   %1   run `flywheel curate` to count them\n")
+                        .arg(en.toString(d.newInteractions), 12);
+        return text;
     }
 
     static QString toText(const Store &store, const StoreStats &s)

@@ -12,8 +12,9 @@ namespace flywheel {
 
 Status CurationRun::loadPrevious()
 {
-    for (const auto &load : {&CurationRun::loadReviewLabels, &CurationRun::loadRows, &CurationRun::loadFlags,
-                             &CurationRun::loadSignatures, &CurationRun::loadPairs}) {
+    for (const auto &load :
+         {&CurationRun::loadReviewLabels, &CurationRun::loadRows, &CurationRun::loadFlags,
+          &CurationRun::loadSignatures, &CurationRun::loadPairs, &CurationRun::loadRollupModels}) {
         if (Status s = (this->*load)(); !s || cancelled())
             return s;
     }
@@ -38,7 +39,7 @@ Status CurationRun::loadRows()
 {
     auto rows = m_store.db().prepare(
         "SELECT interaction_id, label, score, input_hash, cluster_id, segment, fired, model_key, latency_ms, "
-        "corrected, content_hash FROM curation ORDER BY interaction_id");
+        "corrected, content_hash, day, signal_bits FROM curation ORDER BY interaction_id");
     if (!rows)
         return rows.error();
     std::vector<Curated> fresh = std::move(m_curated);
@@ -78,6 +79,8 @@ Status CurationRun::loadRows()
             c.latencyMs = rows->columnInt(8);
         c.corrected = rows->columnInt(9) != 0;
         c.contentHash = quint64(rows->columnInt(10));
+        c.day = qint32(rows->columnInt(11));
+        c.signalBits = quint8(rows->columnInt(12));
         if (const auto review = m_reviewLabels.find(id); review != m_reviewLabels.end())
             countRuleStats(m_rules, firedRules(c.fired), review->second, m_report.rules);
         else

@@ -130,9 +130,21 @@ Result<CurationReport> CurationRun::execute()
             prioritise();
             return {};
         });
+    if (status && !cancelled())
+        status = stage("rollup", [&]() -> Status {
+            buildRollup();
+            return {};
+        });
     m_snapshot.reset();
     if (status && !cancelled())
         status = stage("write", [&] { return write(); });
+    // The rollup's rows are written in the results' transaction; that time is the rollup's.
+    for (CurationReport::Stage &s : m_report.stages) {
+        if (s.name == QLatin1String("rollup"))
+            s.ms += m_rollupWriteMs;
+        else if (s.name == QLatin1String("write"))
+            s.ms -= m_rollupWriteMs;
+    }
     m_report.cancelled = cancelled();
     m_report.incremental = m_incremental;
     m_report.interactions = qint64(m_curated.size());
@@ -243,6 +255,11 @@ Status CurationRun::chooseMode()
         return fullBecause("no earlier run"), Status{};
     if (!curated || !watermarked)
         return fullBecause("the earlier run's results predate incremental runs"), Status{};
+    auto rollup = db.queryInt("SELECT count(*) FROM curation_state WHERE name = 'dashboard_rollup'");
+    if (!rollup)
+        return rollup.error();
+    if (*rollup == 0)
+        return fullBecause("the earlier run's results predate the dashboard's rollup"), Status{};
     if (*rulesHash != m_rules.hash())
         return fullBecause("the rules changed"), Status{};
     if (m_rules.rules().size() > 64)
@@ -451,6 +468,8 @@ void CurationRun::compute(const InteractionSignals &s, SpanCache &cache, std::ve
     c.corrected = s.corrections > 0;
     c.modelKey = hash64(s.modelName + "\x1f" + s.modelVersion);
     c.contentHash = quint64(s.contentHash);
+    c.day = utcDay(s.timestampMs);
+    c.signalBits = signalBitsOf(s);
     findSpans(s, cache, c);
     localFlags(s, m_rules.flags(), m_rules.duplicates().shingleSize, c);
 }
@@ -462,6 +481,7 @@ void CurationRun::take(const InteractionSignals &s, Computed &&computed)
     countRuleStats(m_rules, computed.fired, s.reviewLabel, m_report.rules);
     m_freshTexts.try_emplace(c.inputHash, std::move(computed.normalized));
     c.segment = s.category.empty() ? -1 : m_segments.index(s.category); // topics() names the others
+    m_modelNames.try_emplace(c.modelKey, s.modelName, s.modelVersion);
     m_curated.push_back(std::move(c));
 }
 

@@ -10,6 +10,7 @@
 #include "curate/signalreader.h"
 #include "curate/topics.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,18 @@ private:
     std::unordered_map<std::string, int, Hash, std::equal_to<>> m_index;
     std::vector<std::string> m_names;
 };
+
+/// The bits of curation.signal_bits: what the user did with the output, for the dashboard's rollup.
+enum SignalBit : quint8 {
+    AcceptedBit = 1,  ///< outcome accepted or copied
+    EditedBit = 2,    ///< outcome edited
+    AbandonedBit = 4, ///< outcome abandoned
+    ThumbedBit = 8,   ///< a thumbs event, up or down
+    ThumbsUpBit = 16, ///< a thumbs up
+};
+quint8 signalBitsOf(const InteractionSignals &s);
+/// Days since 1970-01-01 of a UTC time in epoch milliseconds, rounded down (also before 1970).
+qint32 utcDay(qint64 ms);
 
 /// Topics are trained on the interactions without a category up to a checkpoint: every one while
 /// there are fewer than 1,000, then the first 1,000 · 1.25^k. A model changes only when they have
@@ -111,6 +124,11 @@ private:
     Result<std::optional<TopicModel>> loadTopicModel();
     std::string storedText(qint64 interactionId);
 
+    // curationrollup.cpp
+    Status loadRollupModels();
+    void buildRollup();
+    Status writeRollup();
+
     // curationwrite.cpp
     Status write();
     Status writeEverything();
@@ -155,6 +173,27 @@ private:
     std::vector<qint64> m_clusterOf;
     std::vector<bool> m_singleton;
     std::vector<double> m_hardness;
+    /// Model name and version by model key: of the interactions computed, and of the previous
+    /// run's rollup for those read back.
+    std::unordered_map<quint64, std::pair<std::string, std::string>> m_modelNames;
+    /// The dashboard's rollup rows (daily_rollup's counts in its column order; flag_rollup's),
+    /// built in memory from m_curated and written with the results.
+    struct RollupRow {
+        qint32 day = 0;
+        quint64 modelKey = 0;
+        int segment = 0;
+        std::array<qint64, 11> counts{};
+    };
+    struct FlagRollupRow {
+        qint32 day = 0;
+        quint64 modelKey = 0;
+        int segment = 0;
+        FlagReason reason{};
+        qint64 flagged = 0;
+    };
+    std::vector<RollupRow> m_rollupRows;
+    std::vector<FlagRollupRow> m_flagRollupRows;
+    qint64 m_rollupWriteMs = 0;
 };
 
 } // namespace flywheel

@@ -59,6 +59,8 @@ Status CurationRun::write()
         if (Status s = segment->run(); !s)
             return s;
     }
+    if (Status s = writeRollup(); !s)
+        return s;
     // The changes this run has seen are handled; those logged since wait for the next run.
     auto handled = m_store.db().prepare("DELETE FROM curation_dirty WHERE seq <= ?1");
     if (!handled)
@@ -134,12 +136,12 @@ Status CurationRun::writeRow(size_t i, bool replace)
 {
     static constexpr const char *kReplace =
         "INSERT OR REPLACE INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, "
-        "segment, fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+        "segment, fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash, day, "
+        "signal_bits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
     static constexpr const char *kInsert =
         "INSERT INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, segment, "
-        "fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+        "fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash, day, signal_bits) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
     auto prepared = statement(replace ? kReplace : kInsert);
     if (!prepared)
         return prepared.error();
@@ -165,6 +167,8 @@ Status CurationRun::writeRow(size_t i, bool replace)
     row->bind(12, c.latencyMs);
     row->bind(13, qint64(c.corrected));
     row->bind(14, qint64(c.contentHash));
+    row->bind(15, qint64(c.day));
+    row->bind(16, qint64(c.signalBits));
     return row->run();
 }
 

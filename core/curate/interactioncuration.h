@@ -48,6 +48,10 @@ struct Curated {
     quint64 contentHash = 0;
     /// Bit r: rule r voted (the first 64 rules; an incremental run needs them all here).
     quint64 fired = 0;
+    /// The UTC day of its timestamp and its outcome and thumbs (SignalBit, curationrun.h), for the
+    /// dashboard's rollup: an incremental run reads them back instead of the interaction.
+    qint32 day = 0;
+    quint8 signalBits = 0;
     std::vector<FlagRow> flags;
     std::vector<SpanRow> spans;
     /// Computed by this run. The others were read back from the previous run's results; for them,

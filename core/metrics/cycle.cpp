@@ -24,30 +24,29 @@ LEFT JOIN (SELECT interaction_id, sum(kind = 'thumbs' AND value > 0) AS up, sum(
 WHERE i.model_name IS NOT NULL AND i.model_version IS NOT NULL AND (?1 = '' OR i.model_name = ?1)
 GROUP BY 1, 2, 3)sql";
 
-struct Counts {
-    qint64 n = 0, accepted = 0, abandoned = 0, corrected = 0, thumbsUp = 0, thumbed = 0;
-    void add(const Counts &o)
-    {
-        n += o.n;
-        accepted += o.accepted;
-        abandoned += o.abandoned;
-        corrected += o.corrected;
-        thumbsUp += o.thumbsUp;
-        thumbed += o.thumbed;
-    }
-};
+using Counts = CycleCounts;
 
 VersionFigures figures(const QString &version, const Counts &c)
 {
     return {version,
-            c.n,
-            wilsonRate(c.accepted, c.n),
-            wilsonRate(c.corrected, c.n),
-            wilsonRate(c.abandoned, c.n),
+            c.interactions,
+            wilsonRate(c.accepted, c.interactions),
+            wilsonRate(c.corrected, c.interactions),
+            wilsonRate(c.abandoned, c.interactions),
             wilsonRate(c.thumbsUp, c.thumbed)};
 }
 
 } // namespace
+
+void CycleCounts::add(const CycleCounts &o)
+{
+    interactions += o.interactions;
+    accepted += o.accepted;
+    abandoned += o.abandoned;
+    corrected += o.corrected;
+    thumbsUp += o.thumbsUp;
+    thumbed += o.thumbed;
+}
 
 Rate wilsonRate(qint64 hits, qint64 n)
 {
@@ -67,17 +66,33 @@ Rate wilsonRate(qint64 hits, qint64 n)
 
 Result<std::vector<CycleComparison>> compareCycles(Store &store, const QString &model)
 {
+    auto counts = store.db().prepare(kCountsSql);
+    if (!counts)
+        return counts.error();
+    counts->bind(1, model);
+    CycleCountTable table;
+    if (Status s = counts->forEachRow([&] {
+            Counts &c = table[counts->columnText(0)][counts->columnText(1)][counts->columnText(2)];
+            c = {counts->columnInt(3), counts->columnInt(4), counts->columnInt(5),
+                 counts->columnInt(6), counts->columnInt(7), counts->columnInt(8)};
+        });
+        !s)
+        return s.error();
+    return compareCycles(store, table, model);
+}
+
+Result<std::vector<CycleComparison>> compareCycles(Store &store, const CycleCountTable &table,
+                                                   const QString &model)
+{
     // Versions in deployment order (or first sighting), with the dataset that trained them.
     auto versions = store.db().prepare(R"sql(
 SELECT m.model_name, m.version, coalesce(d.name || '@' || d.version, '')
 FROM model_versions m LEFT JOIN datasets d ON d.id = m.trained_on_dataset_id
 WHERE ?1 = '' OR m.model_name = ?1
 ORDER BY m.model_name, coalesce(m.deployed_at, m.first_seen_at), m.version)sql");
-    auto counts = store.db().prepare(kCountsSql);
-    if (!versions || !counts)
-        return !versions ? versions.error() : counts.error();
+    if (!versions)
+        return versions.error();
     versions->bind(1, model);
-    counts->bind(1, model);
     struct Version {
         QString name, trainedOn;
     };
@@ -87,21 +102,21 @@ ORDER BY m.model_name, coalesce(m.deployed_at, m.first_seen_at), m.version)sql")
         });
         !s)
         return s.error();
-    // model -> version -> segment -> counts
-    std::map<QString, std::map<QString, std::map<QString, Counts>>> table;
-    if (Status s = counts->forEachRow([&] {
-            Counts &c = table[counts->columnText(0)][counts->columnText(1)][counts->columnText(2)];
-            c = {counts->columnInt(3), counts->columnInt(4), counts->columnInt(5),
-                 counts->columnInt(6), counts->columnInt(7), counts->columnInt(8)};
-        });
-        !s)
-        return s.error();
 
+    static const std::map<QString, Counts> kNone;
+    const auto countsOf = [&](const QString &name,
+                              const QString &version) -> const std::map<QString, Counts> & {
+        const auto byVersion = table.find(name);
+        if (byVersion == table.end())
+            return kNone;
+        const auto segments = byVersion->second.find(version);
+        return segments == byVersion->second.end() ? kNone : segments->second;
+    };
     std::vector<CycleComparison> comparisons;
     for (const auto &[name, list] : byModel) {
         for (size_t v = 1; v < list.size(); ++v) {
-            const auto &previous = table[name][list[v - 1].name];
-            const auto &current = table[name][list[v].name];
+            const auto &previous = countsOf(name, list[v - 1].name);
+            const auto &current = countsOf(name, list[v].name);
             CycleComparison comparison{name, list[v - 1].name, list[v].name, list[v].trainedOn, {}};
             Counts allPrevious, allCurrent;
             std::map<QString, std::pair<Counts, Counts>> segments;
@@ -122,6 +137,49 @@ ORDER BY m.model_name, coalesce(m.deployed_at, m.first_seen_at), m.version)sql")
         }
     }
     return comparisons;
+}
+
+namespace {
+
+QJsonObject versionJson(const VersionFigures &v)
+{
+    return {{QStringLiteral("version"), v.version},
+            {QStringLiteral("interactions"), v.interactions},
+            {QStringLiteral("acceptance"), rateJson(v.acceptance)},
+            {QStringLiteral("correction"), rateJson(v.correction)},
+            {QStringLiteral("abandonment"), rateJson(v.abandonment)},
+            {QStringLiteral("thumbs_up"), rateJson(v.thumbsUp)}};
+}
+
+} // namespace
+
+QJsonObject rateJson(const Rate &r)
+{
+    return {{QStringLiteral("rate"), r.value},
+            {QStringLiteral("low"), r.low},
+            {QStringLiteral("high"), r.high},
+            {QStringLiteral("hits"), r.hits},
+            {QStringLiteral("n"), r.n}};
+}
+
+QJsonArray cyclesJson(const std::vector<CycleComparison> &cycles)
+{
+    QJsonArray list;
+    for (const CycleComparison &c : cycles) {
+        QJsonArray segments;
+        for (const SegmentComparison &s : c.segments)
+            segments.append(QJsonObject{
+                {QStringLiteral("segment"), s.segment.isEmpty() ? QJsonValue() : QJsonValue(s.segment)},
+                {QStringLiteral("previous"), versionJson(s.previous)},
+                {QStringLiteral("current"), versionJson(s.current)}});
+        list.append(QJsonObject{
+            {QStringLiteral("model"), c.model},
+            {QStringLiteral("previous"), c.previousVersion},
+            {QStringLiteral("current"), c.currentVersion},
+            {QStringLiteral("trained_on"), c.trainedOn.isEmpty() ? QJsonValue() : QJsonValue(c.trainedOn)},
+            {QStringLiteral("segments"), segments}});
+    }
+    return list;
 }
 
 } // namespace flywheel

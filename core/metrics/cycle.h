@@ -4,8 +4,11 @@
 
 #include "util/result.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QString>
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -49,5 +52,23 @@ struct CycleComparison {
 /// curation's (the category, else the topic); interactions not curated yet count under their
 /// category or "uncategorized".
 Result<std::vector<CycleComparison>> compareCycles(Store &store, const QString &model = {});
+
+/// The counts behind one version's figures in one segment.
+struct CycleCounts {
+    qint64 interactions = 0, accepted = 0, abandoned = 0, corrected = 0, thumbsUp = 0, thumbed = 0;
+    void add(const CycleCounts &other);
+};
+/// Model -> version -> segment -> counts.
+using CycleCountTable = std::map<QString, std::map<QString, std::map<QString, CycleCounts>>>;
+
+/// compareCycles over counts aggregated elsewhere (the dashboard's rollup): the same versions, in
+/// the same order, with the same figures.
+Result<std::vector<CycleComparison>> compareCycles(Store &store, const CycleCountTable &counts,
+                                                   const QString &model = {});
+
+/// A rate as JSON: rate, low, high, hits, n.
+QJsonObject rateJson(const Rate &rate);
+/// Cycle comparisons as JSON, as `flywheel cycle --json` and the dashboard print them.
+QJsonArray cyclesJson(const std::vector<CycleComparison> &cycles);
 
 } // namespace flywheel

@@ -344,6 +344,73 @@ CREATE TABLE search_state (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 10: the flywheel-health dashboard's rollups. Each completed curation run rebuilds
+// daily_rollup and flag_rollup in its write transaction, from what it holds in memory: per UTC day,
+// model version and segment, the counts the dashboard's charts sum, so refreshing them reads a few
+// thousand rows instead of a million. curation keeps each interaction's day and outcome bits, so an
+// incremental run rebuilds the rollup without reading the interactions it does not recompute.
+// dataset_segments counts each dataset version's items per segment when the exporter publishes it.
+constexpr const char *kDashboardRollups = R"sql(
+ALTER TABLE curation ADD COLUMN day INTEGER;
+ALTER TABLE curation ADD COLUMN signal_bits INTEGER;
+
+CREATE TABLE daily_rollup (
+    day              INTEGER NOT NULL,
+    model_key        INTEGER NOT NULL,
+    segment          TEXT NOT NULL,
+    model_name       TEXT NOT NULL,
+    model_version    TEXT NOT NULL,
+    interactions     INTEGER NOT NULL,
+    accepted         INTEGER NOT NULL,
+    corrected        INTEGER NOT NULL,
+    with_correction  INTEGER NOT NULL,
+    abandoned        INTEGER NOT NULL,
+    thumbed          INTEGER NOT NULL,
+    thumbs_up        INTEGER NOT NULL,
+    curated          INTEGER NOT NULL,
+    failures         INTEGER NOT NULL,
+    flagged          INTEGER NOT NULL,
+    duplicates       INTEGER NOT NULL,
+    PRIMARY KEY (day, model_key, segment)
+) WITHOUT ROWID;
+
+CREATE TABLE flag_rollup (
+    day            INTEGER NOT NULL,
+    model_key      INTEGER NOT NULL,
+    segment        TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    model_name     TEXT NOT NULL,
+    model_version  TEXT NOT NULL,
+    flagged        INTEGER NOT NULL,
+    PRIMARY KEY (day, model_key, segment, reason)
+) WITHOUT ROWID;
+
+CREATE TABLE dataset_segments (
+    dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    segment     TEXT NOT NULL,
+    items       INTEGER NOT NULL,
+    PRIMARY KEY (dataset_id, segment)
+) WITHOUT ROWID;
+
+INSERT INTO dataset_segments (dataset_id, segment, items)
+SELECT d.dataset_id, coalesce(c.segment, 'uncategorized'), count(*)
+FROM dataset_items d LEFT JOIN curation c ON c.interaction_id = d.interaction_id
+GROUP BY 1, 2;
+
+-- Counted once, when the exporter publishes a dataset (clears its staging): one aggregate
+-- statement instead of a trigger per item, which would slow every export down by a tenth.
+CREATE TRIGGER datasets_published_segments AFTER UPDATE OF staging ON datasets
+WHEN OLD.staging IS NOT NULL AND NEW.staging IS NULL
+BEGIN
+    DELETE FROM dataset_segments WHERE dataset_id = NEW.id;
+    INSERT INTO dataset_segments (dataset_id, segment, items)
+    SELECT NEW.id, coalesce(c.segment, 'uncategorized'), count(*)
+    FROM dataset_items d LEFT JOIN curation c ON c.interaction_id = d.interaction_id
+    WHERE d.dataset_id = NEW.id
+    GROUP BY 2;
+END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -357,6 +424,8 @@ constexpr std::array kMigrations{
               kIncrementalCuration},
     Migration{"datasets and the interactions in them", kDatasets},
     Migration{"review studio: decision time, tags and segment; full-text search index", kReviewStudio},
+    Migration{"dashboard rollups: per day, model version and segment; dataset items per segment",
+              kDashboardRollups},
 };
 
 } // namespace

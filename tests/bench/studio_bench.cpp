@@ -14,7 +14,7 @@
 //   - a decision's commit: from the key press to the store confirming it (then undone);
 //   - resident memory now and at peak.
 
-#include "../common/runflywheel.h"
+#include "../common/benchtools.h"
 #include "mainwindow.h"
 #include "models/reviewqueuemodel.h"
 #include "review/searchindex.h"
@@ -43,36 +43,6 @@
 using namespace flywheel;
 
 namespace {
-
-bool run(const QStringList &arguments)
-{
-    const testing::FlywheelRun result = testing::runFlywheel(arguments, -1);
-    if (result.exitCode != 0)
-        std::fprintf(stderr, "flywheel %s failed: %s\n", qPrintable(arguments.join(QLatin1Char(' '))),
-                     result.err.constData());
-    return result.exitCode == 0;
-}
-
-// Runs the event loop until @p done, or @p timeoutMs; the milliseconds it took, -1 on time-out.
-double waitUntil(const std::function<bool()> &done, int timeoutMs = 60000)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return -1;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return double(timer.nsecsElapsed()) / 1e6;
-}
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return -1;
-    std::sort(values.begin(), values.end());
-    return values[size_t(p * double(values.size() - 1))];
-}
 
 qint64 statusKb(const char *field)
 {
@@ -105,17 +75,10 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     QTemporaryDir dir;
-    QString path = parser.value(QStringLiteral("store"));
-    if (path.isEmpty()) {
-        path = dir.filePath(QStringLiteral("studio.flywheel"));
-        std::printf("building a demo store of %s interactions and curating it...\n",
-                    qPrintable(parser.value(QStringLiteral("interactions"))));
-        std::fflush(stdout);
-        if (!run({QStringLiteral("--store"), path, QStringLiteral("demo"), QStringLiteral("--quiet"),
-                  QStringLiteral("--interactions"), parser.value(QStringLiteral("interactions"))}) ||
-            !run({QStringLiteral("--store"), path, QStringLiteral("curate"), QStringLiteral("--quiet")}))
-            return 1;
-    }
+    const QString path = testing::curatedStore(parser.value(QStringLiteral("store")),
+                                               parser.value(QStringLiteral("interactions")), dir.path());
+    if (path.isEmpty())
+        return 1;
     {
         auto store = Store::open(path);
         if (!store) {
@@ -142,12 +105,12 @@ int main(int argc, char *argv[])
     window.show();
     ui::ReviewView *view = window.review();
     ui::ReviewQueueModel *model = view->queueModel();
-    if (waitUntil([&] { return view->isCurrentLoaded(); }) < 0) {
+    if (testing::waitUntil([&] { return view->isCurrentLoaded(); }) < 0) {
         std::fprintf(stderr, "the first item did not show\n");
         return 1;
     }
     const double firstItem = double(startTimer.nsecsElapsed()) / 1e6;
-    waitUntil([&] { return model->isCounted(); });
+    testing::waitUntil([&] { return model->isCounted(); });
     const double counted = double(startTimer.nsecsElapsed()) / 1e6;
     std::printf(
         "start: first page and item shown %.0f ms (target <= 1000), queue counted (%s rows) %.0f ms\n",
@@ -163,12 +126,13 @@ int main(int argc, char *argv[])
         QElapsedTimer timer;
         timer.start();
         QTest::keyClick(table, Qt::Key_J);
-        waitUntil([&] { return view->currentInteraction() != before && view->isCurrentLoaded(); });
+        testing::waitUntil([&] { return view->currentInteraction() != before && view->isCurrentLoaded(); });
         view->detailView()->viewport()->repaint();
         moves.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     std::printf("next item (J, %d moves): median %.2f ms (target <= 16), p95 %.2f ms, max %.2f ms\n",
-                moveCount, percentile(moves, 0.5), percentile(moves, 0.95), percentile(moves, 1.0));
+                moveCount, testing::percentile(moves, 0.5), testing::percentile(moves, 0.95),
+                testing::percentile(moves, 1.0));
 
     const QStringList terms{QStringLiteral("refund"),  QStringLiteral("password reset"),
                             QStringLiteral("invoice"), QStringLiteral("export sql"),
@@ -180,9 +144,9 @@ int main(int argc, char *argv[])
         QElapsedTimer timer;
         timer.start();
         view->showQueue(filter);
-        const double page = waitUntil(
+        const double page = testing::waitUntil(
             [&] { return model->rowCount() > 0 ? model->rowAt(0).has_value() : model->isCounted(); });
-        waitUntil([&] { return model->isCounted(); });
+        testing::waitUntil([&] { return model->isCounted(); });
         const double count = double(timer.nsecsElapsed()) / 1e6;
         firstPages.push_back(page);
         counts.push_back(count);
@@ -190,15 +154,16 @@ int main(int argc, char *argv[])
                     page, qPrintable(QLocale().toString(model->rowCount())), count);
     }
     std::printf("search: first page median %.1f ms (target <= 100), max %.1f ms; count median %.1f ms\n",
-                percentile(firstPages, 0.5), percentile(firstPages, 1.0), percentile(counts, 0.5));
+                testing::percentile(firstPages, 0.5), testing::percentile(firstPages, 1.0),
+                testing::percentile(counts, 0.5));
 
     view->showQueue({});
-    waitUntil([&] { return model->isCounted(); });
+    testing::waitUntil([&] { return model->isCounted(); });
     QElapsedTimer scroll;
     scroll.start();
     table->scrollToBottom();
     const int last = model->rowCount() - 1;
-    const double toEnd = waitUntil([&] {
+    const double toEnd = testing::waitUntil([&] {
         QCoreApplication::processEvents();
         return model->rowAt(last).has_value();
     });
@@ -211,14 +176,14 @@ int main(int argc, char *argv[])
         QElapsedTimer timer;
         timer.start();
         QTest::keyClick(table, Qt::Key_A);
-        waitUntil([&] { return writer->pending() == 0; });
+        testing::waitUntil([&] { return writer->pending() == 0; });
         commits.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     while (view->undoStack()->canUndo())
         view->undoStack()->undo();
-    waitUntil([&] { return writer->pending() == 0; });
+    testing::waitUntil([&] { return writer->pending() == 0; });
     std::printf("decision committed to the store: median %.2f ms, max %.2f ms (50 decisions, undone after)\n",
-                percentile(commits, 0.5), percentile(commits, 1.0));
+                testing::percentile(commits, 0.5), testing::percentile(commits, 1.0));
 
     std::printf("memory: resident %.0f MB now, peak %.0f MB (target <= 400)\n",
                 double(statusKb("VmRSS:")) / 1024, double(statusKb("VmHWM:")) / 1024);

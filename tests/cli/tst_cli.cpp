@@ -2,7 +2,9 @@
 
 #include "../common/httpclient.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -79,8 +81,8 @@ void TestCli::helpListsCommands()
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
     for (const char *command :
-         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "export", "datasets",
-          "validate", "model", "cycle", "serve", "check", "backup"})
+         {"init", "demo", "ingest", "stats", "report", "curate", "queue", "show", "dupes", "export",
+          "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -90,8 +92,8 @@ void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
     for (const char *command :
-         {"init", "demo", "ingest", "stats", "curate", "queue", "show", "dupes", "export", "datasets",
-          "validate", "model", "cycle", "serve", "check", "backup"})
+         {"init", "demo", "ingest", "stats", "report", "curate", "queue", "show", "dupes", "export",
+          "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
@@ -295,6 +297,90 @@ void TestCli::statsOnMissingStoreFails()
     QCOMPARE(run.exitCode, 2);
     QVERIFY(run.err.contains("flywheel init"));
     QVERIFY(!QFile::exists(store()));
+}
+
+// `stats --json` carries the dashboard (docs/dashboard.md); --from, --to, --model-version and
+// --segment filter it and leave the other keys alone.
+void TestCli::statsDashboardAndItsFilter()
+{
+    const QStringList base{QStringLiteral("--store"), store(), QStringLiteral("--json")};
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                                         QStringLiteral("600")})
+                 .exitCode,
+             0);
+    const QJsonObject before = flywheel(base + QStringList{QStringLiteral("stats")}).json();
+    QCOMPARE(before.value(QStringLiteral("interactions")).toInteger(), 600);
+    const QJsonObject empty = before.value(QStringLiteral("dashboard")).toObject();
+    QCOMPARE(empty.value(QStringLiteral("curation_run")).toInteger(), 0); // nothing curated yet
+    QVERIFY(empty.value(QStringLiteral("volume")).toArray().isEmpty());
+
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("curate")}).exitCode, 0);
+    const Run stats = flywheel(base + QStringList{QStringLiteral("stats")});
+    QCOMPARE(stats.exitCode, 0);
+    QCOMPARE(stats.json().value(QStringLiteral("interactions")).toInteger(), 600);
+    const QJsonObject dashboard = stats.json().value(QStringLiteral("dashboard")).toObject();
+    for (const char *key :
+         {"filter", "curation_run", "curated_at", "new_interactions", "changed_interactions", "volume",
+          "deployments", "quality", "automation", "reviews", "coverage", "growth", "cycles"})
+        QVERIFY2(dashboard.contains(QLatin1String(key)), key);
+    QVERIFY(dashboard.value(QStringLiteral("curation_run")).toInteger() > 0);
+    const QJsonArray volume = dashboard.value(QStringLiteral("volume")).toArray();
+    QVERIFY(volume.size() > 10);
+    qint64 total = 0;
+    for (const QJsonValue &point : volume)
+        total += point[QStringLiteral("interactions")].toInteger();
+    QCOMPARE(total, 600);
+    QCOMPARE(dashboard.value(QStringLiteral("deployments")).toArray().size(), 3);
+    QVERIFY(
+        dashboard.value(QStringLiteral("coverage")).toObject().value(QStringLiteral("gap_score")).isDouble());
+    QVERIFY(!dashboard.value(QStringLiteral("cycles")).toArray().isEmpty());
+    QVERIFY(dashboard.value(QStringLiteral("quality"))[0][QStringLiteral("acceptance")][QStringLiteral("n")]
+                .toInteger() > 0);
+
+    const auto filtered = [&](const QStringList &options) {
+        const Run run = flywheel(base + QStringList{QStringLiteral("stats")} + options);
+        if (run.exitCode != 0)
+            qWarning("%s", run.err.constData());
+        return run.json().value(QStringLiteral("dashboard")).toObject();
+    };
+    const QJsonObject v1 = filtered({QStringLiteral("--model-version"), QStringLiteral("v1")});
+    QCOMPARE(v1.value(QStringLiteral("filter"))[QStringLiteral("model_versions")].toArray(),
+             QJsonArray{QStringLiteral("v1")});
+    QVERIFY(!v1.value(QStringLiteral("volume")).toArray().isEmpty());
+    for (const QJsonValue &point : v1.value(QStringLiteral("volume")).toArray())
+        QCOMPARE(point[QStringLiteral("version")].toString(), QStringLiteral("v1"));
+
+    const QJsonObject two = filtered({QStringLiteral("--segment"), QStringLiteral("billing"),
+                                      QStringLiteral("--segment"), QStringLiteral("shipping")});
+    QStringList segments;
+    for (const QJsonValue &s : two.value(QStringLiteral("coverage"))[QStringLiteral("segments")].toArray())
+        segments.append(s[QStringLiteral("segment")].toString());
+    QCOMPARE(segments, (QStringList{QStringLiteral("billing"), QStringLiteral("shipping")}));
+
+    // One day in the middle: every point of that day, and nothing else.
+    const QString day = volume.at(volume.size() / 2)[QStringLiteral("bucket")].toString();
+    const QJsonObject oneDay =
+        filtered({QStringLiteral("--from"), day, QStringLiteral("--to"), day + QStringLiteral("T23:00:00Z")});
+    QCOMPARE(oneDay.value(QStringLiteral("filter"))[QStringLiteral("from")].toString(), day);
+    QVERIFY(!oneDay.value(QStringLiteral("volume")).toArray().isEmpty());
+    for (const QJsonValue &point : oneDay.value(QStringLiteral("volume")).toArray())
+        QCOMPARE(point[QStringLiteral("bucket")].toString(), day);
+
+    const Run bad = flywheel(
+        base + QStringList{QStringLiteral("stats"), QStringLiteral("--from"), QStringLiteral("yesterday")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("--from takes an RFC 3339 time or a date (YYYY-MM-DD), not \"yesterday\""),
+             bad.err.constData());
+    const Run backwards = flywheel(base + QStringList{QStringLiteral("stats"), QStringLiteral("--from"),
+                                                      QStringLiteral("2026-10-02"), QStringLiteral("--to"),
+                                                      QStringLiteral("2026-10-01")});
+    QCOMPARE(backwards.exitCode, 2);
+    QVERIFY(backwards.err.contains("--to must not be before --from"));
+
+    const Run human = flywheel({QStringLiteral("--store"), store(), QStringLiteral("stats")});
+    QCOMPARE(human.exitCode, 0);
+    QVERIFY2(human.out.contains("Flywheel health") && human.out.contains("coverage gap"),
+             human.out.constData());
 }
 
 void TestCli::foreignFileIsRefused()
@@ -543,6 +629,89 @@ void TestCli::exportAndDatasets()
                                     QStringLiteral("--out"), m_dir->filePath(QStringLiteral("x"))});
     QCOMPARE(label.exitCode, 2);
     QVERIFY2(label.err.contains("unknown label \"great\""), label.err.constData());
+}
+
+// `report` draws its charts without a display, and its metrics.json is the dashboard of `stats --json`.
+void TestCli::reportWritesChartsAndMetrics()
+{
+    const QStringList base{QStringLiteral("--store"), store()};
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                                         QStringLiteral("1500"), QStringLiteral("--quiet")})
+                 .exitCode,
+             0);
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("curate"), QStringLiteral("--quiet")}).exitCode, 0);
+    // No display at all: the command must pick the offscreen platform itself.
+    const QStringList headless{QStringLiteral("DISPLAY="), QStringLiteral("WAYLAND_DISPLAY="),
+                               QStringLiteral("QT_QPA_PLATFORM=")};
+    const QString out = m_dir->filePath(QStringLiteral("report"));
+    const Run report = flywheel(
+        base + QStringList{QStringLiteral("--json"), QStringLiteral("report"), QStringLiteral("--out"), out},
+        {}, headless);
+    QVERIFY2(report.exitCode == 0, report.err.constData());
+    const QJsonObject summary = report.json();
+    const QJsonArray files = summary.value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.first().toString(), QStringLiteral("index.html"));
+    QCOMPARE(files.last().toString(), QStringLiteral("metrics.json"));
+    QCOMPARE(files.size(), 10); // index, 8 charts, metrics
+    QCOMPARE(QDir(out + QStringLiteral("/charts")).entryList({QStringLiteral("*.png")}, QDir::Files).size(),
+             8);
+    for (const QJsonValue &file : files) {
+        QFile written(out + QLatin1Char('/') + file.toString());
+        QVERIFY2(written.open(QIODevice::ReadOnly), qPrintable(written.fileName()));
+        if (file.toString().endsWith(QStringLiteral(".png"))) {
+            QVERIFY(file.toString().startsWith(QStringLiteral("charts/")));
+            const QByteArray png = written.readAll();
+            QVERIFY(png.startsWith("\x89PNG\r\n\x1a\n"));
+            QVERIFY2(png.size() > 10000, qPrintable(file.toString())); // a drawn chart, not a blank one
+        }
+    }
+    QFile index(out + QStringLiteral("/index.html"));
+    QVERIFY(index.open(QIODevice::ReadOnly));
+    const QByteArray html = index.readAll();
+    QVERIFY(html.contains("<img src=\"charts/01-volume.png\""));
+    QVERIFY(html.contains("<img src=\"charts/06-coverage.png\""));
+    QVERIFY(html.contains("Coverage-gap score"));
+    QVERIFY(html.contains(QFileInfo(store()).fileName().toUtf8()));
+
+    // metrics.json is the "dashboard" object `stats --json` prints for the same filter.
+    QFile metrics(out + QStringLiteral("/metrics.json"));
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    const QJsonObject written = QJsonDocument::fromJson(metrics.readAll()).object();
+    const QJsonObject stats =
+        flywheel(base + QStringList{QStringLiteral("--json"), QStringLiteral("stats")}).json();
+    QVERIFY(stats.contains(QStringLiteral("dashboard")));
+    QCOMPARE(written, stats.value(QStringLiteral("dashboard")).toObject());
+    QCOMPARE(summary.value(QStringLiteral("coverage_gap")).toDouble(),
+             written.value(QStringLiteral("coverage"))[QStringLiteral("gap_score")].toDouble());
+
+    // A filtered, weekly report.
+    const QString weekly = m_dir->filePath(QStringLiteral("weekly"));
+    QVERIFY(QDir().mkpath(weekly)); // an empty folder is fine
+    const Run filtered =
+        flywheel(base + QStringList{QStringLiteral("report"), QStringLiteral("--out"), weekly,
+                                    QStringLiteral("--bucket"), QStringLiteral("week"),
+                                    QStringLiteral("--segment"), QStringLiteral("billing")},
+                 {}, headless);
+    QVERIFY2(filtered.exitCode == 0, filtered.err.constData());
+    QVERIFY2(filtered.out.contains("Wrote "), filtered.out.constData());
+    QFile weeklyMetrics(weekly + QStringLiteral("/metrics.json"));
+    QVERIFY(weeklyMetrics.open(QIODevice::ReadOnly));
+    const QJsonObject filter =
+        QJsonDocument::fromJson(weeklyMetrics.readAll()).object()[QStringLiteral("filter")].toObject();
+    QCOMPARE(filter.value(QStringLiteral("bucket")).toString(), QStringLiteral("week"));
+    QCOMPARE(filter.value(QStringLiteral("segments")).toArray(), QJsonArray{QStringLiteral("billing")});
+
+    // An existing report is never overwritten; bad options say what to do.
+    const Run again =
+        flywheel(base + QStringList{QStringLiteral("report"), QStringLiteral("--out"), out}, {}, headless);
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY2(again.err.contains("already exists and is not empty"), again.err.constData());
+    const Run bucket = flywheel(base + QStringList{QStringLiteral("report"), QStringLiteral("--out"),
+                                                   m_dir->filePath(QStringLiteral("x")),
+                                                   QStringLiteral("--bucket"), QStringLiteral("month")});
+    QCOMPARE(bucket.exitCode, 2);
+    QVERIFY2(bucket.err.contains("--bucket must be day or week"), bucket.err.constData());
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("report")}).exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

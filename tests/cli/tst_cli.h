@@ -25,12 +25,14 @@ private slots:
     void ingestMissingFileIsFatal();
     void statsCountsEverything();
     void statsOnMissingStoreFails();
+    void statsDashboardAndItsFilter();
     void foreignFileIsRefused();
     void demoFillsStoreAndIsRepeatable();
     void storeFromEnvironment();
     void serveCollectsUntilTerminated();
     void curateQueueShowAndDupes();
     void exportAndDatasets();
+    void reportWritesChartsAndMetrics();
 
 private:
     struct Run {
