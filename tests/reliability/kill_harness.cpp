@@ -97,6 +97,24 @@ std::optional<Store> openSound(const QString &path, Check &check)
     return std::move(*store);
 }
 
+// A line on stderr every 100 kills, so a long run shows it is alive.
+void reportProgress(const char *writer, int kill)
+{
+    if (kill > 0 && kill % 100 == 0) {
+        std::fprintf(stderr, "%s: %d kills\n", writer, kill);
+        std::fflush(stderr);
+    }
+}
+
+// SIGKILL for a child that is still running. A child that already finished has no process id
+// (0), and kill(0) would kill this harness's whole process group: long runs died silently of it.
+void killChild(const QProcess &child)
+{
+    const pid_t pid = pid_t(child.processId());
+    if (pid > 0 && child.state() == QProcess::Running)
+        ::kill(pid, SIGKILL);
+}
+
 // Runs @p program and kills it with SIGKILL after @p killAfterMs; with -1, lets it finish and says
 // whether it succeeded.
 bool runKilled(const QString &program, const QStringList &arguments, int killAfterMs)
@@ -107,7 +125,7 @@ bool runKilled(const QString &program, const QStringList &arguments, int killAft
     if (killAfterMs < 0)
         return child.waitForFinished(-1) && child.exitCode() == 0;
     QThread::msleep(ulong(killAfterMs));
-    ::kill(pid_t(child.processId()), SIGKILL);
+    killChild(child);
     child.waitForFinished(-1);
     return true;
 }
@@ -171,6 +189,7 @@ bool ingestWriter(const QString &dir, int kills, std::mt19937_64 &random)
     Check check;
     std::uniform_int_distribution<int> delay(20, 700);
     for (int k = 0; k < kills && check.ok; ++k) {
+        reportProgress("ingest", k);
         runChild(delay(random));
         acknowledged = lastAcknowledged(side);
         auto opened = openSound(store, check);
@@ -234,6 +253,7 @@ bool collectorWriter(const QString &dir, int kills, std::mt19937_64 &random)
     };
 
     for (int k = 0; k < kills && check.ok; ++k) {
+        reportProgress("collector", k);
         QProcess server;
         const quint16 port = startServer(server);
         if (port == 0) {
@@ -263,7 +283,7 @@ bool collectorWriter(const QString &dir, int kills, std::mt19937_64 &random)
             });
         }
         QThread::msleep(ulong(delay(random)));
-        ::kill(pid_t(server.processId()), SIGKILL);
+        killChild(server);
         server.waitForFinished(-1);
         stop = true;
         for (std::thread &client : clients)
@@ -329,6 +349,7 @@ bool curateWriter(const QString &dir, int kills, std::mt19937_64 &random)
         check.fail(QStringLiteral("preparing the store failed"));
     std::uniform_int_distribution<int> delay(20, 1500);
     for (int k = 0; k < kills && check.ok; ++k) {
+        reportProgress("curate", k);
         // Full, so every kill lands in a run that rewrites every result.
         flywheel({QStringLiteral("curate"), QStringLiteral("--full"), QStringLiteral("--quiet")},
                  delay(random));
@@ -378,6 +399,7 @@ bool exportWriter(const QString &dir, int kills, std::mt19937_64 &random)
     qint64 recorded = 0;
     QSet<QString> validated;
     for (int k = 0; k <= kills && check.ok; ++k) {
+        reportProgress("export", k);
         const bool last = k == kills; // the last one runs to the end
         const QString out = QDir(exports).filePath(QStringLiteral("sft-%1").arg(k));
         const bool finished =
@@ -495,6 +517,7 @@ bool reviewWriter(const QString &dir, int kills, std::mt19937_64 &random)
     };
     qint64 earlierRounds = 0;
     for (int k = 0; k < kills && check.ok; ++k) {
+        reportProgress("review", k);
         runKilled(self, child, delay(random));
         verify();
         // A queue decided to the end starts over, so every kill lands among decisions.
