@@ -8,7 +8,6 @@ namespace flywheel::ui {
 DecisionCommand::DecisionCommand(DecisionWriter *writer, const Decision &decision, const QString &externalId)
     : m_writer(writer)
     , m_decision(decision)
-    , m_externalId(externalId)
     , m_token(writer->newToken())
 {
     setText(QObject::tr("%1 %2").arg(decisionTitle(decision.kind), externalId));

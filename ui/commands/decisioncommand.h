@@ -19,12 +19,10 @@ public:
 
     quint64 token() const { return m_token; }
     const Decision &decision() const { return m_decision; }
-    const QString &externalId() const { return m_externalId; }
 
 private:
     DecisionWriter *m_writer;
     Decision m_decision;
-    QString m_externalId;
     quint64 m_token;
 };
 
