@@ -3,6 +3,7 @@
 // ("disk I/O error"), leave the store sound and keep what it had committed, and finish once the disk
 // is good again, without duplicates.
 
+#include "../common/demostore.h"
 #include "../core/ingesttesting.h"
 #include "faultyvfs.h"
 
@@ -62,12 +63,7 @@ private slots:
         QVERIFY(m_dir.isValid());
         // A curated demo store, made before any fault, copied by each case.
         m_curated = m_dir.filePath(QStringLiteral("curated.flywheel"));
-        auto store = Store::open(m_curated);
-        QVERIFY(store);
-        DemoOptions options;
-        options.interactions = 1500;
-        QVERIFY(DemoGenerator(*store, options).run());
-        QVERIFY(Curator(*store, RuleSet::defaults()).run());
+        QCOMPARE(makeCuratedDemoStore(m_curated), QString());
     }
 
     void cleanup() { armFaultyVfs(-1); }

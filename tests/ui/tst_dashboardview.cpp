@@ -20,6 +20,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "../common/demostore.h"
 #include <QToolButton>
 
 using namespace flywheel;
@@ -33,13 +35,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         m_path = m_dir.filePath(QStringLiteral("dashboard.flywheel"));
-        auto store = Store::open(m_path);
-        QVERIFY(store);
-        DemoOptions options;
-        options.interactions = 1500;
-        QVERIFY(DemoGenerator(*store, options).run());
-        auto report = Curator(*store, RuleSet::defaults()).run();
-        QVERIFY2(report, qPrintable(report.errorMessage()));
+        QCOMPARE(testing::makeCuratedDemoStore(m_path), QString());
     }
 
     void loadsAndReloadsOnFilterChange()

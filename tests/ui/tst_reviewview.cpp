@@ -24,6 +24,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "../common/demostore.h"
 #include <QTextBrowser>
 
 using namespace flywheel;
@@ -81,13 +83,7 @@ private slots:
         settings.save();
         QVERIFY(m_dir.isValid());
         m_template = m_dir.filePath(QStringLiteral("template.flywheel"));
-        auto store = Store::open(m_template);
-        QVERIFY(store);
-        DemoOptions options;
-        options.interactions = 1500;
-        QVERIFY(DemoGenerator(*store, options).run());
-        auto report = Curator(*store, RuleSet::defaults()).run();
-        QVERIFY2(report, qPrintable(report.errorMessage()));
+        QCOMPARE(testing::makeCuratedDemoStore(m_template), QString());
     }
 
     void init()
