@@ -480,7 +480,11 @@ void CurationRun::take(const InteractionSignals &s, Computed &&computed)
     Curated &c = computed.curated;
     countRuleStats(m_rules, computed.fired, s.reviewLabel, m_report.rules);
     m_freshTexts.try_emplace(c.inputHash, std::move(computed.normalized));
-    c.segment = s.category.empty() ? -1 : m_segments.index(s.category); // topics() names the others
+    // A reviewer's segment wins; topics() names those left at -1.
+    c.uncategorized = s.category.empty();
+    c.segment = !s.reviewSegment.empty() ? m_segments.index(s.reviewSegment)
+                : c.uncategorized        ? -1
+                                         : m_segments.index(s.category);
     m_modelNames.try_emplace(c.modelKey, s.modelName, s.modelVersion);
     m_curated.push_back(std::move(c));
 }
@@ -490,15 +494,15 @@ void CurationRun::take(const InteractionSignals &s, Computed &&computed)
 Status CurationRun::topics()
 {
     if (!m_incremental) {
-        m_uncategorized =
-            std::count_if(m_curated.begin(), m_curated.end(), [](const Curated &c) { return c.segment < 0; });
+        m_uncategorized = std::count_if(m_curated.begin(), m_curated.end(),
+                                        [](const Curated &c) { return c.uncategorized; });
         m_topicCheckpoint = topicCheckpoint(m_uncategorized);
         std::unordered_map<quint64, qint64> weight;
         std::vector<quint64> order;
         qint64 taken = 0;
         for (size_t i = 0; i < m_curated.size() && taken < m_topicCheckpoint; ++i) {
             const Curated &c = m_curated[i];
-            if (c.segment >= 0)
+            if (!c.uncategorized)
                 continue;
             ++taken;
             if (weight[c.inputHash]++ == 0)

@@ -42,6 +42,9 @@ struct Curated {
     quint32 text = 0;
     quint64 fingerprint = 0;
     int segment = 0;
+    /// Without a category: topics are trained on these inputs (a reviewer's segment aside, so the
+    /// topics do not depend on reviews).
+    bool uncategorized = false;
     std::optional<qint64> latencyMs;
     bool corrected = false;
     quint64 modelKey = 0;

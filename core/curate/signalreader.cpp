@@ -15,9 +15,7 @@ constexpr const char *kSignalsSql = R"sql(
 SELECT i.id, i.external_id, i.ts, i.model_name, i.model_version, i.category, i.finish_reason, i.outcome,
        i.latency_ms, i.input, i.output, i.metadata, i.content_hash,
        f.up, f.down, f.ratings, f.rating_sum, f.events, f.labels,
-       c.n, c.latest, r.n,
-       (SELECT label FROM reviews rl WHERE rl.interaction_id = i.id AND rl.label IS NOT NULL
-        ORDER BY rl.created_at DESC, rl.id DESC LIMIT 1)
+       c.n, c.latest, r.n, r.label, r.segment
 FROM interactions i
 LEFT JOIN (SELECT interaction_id,
                   sum(kind = 'thumbs' AND value > 0) AS up,
@@ -33,7 +31,12 @@ LEFT JOIN (SELECT interaction_id, count(*) AS n,
                    ORDER BY coalesce(c2.ts, 0) DESC, c2.id DESC LIMIT 1) AS latest
            FROM corrections c1 WHERE %1 GROUP BY interaction_id) c
        ON c.interaction_id = i.id
-LEFT JOIN (SELECT interaction_id, count(*) AS n FROM reviews WHERE %1 GROUP BY interaction_id) r
+LEFT JOIN (SELECT interaction_id, count(*) AS n,
+                  (SELECT label FROM reviews r2 WHERE r2.interaction_id = r1.interaction_id
+                   AND r2.label IS NOT NULL ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1) AS label,
+                  (SELECT segment FROM reviews r2 WHERE r2.interaction_id = r1.interaction_id
+                   AND r2.segment <> '' ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1) AS segment
+           FROM reviews r1 WHERE %1 GROUP BY interaction_id) r
        ON r.interaction_id = i.id
 WHERE %2
 ORDER BY i.id
@@ -77,6 +80,7 @@ void readRow(const Statement &r, InteractionSignals &s)
     s.correctedOutput = text(r, 20);
     s.reviews = r.columnInt(21);
     s.reviewLabel = text(r, 22);
+    s.reviewSegment = text(r, 23);
     s.userText = userTextOf(s.inputJson);
     s.inputChars = codePoints(s.userText);
     s.outputChars = s.output ? codePoints(*s.output) : 0;

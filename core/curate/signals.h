@@ -47,6 +47,9 @@ struct InteractionSignals {
     qint64 reviews = 0;
     /// The label of the latest review that gave one ("gold", "positive" or "negative").
     std::string reviewLabel;
+    /// The segment of the latest review that set one: a reviewer's segment replaces the category
+    /// or topic.
+    std::string reviewSegment;
 
     std::optional<double> averageRating() const
     {

@@ -164,11 +164,19 @@ void TestIncrementalCuration::incrementalEqualsFull()
     QVERIFY(m_store->db().exec("INSERT INTO reviews (interaction_id, decision, label, reviewer, created_at) "
                                "SELECT interaction_id, 'reject', 'negative', 'ann', 1 FROM curation "
                                "WHERE label = 'positive' ORDER BY interaction_id LIMIT 1"));
-    QCOMPARE(count("SELECT count(DISTINCT interaction_id) FROM curation_dirty"), qint64(3));
+    // A reviewer moves an input without a category out of its topic; a later review without a
+    // segment leaves it there.
+    QVERIFY(
+        m_store->db().exec("INSERT INTO reviews (interaction_id, decision, reviewer, created_at, segment) "
+                           "SELECT id, 'approve', 'ann', 2, 'returns desk' FROM interactions "
+                           "WHERE external_id = 'u7'"));
+    QVERIFY(m_store->db().exec("INSERT INTO reviews (interaction_id, decision, reviewer, created_at) "
+                               "SELECT id, 'approve', 'ann', 3 FROM interactions WHERE external_id = 'u7'"));
+    QCOMPARE(count("SELECT count(DISTINCT interaction_id) FROM curation_dirty"), qint64(4));
 
     const CurationReport incremental = curate();
     QVERIFY2(incremental.incremental, incremental.fullReason.c_str());
-    QCOMPARE(incremental.processed, qint64(100 + 60 + 2 + 1 + 3));
+    QCOMPARE(incremental.processed, qint64(100 + 60 + 2 + 1 + 4));
     QCOMPARE(incremental.interactions, qint64(3000 + 163));
     QCOMPARE(count("SELECT count(*) FROM curation_dirty"), qint64(0));
     const QStringList afterIncremental = results();
@@ -193,14 +201,21 @@ void TestIncrementalCuration::incrementalEqualsFull()
     QVERIFY(incremental.nearDuplicatePairs > 0);
     QCOMPARE(count("SELECT count(*) FROM curation c JOIN interactions i ON i.id = c.interaction_id "
                    "WHERE i.external_id LIKE 'u%' AND c.segment LIKE 'topic:%'"),
-             qint64(1060));
+             qint64(1059));
+    QCOMPARE(count("SELECT count(*) FROM curation c JOIN interactions i ON i.id = c.interaction_id "
+                   "WHERE i.external_id = 'u7' AND c.segment = 'returns desk'"),
+             qint64(1));
+    QCOMPARE(count("SELECT traffic FROM segment_stats WHERE segment = 'returns desk' AND run_id = "
+                   "(SELECT max(id) FROM curation_runs)"),
+             qint64(1));
+    QCOMPARE(count("SELECT sum(interactions) FROM daily_rollup WHERE segment = 'returns desk'"), qint64(1));
 
     // Nothing changed: nothing computed, nothing written differently.
     const CurationReport idle = curate();
     QVERIFY(idle.incremental);
     QCOMPARE(idle.processed, qint64(0));
     QCOMPARE(results(), afterFull);
-    QCOMPARE(count("SELECT count(*) FROM reviews"), qint64(1));
+    QCOMPARE(count("SELECT count(*) FROM reviews"), qint64(3));
 }
 
 void TestIncrementalCuration::reasonsForAFullRun()
