@@ -104,9 +104,21 @@ Status CurationRun::nearDuplicatePairs()
         }
         std::sort(known.begin(), known.end(), before);
     }
+    // Searched buckets of templated inputs hold thousands of earlier pairs, each looked up here:
+    // among the pairs of its first input only (where each input's pairs start), not all of them.
+    std::vector<quint32> pairsFrom(m_incremental ? m_texts.size() + 1 : 0, 0);
+    for (const Pair &pair : known)
+        ++pairsFrom[pair.first + 1];
+    for (size_t t = 1; t < pairsFrom.size(); ++t)
+        pairsFrom[t] += pairsFrom[t - 1];
     const auto find = [&](quint32 a, quint32 b) -> Pair * {
-        const auto it = std::lower_bound(known.begin(), known.end(), Pair{a, b, 0, 0}, before);
-        return it != known.end() && it->first == a && it->second == b ? &*it : nullptr;
+        if (known.empty())
+            return nullptr;
+        const auto end = known.begin() + pairsFrom[a + 1];
+        const auto it =
+            std::lower_bound(known.begin() + pairsFrom[a], end, b,
+                             [](const Pair &pair, quint32 second) { return pair.second < second; });
+        return it != end && it->second == b ? &*it : nullptr;
     };
     // Of two earlier inputs, a searched bucket yields only pairs it yielded before (see
     // bucketCandidates): those that were near-duplicates are known, the others were checked and

@@ -42,7 +42,7 @@ Status CurationRun::loadRows()
         "corrected, content_hash, day, signal_bits FROM curation ORDER BY interaction_id");
     if (!rows)
         return rows.error();
-    std::vector<Curated> fresh = std::move(m_curated);
+    auto fresh = std::move(m_curated);
     m_curated.clear();
     m_curated.reserve(size_t(m_previousCount + m_total));
     size_t next = 0;

@@ -9,6 +9,7 @@
 #include "curate/nearduplicates.h"
 #include "curate/signalreader.h"
 #include "curate/topics.h"
+#include "util/allocator.h"
 
 #include <array>
 #include <memory>
@@ -155,7 +156,8 @@ private:
     std::unique_ptr<Transaction> m_snapshot;
     std::unordered_map<const char *, std::unique_ptr<Statement>> m_statements;
 
-    std::vector<Curated> m_curated; // every interaction, in id order
+    // Every interaction, in id order: a few hundred megabytes at a million, faulted in by huge pages.
+    std::vector<Curated, LargeBlockAllocator<Curated>> m_curated;
     std::unordered_map<qint64, std::string> m_reviewLabels;
     Names m_segments;
     std::unordered_map<quint64, int> m_versions;
