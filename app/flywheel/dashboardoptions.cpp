@@ -53,6 +53,24 @@ void addDashboardOptions(QCommandLineParser &parser, const QString &prefix, bool
                           QStringLiteral("size"), QStringLiteral("day")});
 }
 
+QString readTimeRange(const QCommandLineParser &parser, qint64 &fromMs, qint64 &toMs)
+{
+    for (const QString &option : {QStringLiteral("from"), QStringLiteral("to")}) {
+        if (!parser.isSet(option))
+            continue;
+        const QString text = parser.value(option);
+        const auto time = parseTime(text);
+        if (!time)
+            return QStringLiteral("--%1 takes an RFC 3339 time or a date (YYYY-MM-DD), not \"%2\"")
+                .arg(option, text);
+        if (option == QLatin1String("from"))
+            fromMs = *time;
+        else // the end is excluded: the day after a date, the millisecond after a time
+            toMs = parseRfc3339(text.toStdString()) ? *time + 1 : *time + 24 * 3600 * 1000;
+    }
+    return {};
+}
+
 QString readDashboardOptions(const QCommandLineParser &parser, DashboardFilter &filter, bool bucket)
 {
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.

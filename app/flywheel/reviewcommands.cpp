@@ -1,4 +1,4 @@
-// Commands that read curation results: the review queue, one interaction in full, duplicates.
+// Commands that read curation results: one interaction in full, duplicates.
 #include "commands.h"
 
 #include "curate/curationqueries.h"
@@ -41,52 +41,6 @@ protected:
     }
 
     virtual int list(Store &store, int limit) = 0;
-};
-
-class QueueCommand final : public ListCommand {
-public:
-    QueueCommand()
-        : ListCommand(
-              QStringLiteral("queue"), QStringLiteral("Print the top of the review queue"),
-              QStringLiteral("Print the flagged interactions nobody has reviewed yet, highest priority "
-                             "first, with the reason for each. Run `flywheel curate` first."))
-    {}
-
-protected:
-    int list(Store &store, int limit) override
-    {
-        auto queue = loadReviewQueue(store, limit);
-        if (!queue)
-            return fail(queue.errorMessage());
-        if (json()) {
-            QJsonArray entries;
-            for (const QueueEntry &e : *queue)
-                entries.append(QJsonObject{{QStringLiteral("source"), e.source},
-                                           {QStringLiteral("id"), e.externalId},
-                                           {QStringLiteral("reason"), e.reason},
-                                           {QStringLiteral("priority"), e.priority},
-                                           {QStringLiteral("detail"), e.detail},
-                                           {QStringLiteral("segment"), e.segment},
-                                           {QStringLiteral("label"), e.label},
-                                           {QStringLiteral("preview"), e.preview}});
-            printJson({{QStringLiteral("queue"), entries}});
-            return Success;
-        }
-        if (queue->isEmpty()) {
-            print(QStringLiteral("The review queue is empty (run `flywheel curate` to fill it)."));
-            return Success;
-        }
-        QString text;
-        for (const QueueEntry &e : *queue)
-            text += QStringLiteral("%1  %2  %3  [%4]  %5\n      %6\n")
-                        .arg(e.priority, 4, 'f', 2)
-                        .arg(e.reason, -22)
-                        .arg(e.externalId, -20)
-                        .arg(e.segment, e.detail, e.preview);
-        text.chop(1);
-        print(text);
-        return Success;
-    }
 };
 
 class ShowCommand final : public Command {
@@ -340,11 +294,6 @@ private:
 };
 
 } // namespace
-
-std::unique_ptr<Command> makeQueueCommand()
-{
-    return std::make_unique<QueueCommand>();
-}
 
 std::unique_ptr<Command> makeShowCommand()
 {

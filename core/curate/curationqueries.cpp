@@ -14,39 +14,6 @@ QString inputPreview(std::string_view inputJson, int maxChars)
     return text;
 }
 
-Result<QList<QueueEntry>> loadReviewQueue(Store &store, int limit)
-{
-    auto query = store.db().prepare(R"sql(
-        SELECT f.interaction_id, s.name, i.external_id, f.reason, f.priority, f.detail, c.segment, c.label, i.input
-        FROM flags f
-        JOIN interactions i ON i.id = f.interaction_id
-        JOIN sources s ON s.id = i.source_id
-        LEFT JOIN curation c ON c.interaction_id = f.interaction_id
-        WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.interaction_id = f.interaction_id)
-        ORDER BY f.priority DESC, f.interaction_id, f.reason
-        LIMIT ?1)sql");
-    if (!query)
-        return query.error();
-    query->bind(1, qint64(limit));
-    QList<QueueEntry> entries;
-    if (Status s = query->forEachRow([&] {
-            QueueEntry e;
-            e.interactionId = query->columnInt(0);
-            e.source = query->columnText(1);
-            e.externalId = query->columnText(2);
-            e.reason = query->columnText(3);
-            e.priority = query->columnDouble(4);
-            e.detail = query->columnText(5);
-            e.segment = query->columnText(6);
-            e.label = query->columnText(7);
-            e.preview = inputPreview(query->columnUtf8(8));
-            entries.append(e);
-        });
-        !s)
-        return s.error();
-    return entries;
-}
-
 namespace {
 
 Status loadEvents(Store &store, InteractionDetails &d)

@@ -14,23 +14,6 @@ class Store;
 /// The user's words of a stored input on one line, shortened to @p maxChars with an ellipsis.
 QString inputPreview(std::string_view inputJson, int maxChars = 80);
 
-/// One entry of the review queue: a flagged interaction nobody has reviewed yet.
-struct QueueEntry {
-    qint64 interactionId = 0;
-    QString source;
-    QString externalId;
-    QString reason;
-    double priority = 0;
-    QString detail;
-    QString segment;
-    QString label;
-    /// The first user message, shortened, for a one-line listing.
-    QString preview;
-};
-
-/// The review queue: flags of unreviewed interactions, highest priority first (then oldest id).
-Result<QList<QueueEntry>> loadReviewQueue(Store &store, int limit);
-
 /// Everything known about one interaction, for `flywheel show` and the review studio.
 struct InteractionDetails {
     qint64 id = 0;

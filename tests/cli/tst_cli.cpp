@@ -1,6 +1,7 @@
 #include "tst_cli.h"
 
 #include "../common/httpclient.h"
+#include "store/store.h"
 
 #include <QDir>
 #include <QFile>
@@ -8,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 #include <QUrl>
 
@@ -131,6 +134,19 @@ void TestCli::usageErrorsExitTwo_data()
     QTest::newRow("serve on a bad port")
         << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:99999")}
         << QStringLiteral("a port from 0 to 65535");
+    QTest::newRow("queue with a bad status")
+        << QStringList{QStringLiteral("queue"), QStringLiteral("--status"), QStringLiteral("later")}
+        << QStringLiteral("--status must be one of todo, skipped, decided, all");
+    QTest::newRow("queue with a bad reason")
+        << QStringList{QStringLiteral("queue"), QStringLiteral("--reason"), QStringLiteral("slow")}
+        << QStringLiteral("--reason must be one of conflicting_signals");
+    QTest::newRow("queue with a bad label")
+        << QStringList{QStringLiteral("queue"), QStringLiteral("--label"), QStringLiteral("great")}
+        << QStringLiteral("--label must be one of gold");
+    QTest::newRow("queue with dates backwards")
+        << QStringList{QStringLiteral("queue"), QStringLiteral("--from"), QStringLiteral("2026-11-05"),
+                       QStringLiteral("--to"), QStringLiteral("2026-11-01")}
+        << QStringLiteral("--to must not be before --from");
     QTest::newRow("serve off loopback without a token")
         << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")}
         << QStringLiteral("without a token");
@@ -537,6 +553,96 @@ void TestCli::curateQueueShowAndDupes()
         {QStringLiteral("--store"), store(), QStringLiteral("curate"), QStringLiteral("--rules"), badRules});
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains("\"label\" must be gold, positive or negative"), bad.err.constData());
+}
+
+// `flywheel queue` lists what the studio's queue lists: each flagged interaction once, by priority,
+// with the studio's filters.
+void TestCli::queueListsAsTheStudioDoes()
+{
+    const QStringList base{QStringLiteral("--store"), store(), QStringLiteral("--json")};
+    const auto queue = [&](const QStringList &options) {
+        const Run run = flywheel(base + QStringList{QStringLiteral("queue")} + options);
+        if (run.exitCode != 0)
+            qWarning("%s", run.err.constData());
+        return run.json();
+    };
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("demo"), QStringLiteral("--interactions"),
+                                         QStringLiteral("3000")})
+                 .exitCode,
+             0);
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("curate")}).exitCode, 0);
+
+    const QJsonObject todo = queue({QStringLiteral("--limit"), QStringLiteral("100000")});
+    const qint64 total = todo.value(QStringLiteral("total")).toInteger();
+    const QJsonArray rows = todo.value(QStringLiteral("queue")).toArray();
+    QCOMPARE(qint64(rows.size()), total);
+    QSet<QString> ids;
+    double previous = 1e9;
+    for (const QJsonValue &row : rows) {
+        const QString id = row[QStringLiteral("id")].toString();
+        QVERIFY2(!ids.contains(id), qPrintable(id));
+        ids.insert(id);
+        QVERIFY(row[QStringLiteral("priority")].toDouble() <= previous);
+        previous = row[QStringLiteral("priority")].toDouble();
+    }
+    const QString top = rows[0][QStringLiteral("id")].toString();
+    {
+        auto opened = flywheel::Store::open(store());
+        QVERIFY2(opened, qPrintable(opened.errorMessage()));
+        QCOMPARE(*opened->db().queryInt("SELECT count(DISTINCT interaction_id) FROM flags"), total);
+        QVERIFY(opened->db().exec(
+            QStringLiteral(
+                "INSERT INTO reviews (interaction_id, decision, label, reviewer, created_at, segment) "
+                "SELECT id, 'approve', 'positive', 'ana', 1, 'picked' FROM interactions "
+                "WHERE external_id = '%1'")
+                .arg(top)
+                .toUtf8()
+                .constData()));
+    }
+    QCOMPARE(queue({}).value(QStringLiteral("total")).toInteger(), total - 1);
+    const QJsonObject decided = queue({QStringLiteral("--status"), QStringLiteral("decided")});
+    QCOMPARE(decided.value(QStringLiteral("total")).toInteger(), 1);
+    const QJsonValue mine = decided.value(QStringLiteral("queue")).toArray().at(0);
+    QCOMPARE(mine[QStringLiteral("id")].toString(), top);
+    QCOMPARE(mine[QStringLiteral("decision")].toString(), QStringLiteral("approve"));
+    QCOMPARE(mine[QStringLiteral("reviewer")].toString(), QStringLiteral("ana"));
+    QCOMPARE(mine[QStringLiteral("segment")].toString(), QStringLiteral("picked"));
+    QCOMPARE(queue({QStringLiteral("--status"), QStringLiteral("all"), QStringLiteral("--segment"),
+                    QStringLiteral("picked")})
+                 .value(QStringLiteral("total"))
+                 .toInteger(),
+             1);
+
+    const QJsonObject slow =
+        queue({QStringLiteral("--status"), QStringLiteral("all"), QStringLiteral("--reason"),
+               QStringLiteral("latency_outlier"), QStringLiteral("--limit"), QStringLiteral("1000")});
+    QVERIFY(slow.value(QStringLiteral("total")).toInteger() > 0);
+    for (const QJsonValue &row : slow.value(QStringLiteral("queue")).toArray())
+        QCOMPARE(row[QStringLiteral("reason")].toString(), QStringLiteral("latency_outlier"));
+
+    // The longest word of an input finds it.
+    const QJsonValue second = rows[1];
+    QString word;
+    for (const QString &w :
+         second[QStringLiteral("preview")].toString().split(QRegularExpression(QStringLiteral("\\W+"))))
+        if (w.size() > word.size())
+            word = w;
+    const QJsonObject found =
+        queue({QStringLiteral("--search"), word, QStringLiteral("--limit"), QStringLiteral("100000")});
+    QVERIFY(found.value(QStringLiteral("total")).toInteger() < total);
+    bool listed = false;
+    for (const QJsonValue &row : found.value(QStringLiteral("queue")).toArray())
+        listed = listed || row[QStringLiteral("id")].toString() == second[QStringLiteral("id")].toString();
+    QVERIFY2(listed, qPrintable(word));
+
+    QCOMPARE(queue({QStringLiteral("--from"), QStringLiteral("2100-01-01")})
+                 .value(QStringLiteral("total"))
+                 .toInteger(),
+             0);
+    const Run none = flywheel({QStringLiteral("--store"), store(), QStringLiteral("queue"),
+                               QStringLiteral("--from"), QStringLiteral("2100-01-01")});
+    QCOMPARE(none.exitCode, 0);
+    QVERIFY2(none.out.contains("No flagged interaction matches."), none.out.constData());
 }
 
 void TestCli::exportAndDatasets()

@@ -31,6 +31,7 @@ private slots:
     void storeFromEnvironment();
     void serveCollectsUntilTerminated();
     void curateQueueShowAndDupes();
+    void queueListsAsTheStudioDoes();
     void exportAndDatasets();
     void reportWritesChartsAndMetrics();
 

@@ -11,6 +11,7 @@
 #include "curate/textnorm.h"
 #include "curate/topics.h"
 #include "ingest/ingester.h"
+#include "review/reviewqueue.h"
 
 #include <QTest>
 
@@ -393,11 +394,12 @@ void TestCuration::flagsOnCraftedInteractions()
                   "pii_spans"),
              QStringLiteral("card input 1 11 19"));
     // The queue: highest priority first, with the reason's detail.
-    auto queue = loadReviewQueue(*m_store, 3);
+    auto queue = ReviewQueue(*m_store, {}).pageAfter(nullptr, 3);
     QVERIFY(queue);
     QCOMPARE(queue->size(), 3);
-    QCOMPARE(queue->at(0).reason, QStringLiteral("conflicting_signals"));
-    QVERIFY(queue->at(0).priority >= queue->at(1).priority && queue->at(1).priority >= queue->at(2).priority);
+    QCOMPARE(queue->at(0).key.reason, QStringLiteral("conflicting_signals"));
+    QVERIFY(queue->at(0).key.priority >= queue->at(1).key.priority &&
+            queue->at(1).key.priority >= queue->at(2).key.priority);
     QVERIFY(!queue->at(0).detail.isEmpty());
 }
 
@@ -643,10 +645,10 @@ void TestCuration::reviewsAreNeverOverwrittenAndLeaveTheQueue()
     QVERIFY(m_store->db().exec(
         "INSERT INTO reviews (interaction_id, decision, label, reviewer, created_at) "
         "SELECT id, 'approve', 'gold', 'ana', 1 FROM interactions WHERE external_id = 'r1'"));
-    auto queue = loadReviewQueue(*m_store, 10);
+    auto queue = ReviewQueue(*m_store, {}).pageAfter(nullptr, 10);
     QVERIFY(queue);
-    for (const QueueEntry &entry : *queue)
-        QCOMPARE(entry.externalId, QStringLiteral("r2"));
+    QCOMPARE(queue->size(), 1);
+    QCOMPARE(queue->at(0).externalId, QStringLiteral("r2"));
     QVERIFY(Curator(*m_store, RuleSet::defaults()).run());
     QCOMPARE(text("SELECT decision || ' ' || label || ' ' || reviewer FROM reviews"),
              QStringLiteral("approve gold ana"));
