@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "tasks/curationtask.h"
 #include "views/dashboardview.h"
+#include "views/guidelinespanel.h"
 #include "views/reviewview.h"
 #include "views/storeoverview.h"
 
@@ -41,6 +42,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_overview(new StoreOverview)
     , m_dashboard(new DashboardView)
     , m_curation(new CurationTask(this))
+    , m_guidelines(new GuidelinesPanel)
 {
     m_tabs->addTab(m_review, tr("&Review"));
     m_tabs->addTab(m_overview, tr("&Overview"));
@@ -48,6 +50,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     m_review->setAnnotator(m_settings.annotator);
+    m_guidelines->setAuthor(m_settings.annotator);
     createMenus();
     createStatusBar();
     createHistoryDock();
@@ -111,6 +114,7 @@ void MainWindow::createMenus()
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     QAction *reload = file->addAction(tr("Re&load"), this, [this] {
         m_review->reload();
+        m_guidelines->reload();
         m_overviewStale = true;
         loadOverviewIfShown();
         m_dashboardStale = true;
@@ -145,6 +149,7 @@ void MainWindow::createMenus()
     settings->addAction(tr("&Annotator Name…"), this, &MainWindow::askAnnotator);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    m_helpMenu = help;
     help->addAction(tr("&Keys"), this, [this] {
         QMessageBox::information(
             this, tr("Review keys"),
@@ -158,7 +163,8 @@ void MainWindow::createMenus()
                "<tr><td><b>T</b>, <b>N</b></td><td>tags, note (Enter returns to the queue)</td></tr>"
                "<tr><td><b>J</b>/<b>K</b>, arrows</td><td>next / previous item</td></tr>"
                "<tr><td><b>/</b></td><td>search</td></tr>"
-               "<tr><td><b>Ctrl+Z</b>, <b>Ctrl+Shift+Z</b></td><td>undo, redo</td></tr></table>"
+               "<tr><td><b>Ctrl+Z</b>, <b>Ctrl+Shift+Z</b></td><td>undo, redo</td></tr>"
+               "<tr><td><b>F1</b></td><td>the annotation guidelines</td></tr></table>"
                "<p>Keys do nothing while you type in a text box.</p>"));
     });
     help->addAction(tr("&About Flywheel Studio"), this, [this] {
@@ -201,12 +207,34 @@ void MainWindow::createHistoryDock()
     dock->setWidget(list);
     addDockWidget(Qt::RightDockWidgetArea, dock);
     resizeDocks({dock}, {fontMetrics().averageCharWidth() * 44}, Qt::Horizontal);
+    createGuidelinesDock(dock);
     connect(list, &QListView::activated, this, [this](const QModelIndex &index) {
         const HistoryModel::Entry *entry = m_review->history()->entry(index.row());
         if (entry)
             m_review->showInteraction(entry->decision.interactionId, entry->externalId);
     });
     m_viewMenu->addAction(dock->toggleViewAction());
+}
+
+// The guidelines share the right side with the history, one tab each; F1 brings them forward (and
+// back to the history).
+void MainWindow::createGuidelinesDock(QDockWidget *besides)
+{
+    auto *dock = new QDockWidget(tr("Guidelines"), this);
+    dock->setObjectName(QStringLiteral("guidelines"));
+    dock->setWidget(m_guidelines);
+    tabifyDockWidget(besides, dock);
+    besides->raise();
+    QAction *toggle = dock->toggleViewAction();
+    m_viewMenu->addAction(toggle);
+    auto *show = new QAction(tr("Annotation &Guidelines"), this);
+    show->setShortcut(QKeySequence(Qt::Key_F1));
+    connect(show, &QAction::triggered, this, [dock, besides] {
+        const bool front = dock->isVisible() && !dock->visibleRegion().isEmpty();
+        dock->show();
+        (front ? static_cast<QWidget *>(besides) : dock)->raise();
+    });
+    m_helpMenu->insertAction(m_helpMenu->actions().value(0), show);
 }
 
 void MainWindow::chooseStore()
@@ -250,6 +278,7 @@ void MainWindow::openStore(const QString &path)
     m_settings.addRecentStore(path);
     m_settings.save();
     m_review->openStore(path);
+    m_guidelines->setStorePath(path);
     m_overviewStale = true;
     loadOverviewIfShown();
     m_dashboardStale = true;
@@ -325,6 +354,7 @@ void MainWindow::askAnnotator()
     m_settings.annotator = name;
     m_settings.save();
     m_review->setAnnotator(name);
+    m_guidelines->setAuthor(name);
 }
 
 void MainWindow::showError(const QString &message)

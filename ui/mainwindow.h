@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -14,6 +15,7 @@ namespace flywheel::ui {
 
 class CurationTask;
 class DashboardView;
+class GuidelinesPanel;
 class ReviewView;
 class StoreOverview;
 
@@ -34,6 +36,7 @@ public:
     ReviewView *review() const { return m_review; }
     DashboardView *dashboard() const { return m_dashboard; }
     CurationTask *curation() const { return m_curation; }
+    GuidelinesPanel *guidelines() const { return m_guidelines; }
     /// Starts a curation run of the open store, with progress in the status bar.
     void runCuration(bool full);
 
@@ -41,6 +44,7 @@ private:
     void createMenus();
     void createStatusBar();
     void createHistoryDock();
+    void createGuidelinesDock(QDockWidget *besides);
     void chooseStore();
     void createStore();
     void importFiles();
@@ -57,8 +61,10 @@ private:
     StoreOverview *m_overview;
     DashboardView *m_dashboard;
     CurationTask *m_curation;
+    GuidelinesPanel *m_guidelines;
     QMenu *m_recent = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
     QLabel *m_progress = nullptr;
     QLabel *m_background = nullptr;
     QProgressBar *m_curationProgress = nullptr;

@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeReportCommand());
     commands.push_back(makeCurateCommand());
     commands.push_back(makeQueueCommand());
+    commands.push_back(makeGuidelinesCommand());
     commands.push_back(makeShowCommand());
     commands.push_back(makeDupesCommand());
     commands.push_back(makeExportCommand());

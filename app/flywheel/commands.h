@@ -22,6 +22,7 @@ std::unique_ptr<Command> makeModelCommand();
 std::unique_ptr<Command> makeCycleCommand();
 std::unique_ptr<Command> makeCurateCommand();
 std::unique_ptr<Command> makeQueueCommand();
+std::unique_ptr<Command> makeGuidelinesCommand();
 std::unique_ptr<Command> makeShowCommand();
 std::unique_ptr<Command> makeDupesCommand();
 

@@ -411,6 +411,18 @@ BEGIN
 END;
 )sql";
 
+// Version 11: the team's annotation guidelines, kept as versions (never edited in place), and the
+// version each decision was made under, so a label can be read against the rules its reviewer had.
+constexpr const char *kGuidelines = R"sql(
+CREATE TABLE guidelines (
+    version     INTEGER PRIMARY KEY,
+    text        TEXT NOT NULL,
+    author      TEXT,
+    created_at  INTEGER NOT NULL
+);
+ALTER TABLE reviews ADD COLUMN guidelines_version INTEGER REFERENCES guidelines(version);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -426,6 +438,7 @@ constexpr std::array kMigrations{
     Migration{"review studio: decision time, tags and segment; full-text search index", kReviewStudio},
     Migration{"dashboard rollups: per day, model version and segment; dataset items per segment",
               kDashboardRollups},
+    Migration{"annotation guidelines, versioned; the version each review was made under", kGuidelines},
 };
 
 } // namespace

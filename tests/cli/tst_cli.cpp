@@ -84,8 +84,8 @@ void TestCli::helpListsCommands()
     const Run run = flywheel({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
     for (const char *command :
-         {"init", "demo", "ingest", "stats", "report", "curate", "queue", "show", "dupes", "export",
-          "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
+         {"init", "demo", "ingest", "stats", "report", "curate", "queue", "guidelines", "show", "dupes",
+          "export", "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -95,8 +95,8 @@ void TestCli::everyCommandHasHelp_data()
 {
     QTest::addColumn<QString>("command");
     for (const char *command :
-         {"init", "demo", "ingest", "stats", "report", "curate", "queue", "show", "dupes", "export",
-          "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
+         {"init", "demo", "ingest", "stats", "report", "curate", "queue", "guidelines", "show", "dupes",
+          "export", "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
@@ -643,6 +643,55 @@ void TestCli::queueListsAsTheStudioDoes()
                                QStringLiteral("--from"), QStringLiteral("2100-01-01")});
     QCOMPARE(none.exitCode, 0);
     QVERIFY2(none.out.contains("No flagged interaction matches."), none.out.constData());
+}
+
+void TestCli::guidelinesAreSetPrintedAndKept()
+{
+    const QStringList base{QStringLiteral("--store"), store()};
+    const QStringList guidelines{QStringLiteral("guidelines")};
+    QCOMPARE(flywheel(base + QStringList{QStringLiteral("init")}).exitCode, 0);
+    const Run none = flywheel(base + guidelines);
+    QCOMPARE(none.exitCode, 0);
+    QVERIFY2(none.out.contains("No guidelines yet"), none.out.constData());
+
+    const QByteArray text =
+        "# Deciding\n\n- Accept what is right and polite.\n- \xc3\xa9t\xc3\xa9: \"quotes\" and 'ticks'\n";
+    const Run set = flywheel(base + guidelines +
+                             QStringList{QStringLiteral("--set"), writeInput(text),
+                                         QStringLiteral("--author"), QStringLiteral("lead")});
+    QCOMPARE(set.exitCode, 0);
+    QVERIFY2(set.out.contains("version 1"), set.out.constData());
+    const Run printed = flywheel(base + guidelines);
+    QCOMPARE(printed.exitCode, 0);
+    QCOMPARE(printed.out, text); // stdout is the Markdown as written; who and when go to stderr
+    QVERIFY2(printed.err.contains("Version 1 by lead"), printed.err.constData());
+
+    const Run fromStdin =
+        flywheel(base + guidelines + QStringList{QStringLiteral("--set"), QStringLiteral("-")},
+                 "## Refunds\n", {QStringLiteral("USER=ana")});
+    QCOMPARE(fromStdin.exitCode, 0);
+    const Run history = flywheel(base + QStringList{QStringLiteral("--json")} + guidelines +
+                                 QStringList{QStringLiteral("--history")});
+    const QJsonArray versions = history.json().value(QStringLiteral("versions")).toArray();
+    QCOMPARE(versions.size(), 2);
+    QCOMPARE(versions[0][QStringLiteral("version")].toInteger(), 2);
+    QCOMPARE(versions[0][QStringLiteral("author")].toString(), QStringLiteral("ana"));
+    QCOMPARE(versions[1][QStringLiteral("author")].toString(), QStringLiteral("lead"));
+    const Run first = flywheel(base + QStringList{QStringLiteral("--json")} + guidelines +
+                               QStringList{QStringLiteral("--version"), QStringLiteral("1")});
+    QCOMPARE(first.json().value(QStringLiteral("text")).toString(), QString::fromUtf8(text));
+
+    const Run missing =
+        flywheel(base + guidelines + QStringList{QStringLiteral("--version"), QStringLiteral("9")});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("no version 9"), missing.err.constData());
+    const Run empty = flywheel(base + guidelines + QStringList{QStringLiteral("--set"), writeInput(" \n")});
+    QCOMPARE(empty.exitCode, 2);
+    QVERIFY2(empty.err.contains("is empty"), empty.err.constData());
+    const Run notText =
+        flywheel(base + guidelines + QStringList{QStringLiteral("--set"), writeInput("\xff\xfe")});
+    QCOMPARE(notText.exitCode, 2);
+    QVERIFY2(notText.err.contains("not UTF-8"), notText.err.constData());
 }
 
 void TestCli::exportAndDatasets()

@@ -32,6 +32,7 @@ private slots:
     void serveCollectsUntilTerminated();
     void curateQueueShowAndDupes();
     void queueListsAsTheStudioDoes();
+    void guidelinesAreSetPrintedAndKept();
     void exportAndDatasets();
     void reportWritesChartsAndMetrics();
 

@@ -7,6 +7,7 @@
 #include "curate/curator.h"
 #include "demo/demogenerator.h"
 #include "review/decisions.h"
+#include "review/guidelines.h"
 #include "review/reviewqueue.h"
 #include "review/searchindex.h"
 
@@ -39,6 +40,53 @@ private slots:
     }
 
     void cleanup() { QVERIFY(m_store->db().exec("DELETE FROM reviews")); }
+
+    // Guidelines are versions: saving adds one, equal text adds none, and each decision records the
+    // version it was made under.
+    void guidelinesAreVersionedAndDecisionsRecordTheirs()
+    {
+        auto none = loadGuidelines(*m_store);
+        QVERIFY(none);
+        QCOMPARE(none->version, 0);
+        QVERIFY(none->text.isEmpty());
+        Decision d;
+        d.interactionId = count(*m_store, "SELECT min(interaction_id) FROM flags");
+        d.kind = DecisionKind::Accept;
+        QVERIFY(recordDecision(*m_store, d));
+        QCOMPARE(queryText(*m_store, "SELECT coalesce(guidelines_version, 'none') FROM reviews"),
+                 QStringLiteral("none"));
+
+        const QString first = QStringLiteral("# Accept\nAn answer that is right and polite.\n");
+        auto one = saveGuidelines(*m_store, first, QStringLiteral("lead"));
+        QVERIFY2(one, qPrintable(one.errorMessage()));
+        QCOMPARE(one->version, 1);
+        QCOMPARE(*loadGuidelines(*m_store), *one);
+        auto same = saveGuidelines(*m_store, first, QStringLiteral("someone else"));
+        QVERIFY(same);
+        QCOMPARE(*same, *one);
+        const QString hostile = QStringLiteral("'); DROP TABLE reviews; --\n\u00e9\u20ac \" <b>x</b>");
+        auto two = saveGuidelines(*m_store, hostile, QString());
+        QVERIFY(two);
+        QCOMPARE(two->version, 2);
+        auto latest = loadGuidelines(*m_store);
+        QCOMPARE(latest->text, hostile);
+        QVERIFY(latest->author.isEmpty());
+        QVERIFY(latest->createdAtMs >= one->createdAtMs);
+        auto versions = loadGuidelineVersions(*m_store);
+        QVERIFY(versions);
+        QCOMPARE(versions->size(), 2);
+        QCOMPARE(versions->at(0).version, 2);
+        QCOMPARE(versions->at(1).text, first);
+        QCOMPARE(loadGuidelineVersions(*m_store, 1)->size(), 1);
+        QCOMPARE(loadGuidelineVersions(*m_store, 7)->size(), 0);
+
+        d.kind = DecisionKind::Reject;
+        QVERIFY(recordDecision(*m_store, d));
+        QCOMPARE(queryText(*m_store, "SELECT group_concat(coalesce(guidelines_version, 'none'), ' ') FROM "
+                                     "(SELECT guidelines_version FROM reviews ORDER BY id)"),
+                 QStringLiteral("none 2"));
+        QVERIFY(m_store->db().exec("DELETE FROM reviews; DELETE FROM guidelines"));
+    }
 
     void decisionsRoundTripAndUndo()
     {
