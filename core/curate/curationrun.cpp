@@ -19,6 +19,22 @@
 namespace flywheel {
 namespace {
 
+// A typical latency to two significant digits ("about 820 ms", "about 1.5 s"): enough for a
+// reviewer to compare with, and stable while the median drifts by a few milliseconds, so new
+// traffic does not rewrite every latency flag's detail.
+std::string aboutLatency(qint64 ms)
+{
+    qint64 scale = 1;
+    while (ms >= 100 * scale)
+        scale *= 10;
+    const qint64 rounded = (ms + scale / 2) / scale * scale;
+    if (rounded < 1000)
+        return "about " + std::to_string(rounded) + " ms";
+    if (rounded < 10000)
+        return "about " + std::to_string(rounded / 1000) + "." + std::to_string(rounded / 100 % 10) + " s";
+    return "about " + std::to_string(rounded / 1000) + " s";
+}
+
 qint64 median(std::vector<qint64> &values)
 {
     const auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
@@ -558,9 +574,9 @@ void CurationRun::latencyOutliers()
     for (Curated &c : m_curated) {
         const size_t v = size_t(m_versions[c.modelKey]);
         if (c.latencyMs && limit[v] >= 0 && double(*c.latencyMs) > limit[v])
-            c.flags.push_back({FlagReason::LatencyOutlier, std::to_string(*c.latencyMs) +
-                                                               " ms; this version's median is " +
-                                                               std::to_string(medians[v]) + " ms"});
+            c.flags.push_back(
+                {FlagReason::LatencyOutlier,
+                 std::to_string(*c.latencyMs) + " ms; this version's median is " + aboutLatency(medians[v])});
     }
 }
 
