@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "store/store.h"
+#include "util/timestamps.h"
 
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -108,6 +109,19 @@ QString parseCount(const QCommandLineParser &parser, const QString &option, qint
             .arg(parser.value(option));
     out = value;
     return {};
+}
+
+QString timeText(qint64 epochMs)
+{
+    return QString::fromStdString(formatRfc3339(epochMs));
+}
+
+QString listed(const std::vector<std::string_view> &names)
+{
+    QStringList out;
+    for (const std::string_view name : names)
+        out.append(QString::fromUtf8(name.data(), qsizetype(name.size())));
+    return out.join(QStringLiteral(", "));
 }
 
 } // namespace flywheel::cli

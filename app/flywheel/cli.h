@@ -7,6 +7,9 @@
 
 #include "util/result.h"
 
+#include <string_view>
+#include <vector>
+
 namespace flywheel {
 class Store;
 } // namespace flywheel
@@ -63,5 +66,10 @@ QString defaultStorePath();
 /// Parses a whole-number option of at least @p minimum into @p out (left alone when the option is
 /// absent). Returns the error to report, or an empty string.
 QString parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum = 0);
+
+/// @p epochMs as an RFC 3339 UTC time, as every command prints times.
+QString timeText(qint64 epochMs);
+/// @p names joined by ", ", for messages that list the valid choices.
+QString listed(const std::vector<std::string_view> &names);
 
 } // namespace flywheel::cli

@@ -59,15 +59,23 @@ QString readTimeRange(const QCommandLineParser &parser, qint64 &fromMs, qint64 &
         if (!parser.isSet(option))
             continue;
         const QString text = parser.value(option);
-        const auto time = parseTime(text);
+        // The end is excluded: the millisecond after a time, the day after a date.
+        std::optional<qint64> time = parseRfc3339(text.toStdString());
+        qint64 after = 1;
+        if (!time) {
+            time = parseTime(text);
+            after = 24 * 3600 * 1000;
+        }
         if (!time)
             return QStringLiteral("--%1 takes an RFC 3339 time or a date (YYYY-MM-DD), not \"%2\"")
                 .arg(option, text);
         if (option == QLatin1String("from"))
             fromMs = *time;
-        else // the end is excluded: the day after a date, the millisecond after a time
-            toMs = parseRfc3339(text.toStdString()) ? *time + 1 : *time + 24 * 3600 * 1000;
+        else
+            toMs = *time + after;
     }
+    if (fromMs != 0 && toMs != 0 && toMs <= fromMs)
+        return QStringLiteral("--to must not be before --from");
     return {};
 }
 

@@ -18,7 +18,7 @@ QString readDashboardOptions(const QCommandLineParser &parser, DashboardFilter &
 
 /// --from and --to as a half-open range of epoch milliseconds, for filters on each interaction's
 /// time: a date in --to takes in that whole day. Zero where an option is absent. A message for the
-/// user when one is wrong, else empty.
+/// user when one is wrong or --to is not after --from, else empty.
 QString readTimeRange(const QCommandLineParser &parser, qint64 &fromMs, qint64 &toMs);
 
 } // namespace flywheel::cli

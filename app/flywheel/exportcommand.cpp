@@ -268,16 +268,15 @@ protected:
         if (json()) {
             QJsonArray list;
             for (const DatasetRecord &d : *datasets)
-                list.append(QJsonObject{
-                    {QStringLiteral("name"), d.name},
-                    {QStringLiteral("version"), d.version},
-                    {QStringLiteral("kind"), d.kind},
-                    {QStringLiteral("format"), d.format},
-                    {QStringLiteral("examples"), d.examples},
-                    {QStringLiteral("interactions"), d.interactions},
-                    {QStringLiteral("created"), QString::fromStdString(formatRfc3339(d.createdAt))},
-                    {QStringLiteral("path"), d.path},
-                    {QStringLiteral("manifest_sha256"), d.manifestSha256}});
+                list.append(QJsonObject{{QStringLiteral("name"), d.name},
+                                        {QStringLiteral("version"), d.version},
+                                        {QStringLiteral("kind"), d.kind},
+                                        {QStringLiteral("format"), d.format},
+                                        {QStringLiteral("examples"), d.examples},
+                                        {QStringLiteral("interactions"), d.interactions},
+                                        {QStringLiteral("created"), timeText(d.createdAt)},
+                                        {QStringLiteral("path"), d.path},
+                                        {QStringLiteral("manifest_sha256"), d.manifestSha256}});
             printJson({{QStringLiteral("datasets"), list}});
             return Success;
         }

@@ -4,7 +4,6 @@
 
 #include "review/guidelines.h"
 #include "store/store.h"
-#include "util/timestamps.h"
 
 #include <QFile>
 
@@ -14,16 +13,11 @@
 namespace flywheel::cli {
 namespace {
 
-QString time(qint64 epochMs)
-{
-    return QString::fromStdString(formatRfc3339(epochMs));
-}
-
 QJsonObject versionJson(const Guidelines &g, bool withText)
 {
     QJsonObject object{{QStringLiteral("version"), g.version},
                        {QStringLiteral("author"), g.author},
-                       {QStringLiteral("time"), g.version > 0 ? time(g.createdAtMs) : QString()}};
+                       {QStringLiteral("time"), g.version > 0 ? timeText(g.createdAtMs) : QString()}};
     if (withText)
         object.insert(QStringLiteral("text"), g.text);
     return object;
@@ -33,7 +27,7 @@ QString byLine(const Guidelines &g)
 {
     return QStringLiteral("Version %1%2, %3")
         .arg(g.version)
-        .arg(g.author.isEmpty() ? QString() : QStringLiteral(" by ") + g.author, time(g.createdAtMs));
+        .arg(g.author.isEmpty() ? QString() : QStringLiteral(" by ") + g.author, timeText(g.createdAtMs));
 }
 
 class GuidelinesCommand final : public Command {

@@ -78,18 +78,16 @@ protected:
         if (json()) {
             QJsonArray list;
             for (const ModelVersionRecord &m : *versions)
-                list.append(QJsonObject{
-                    {QStringLiteral("model"), m.model},
-                    {QStringLiteral("version"), m.version},
-                    {QStringLiteral("first_seen"), QString::fromStdString(formatRfc3339(m.firstSeenAt))},
-                    {QStringLiteral("last_seen"), QString::fromStdString(formatRfc3339(m.lastSeenAt))},
-                    {QStringLiteral("deployed"),
-                     m.deployedAt ? QJsonValue(QString::fromStdString(formatRfc3339(*m.deployedAt)))
-                                  : QJsonValue()},
-                    {QStringLiteral("trained_on"),
-                     m.trainedOn.isEmpty() ? QJsonValue() : QJsonValue(m.trainedOn)},
-                    {QStringLiteral("interactions"), m.interactions},
-                    {QStringLiteral("notes"), m.notes}});
+                list.append(QJsonObject{{QStringLiteral("model"), m.model},
+                                        {QStringLiteral("version"), m.version},
+                                        {QStringLiteral("first_seen"), timeText(m.firstSeenAt)},
+                                        {QStringLiteral("last_seen"), timeText(m.lastSeenAt)},
+                                        {QStringLiteral("deployed"),
+                                         m.deployedAt ? QJsonValue(timeText(*m.deployedAt)) : QJsonValue()},
+                                        {QStringLiteral("trained_on"),
+                                         m.trainedOn.isEmpty() ? QJsonValue() : QJsonValue(m.trainedOn)},
+                                        {QStringLiteral("interactions"), m.interactions},
+                                        {QStringLiteral("notes"), m.notes}});
             printJson({{QStringLiteral("model_versions"), list}});
             return Success;
         }

@@ -9,61 +9,25 @@
 #include "review/reviewqueue.h"
 #include "review/searchindex.h"
 #include "store/store.h"
-#include "util/timestamps.h"
+#include "util/enumnames.h"
 
 #include <QJsonArray>
 #include <QLocale>
 
-#include <optional>
-
 namespace flywheel::cli {
 namespace {
 
-template <typename Value>
-struct Choice {
-    const char *name;
-    Value value;
-};
-
-constexpr Choice<QueueFilter::Status> kStatuses[] = {
-    {"todo", QueueFilter::Status::ToDo},
-    {"skipped", QueueFilter::Status::Skipped},
-    {"decided", QueueFilter::Status::Decided},
-    {"all", QueueFilter::Status::All},
-};
-constexpr Choice<QueueFilter::Order> kOrders[] = {
-    {"priority", QueueFilter::Order::Priority},
-    {"newest", QueueFilter::Order::Newest},
-    {"oldest", QueueFilter::Order::Oldest},
-};
-
-template <typename Value, size_t N>
-QString names(const Choice<Value> (&choices)[N])
-{
-    QStringList out;
-    for (const Choice<Value> &choice : choices)
-        out.append(QLatin1String(choice.name));
-    return out.join(QStringLiteral(", "));
-}
-
-template <typename Value, size_t N>
-std::optional<Value> choose(const Choice<Value> (&choices)[N], const QString &text)
-{
-    for (const Choice<Value> &choice : choices)
-        if (text == QLatin1String(choice.name))
-            return choice.value;
-    return std::nullopt;
-}
-
-QString flagReasonNames()
-{
-    QStringList out;
-    for (int r = 0; r <= int(FlagReason::UnderCoveredSegment); ++r) {
-        const std::string_view name = flagReasonName(FlagReason(r));
-        out.append(QString::fromUtf8(name.data(), qsizetype(name.size())));
-    }
-    return out.join(QStringLiteral(", "));
-}
+constexpr EnumNames<QueueFilter::Status, 4> kStatuses{{
+    {QueueFilter::Status::ToDo, "todo"},
+    {QueueFilter::Status::Skipped, "skipped"},
+    {QueueFilter::Status::Decided, "decided"},
+    {QueueFilter::Status::All, "all"},
+}};
+constexpr EnumNames<QueueFilter::Order, 3> kOrders{{
+    {QueueFilter::Order::Priority, "priority"},
+    {QueueFilter::Order::Newest, "newest"},
+    {QueueFilter::Order::Oldest, "oldest"},
+}};
 
 QString statusWords(QueueFilter::Status status)
 {
@@ -90,7 +54,7 @@ QJsonObject rowJson(const QueueRow &row)
             {QStringLiteral("segment"), row.segment},
             {QStringLiteral("label"), row.label},
             {QStringLiteral("model_version"), row.modelVersion},
-            {QStringLiteral("time"), QString::fromStdString(formatRfc3339(row.timestampMs))},
+            {QStringLiteral("time"), timeText(row.timestampMs)},
             {QStringLiteral("decision"), row.decision},
             {QStringLiteral("reviewer"), row.reviewer},
             {QStringLiteral("preview"), row.preview}};
@@ -120,16 +84,16 @@ protected:
             {QStringLiteral("order"), QStringLiteral("priority (default), newest or oldest."),
              QStringLiteral("order"), QStringLiteral("priority")},
             {QStringLiteral("reason"),
-             QStringLiteral("Only interactions with this flag, at its priority (") + flagReasonNames() +
-                 QStringLiteral(")."),
+             QStringLiteral("Only interactions with this flag, at its priority (") +
+                 listed(flagReasonNames()) + QStringLiteral(")."),
              QStringLiteral("reason")},
             {QStringLiteral("segment"), QStringLiteral("Only this segment (a reviewer's, else curation's)."),
              QStringLiteral("segment")},
             {QStringLiteral("model-version"), QStringLiteral("Only this model version."),
              QStringLiteral("version")},
             {QStringLiteral("label"),
-             QStringLiteral("Only this label, a reviewer's over curation's (gold, positive, negative, "
-                            "conflicting, unlabeled)."),
+             QStringLiteral("Only this label, a reviewer's over curation's (") + listed(labelNames()) +
+                 QStringLiteral(")."),
              QStringLiteral("label")},
             {QStringLiteral("annotator"),
              QStringLiteral("Only interactions this annotator decided or skipped."), QStringLiteral("name")},
@@ -184,34 +148,32 @@ private:
     static QString readFilter(const QCommandLineParser &parser, QueueFilter &filter)
     {
         const QString status = parser.value(QStringLiteral("status"));
-        const auto chosenStatus = choose(kStatuses, status);
+        const auto chosenStatus = valueOf(kStatuses, status.toStdString());
         if (!chosenStatus)
-            return QStringLiteral("--status must be one of %1, not \"%2\"").arg(names(kStatuses), status);
+            return QStringLiteral("--status must be one of %1, not \"%2\"")
+                .arg(listed(namesOf(kStatuses)), status);
         filter.status = *chosenStatus;
         const QString order = parser.value(QStringLiteral("order"));
-        const auto chosenOrder = choose(kOrders, order);
+        const auto chosenOrder = valueOf(kOrders, order.toStdString());
         if (!chosenOrder)
-            return QStringLiteral("--order must be one of %1, not \"%2\"").arg(names(kOrders), order);
+            return QStringLiteral("--order must be one of %1, not \"%2\"")
+                .arg(listed(namesOf(kOrders)), order);
         filter.order = *chosenOrder;
         filter.reason = parser.value(QStringLiteral("reason"));
         if (!filter.reason.isEmpty() && !flagReasonFromName(filter.reason.toStdString()))
             return QStringLiteral("--reason must be one of %1, not \"%2\"")
-                .arg(flagReasonNames(), filter.reason);
+                .arg(listed(flagReasonNames()), filter.reason);
         filter.label = parser.value(QStringLiteral("label"));
         if (!filter.label.isEmpty() && !labelFromName(filter.label.toStdString()))
-            return QStringLiteral("--label must be one of gold, positive, negative, conflicting, unlabeled, "
-                                  "not \"%1\"")
-                .arg(filter.label);
+            return QStringLiteral("--label must be one of %1, not \"%2\"")
+                .arg(listed(labelNames()), filter.label);
         filter.segment = parser.value(QStringLiteral("segment"));
         filter.modelVersion = parser.value(QStringLiteral("model-version"));
         filter.annotator = parser.value(QStringLiteral("annotator"));
         filter.search = parser.value(QStringLiteral("search"));
         if (parser.isSet(QStringLiteral("search")) && searchExpression(filter.search).isEmpty())
             return QStringLiteral("--search needs at least one word, not \"%1\"").arg(filter.search);
-        QString error = readTimeRange(parser, filter.fromMs, filter.toMs);
-        if (error.isEmpty() && filter.fromMs != 0 && filter.toMs != 0 && filter.toMs <= filter.fromMs)
-            error = QStringLiteral("--to must not be before --from");
-        return error;
+        return readTimeRange(parser, filter.fromMs, filter.toMs);
     }
 
     static QString text(const QueueFilter &filter, qint64 total, const QList<QueueRow> &rows)

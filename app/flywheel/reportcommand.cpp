@@ -5,7 +5,6 @@
 #include "charts/savechart.h"
 #include "metrics/dashboard.h"
 #include "store/store.h"
-#include "util/timestamps.h"
 
 #include <QChart>
 #include <QDateTime>
@@ -101,7 +100,7 @@ QString html(const QString &storePath, const DashboardMetrics &m,
     } else {
         out += QStringLiteral("<p class=\"meta\">Figures as of curation run %1 (%2).</p>\n")
                    .arg(m.curationRunId)
-                   .arg(e(QString::fromStdString(formatRfc3339(m.curatedAtMs))));
+                   .arg(e(timeText(m.curatedAtMs)));
         if (m.newInteractions > 0)
             out +=
                 QStringLiteral("<p class=\"warn\">%1 interactions stored since that run are not counted yet: "

@@ -3,7 +3,6 @@
 
 #include "curate/curationqueries.h"
 #include "store/store.h"
-#include "util/timestamps.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,11 +10,6 @@
 
 namespace flywheel::cli {
 namespace {
-
-QString time(qint64 epochMs)
-{
-    return QString::fromStdString(formatRfc3339(epochMs));
-}
 
 // A command that lists the top entries of something curation computed: --limit, an existing store.
 class ListCommand : public Command {
@@ -125,11 +119,11 @@ private:
                                        {QStringLiteral("label"), r.label},
                                        {QStringLiteral("reviewer"), r.reviewer},
                                        {QStringLiteral("note"), r.note},
-                                       {QStringLiteral("created_at"), time(r.createdAtMs)}});
+                                       {QStringLiteral("created_at"), timeText(r.createdAtMs)}});
         return {
             {QStringLiteral("source"), d.source},
             {QStringLiteral("id"), d.externalId},
-            {QStringLiteral("timestamp"), time(d.timestampMs)},
+            {QStringLiteral("timestamp"), timeText(d.timestampMs)},
             {QStringLiteral("session_id"), d.sessionId},
             {QStringLiteral("user_id"), d.userId},
             {QStringLiteral("model"), d.modelName},
@@ -158,7 +152,7 @@ private:
     static QString toText(const InteractionDetails &d)
     {
         QString text =
-            QStringLiteral("%1 (source %2), %3\n").arg(d.externalId, d.source, time(d.timestampMs));
+            QStringLiteral("%1 (source %2), %3\n").arg(d.externalId, d.source, timeText(d.timestampMs));
         text += QStringLiteral("  model %1 %2, category %3, outcome %4, finish %5, latency %6\n")
                     .arg(d.modelName, d.modelVersion, d.category.isEmpty() ? QStringLiteral("-") : d.category,
                          d.outcome, d.finishReason.isEmpty() ? QStringLiteral("-") : d.finishReason,

@@ -4,7 +4,6 @@
 #include "metrics/dashboard.h"
 #include "metrics/storestats.h"
 #include "store/store.h"
-#include "util/timestamps.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -81,10 +80,7 @@ protected:
     }
 
 private:
-    static QString time(qint64 ms, qint64 count)
-    {
-        return count > 0 ? QString::fromStdString(formatRfc3339(ms)) : QString();
-    }
+    static QString time(qint64 ms, qint64 count) { return count > 0 ? timeText(ms) : QString(); }
 
     static QJsonObject outcomesJson(const QList<VersionOutcomes> &versions)
     {
@@ -148,7 +144,7 @@ private:
             return QStringLiteral("\nFlywheel health: nothing curated yet; run `flywheel curate`\n");
         QString text = QStringLiteral("\nFlywheel health (curation run %1, %2)\n")
                            .arg(d.curationRunId)
-                           .arg(QString::fromStdString(formatRfc3339(d.curatedAtMs)));
+                           .arg(timeText(d.curatedAtMs));
         QStringList under;
         for (const SegmentCoverage &s : d.coverage)
             if (s.underCovered)

@@ -55,6 +55,14 @@ std::optional<FlagReason> flagReasonFromName(std::string_view name)
     return std::nullopt;
 }
 
+std::vector<std::string_view> flagReasonNames()
+{
+    std::vector<std::string_view> names;
+    for (const FlagInfo &flag : kFlags)
+        names.push_back(flag.name);
+    return names;
+}
+
 bool needsWholeStore(FlagReason reason)
 {
     return reason == FlagReason::LatencyOutlier || reason == FlagReason::NovelInput ||

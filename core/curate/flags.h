@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace flywheel {
 
@@ -23,6 +24,8 @@ enum class FlagReason {
 
 std::string_view flagReasonName(FlagReason reason);
 std::optional<FlagReason> flagReasonFromName(std::string_view name);
+/// Every reason's name, from the most valuable to review to the least.
+std::vector<std::string_view> flagReasonNames();
 /// Whether the flag needs the whole store (latency of the model version, segment coverage) rather
 /// than the interaction alone.
 bool needsWholeStore(FlagReason reason);

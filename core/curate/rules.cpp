@@ -284,6 +284,11 @@ std::optional<Label> labelFromName(std::string_view name)
     return valueOf(kLabels, name);
 }
 
+std::vector<std::string_view> labelNames()
+{
+    return namesOf(kLabels);
+}
+
 // ---- Reading a rules file -------------------------------------------------------------------
 
 /// Reads a rules file, remembering where the rule it reads starts, for messages.

@@ -20,6 +20,8 @@ enum class Label { Gold, Positive, Negative, Conflicting, Unlabeled };
 
 std::string_view labelName(Label label);
 std::optional<Label> labelFromName(std::string_view name);
+/// Every label's name, the reviewers' first (gold, positive, negative), then conflicting, unlabeled.
+std::vector<std::string_view> labelNames();
 
 /// A test on one signal, or a combination of tests (docs/curation.md, "Conditions").
 class Condition {

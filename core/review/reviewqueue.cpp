@@ -1,6 +1,7 @@
 #include "review/reviewqueue.h"
 
 #include "curate/curationqueries.h"
+#include "curate/rules.h"
 #include "review/searchindex.h"
 #include "store/statement.h"
 #include "store/store.h"
@@ -15,7 +16,7 @@ enum Parameter {
     Reason = 1,
     Segment,
     ModelVersion,
-    Label,
+    EffectiveLabel,
     Annotator,
     From,
     To,
@@ -139,7 +140,7 @@ void ReviewQueue::bindFilter(Statement &statement) const
     if (!m_filter.modelVersion.isEmpty())
         statement.bind(ModelVersion, m_filter.modelVersion);
     if (!m_filter.label.isEmpty())
-        statement.bind(Label, m_filter.label);
+        statement.bind(EffectiveLabel, m_filter.label);
     if (!m_filter.annotator.isEmpty())
         statement.bind(Annotator, m_filter.annotator);
     if (m_filter.fromMs > 0)
@@ -229,10 +230,10 @@ Result<QList<QueueRow>> ReviewQueue::readPage(const QByteArray &extraCondition, 
 
 Result<QueueFacets> loadQueueFacets(Store &store)
 {
-    // The labels of curation's CHECK constraint, reviewers' first.
+    // Every label, reviewers' first.
     QueueFacets facets;
-    facets.labels = {QStringLiteral("gold"), QStringLiteral("positive"), QStringLiteral("negative"),
-                     QStringLiteral("conflicting"), QStringLiteral("unlabeled")};
+    for (const std::string_view label : labelNames())
+        facets.labels.append(QString::fromLatin1(label.data(), qsizetype(label.size())));
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     for (const auto &source : {
              std::pair{"SELECT DISTINCT reason FROM flags ORDER BY 1", &facets.reasons},

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace flywheel {
 
@@ -29,6 +30,16 @@ std::optional<Enum> valueOf(const EnumNames<Enum, N> &table, std::string_view na
         if (candidateName == name)
             return candidate;
     return std::nullopt;
+}
+
+/// Every name in @p table, in its order (for messages that list the choices).
+template <typename Enum, size_t N>
+std::vector<std::string_view> namesOf(const EnumNames<Enum, N> &table)
+{
+    std::vector<std::string_view> names;
+    for (const auto &entry : table)
+        names.push_back(entry.second);
+    return names;
 }
 
 } // namespace flywheel
