@@ -95,9 +95,8 @@ Result<qint64> recordDecision(Store &store, const Decision &decision)
 {
     auto insert = store.db().prepare(
         "INSERT INTO reviews (id, interaction_id, decision, label, corrected_output, flag_reason, note, "
-        "reviewer, created_at, seconds, tags, segment, guidelines_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7, "
-        "?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM guidelines))");
+        "reviewer, created_at, seconds, tags, segment, guidelines_version) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM guidelines))");
     if (!insert)
         return insert.error();
     if (decision.id > 0)

@@ -5,13 +5,17 @@
 
 namespace flywheel {
 
-Result<QList<Guidelines>> loadGuidelineVersions(Store &store, qint64 version)
+namespace {
+
+// Versions newest first: @p version only, or every one (0); at most @p limit (-1: no limit).
+Result<QList<Guidelines>> selectVersions(Store &store, qint64 version, qint64 limit)
 {
     auto query = store.db().prepare("SELECT version, text, coalesce(author, ''), created_at FROM guidelines "
-                                    "WHERE ?1 = 0 OR version = ?1 ORDER BY version DESC");
+                                    "WHERE ?1 = 0 OR version = ?1 ORDER BY version DESC LIMIT ?2");
     if (!query)
         return query.error();
     query->bind(1, version);
+    query->bind(2, limit);
     QList<Guidelines> versions;
     if (Status s = query->forEachRow([&] {
             versions.append(
@@ -22,19 +26,19 @@ Result<QList<Guidelines>> loadGuidelineVersions(Store &store, qint64 version)
     return versions;
 }
 
+} // namespace
+
+Result<QList<Guidelines>> loadGuidelineVersions(Store &store, qint64 version)
+{
+    return selectVersions(store, version, -1);
+}
+
 Result<Guidelines> loadGuidelines(Store &store)
 {
-    auto query = store.db().prepare("SELECT version, text, coalesce(author, ''), created_at FROM guidelines "
-                                    "ORDER BY version DESC LIMIT 1");
-    if (!query)
-        return query.error();
-    Guidelines latest;
-    if (Status s = query->forEachRow([&] {
-            latest = {query->columnInt(0), query->columnText(1), query->columnText(2), query->columnInt(3)};
-        });
-        !s)
-        return s.error();
-    return latest;
+    auto latest = selectVersions(store, 0, 1);
+    if (!latest)
+        return latest.error();
+    return latest->value(0);
 }
 
 Result<Guidelines> saveGuidelines(Store &store, const QString &text, const QString &author)

@@ -90,6 +90,19 @@ private slots:
         QVERIFY(latest->text.endsWith(QStringLiteral("- Reject what is wrong.\n")));
     }
 
+    // A save answered after a reload took over the display is still a save: its text is not kept
+    // as unsaved.
+    void aSaveOvertakenByAReloadIsNotLeftUnsaved()
+    {
+        ui::GuidelinesPanel panel;
+        panel.setStorePath(m_path);
+        QTRY_COMPARE(panel.shown().version, qint64(1));
+        panel.save(QStringLiteral("# Second\n"));
+        panel.reload();
+        QTRY_COMPARE(panel.shown().version, qint64(2));
+        QVERIFY(panel.unsaved().isEmpty());
+    }
+
     // A refused write says so and keeps the text for the next try; nothing looks saved.
     void aRefusedSaveKeepsTheText()
     {

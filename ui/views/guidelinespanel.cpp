@@ -93,7 +93,7 @@ GuidelinesPanel::GuidelinesPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(m_browser);
-    show(Guidelines{});
+    display(Guidelines{});
 }
 
 GuidelinesPanel::~GuidelinesPanel()
@@ -114,7 +114,7 @@ void GuidelinesPanel::reload()
 {
     const int generation = ++m_generation;
     if (m_path.isEmpty()) {
-        show(Guidelines{});
+        display(Guidelines{});
         return;
     }
     m_thread->post([this, generation](Store *store, const QString &openError) {
@@ -123,9 +123,9 @@ void GuidelinesPanel::reload()
             if (generation != m_generation)
                 return; // a newer store or reload wins
             if (latest)
-                show(*latest);
+                display(*latest);
             else
-                showError(latest.errorMessage());
+                m_status->setText(latest.errorMessage());
         });
     });
 }
@@ -146,21 +146,24 @@ void GuidelinesPanel::save(const QString &text)
     const QString author = m_author;
     m_thread->post([this, generation, text, author](Store *store, const QString &openError) {
         auto saved = store ? saveGuidelines(*store, text, author) : Result<Guidelines>(Error{openError});
-        QMetaObject::invokeMethod(this, [this, generation, saved] {
+        QMetaObject::invokeMethod(this, [this, generation, text, saved] {
+            // Stored is stored, even when a newer reload or store owns the display.
+            if (saved && m_unsaved == text)
+                m_unsaved.clear();
             if (generation != m_generation)
                 return;
             if (!saved) {
-                showError(tr("NOT SAVED: %1. Edit… keeps your text; try again.").arg(saved.errorMessage()));
+                m_status->setText(
+                    tr("NOT SAVED: %1. Edit… keeps your text; try again.").arg(saved.errorMessage()));
                 return;
             }
-            m_unsaved.clear();
-            show(*saved);
+            display(*saved);
             emit this->saved(saved->version);
         });
     });
 }
 
-void GuidelinesPanel::show(const Guidelines &guidelines)
+void GuidelinesPanel::display(const Guidelines &guidelines)
 {
     m_shown = guidelines;
     if (guidelines.version == 0) {
@@ -175,11 +178,6 @@ void GuidelinesPanel::show(const Guidelines &guidelines)
                           ? tr("Version %1, %2").arg(guidelines.version).arg(when)
                           : tr("Version %1 by %2, %3").arg(guidelines.version).arg(guidelines.author, when));
     m_browser->setMarkdown(guidelines.text);
-}
-
-void GuidelinesPanel::showError(const QString &message)
-{
-    m_status->setText(message);
 }
 
 } // namespace flywheel::ui

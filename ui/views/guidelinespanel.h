@@ -45,8 +45,7 @@ signals:
     void saved(qint64 version);
 
 private:
-    void show(const Guidelines &guidelines);
-    void showError(const QString &message);
+    void display(const Guidelines &guidelines);
 
     StoreThread *m_thread;
     QLabel *m_status;
