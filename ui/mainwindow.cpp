@@ -1,9 +1,11 @@
 #include "mainwindow.h"
 
+#include "dialogs/filedialogs.h"
 #include "dialogs/importdialog.h"
 #include "models/historymodel.h"
 #include "store/store.h"
 #include "tasks/curationtask.h"
+#include "views/damagebanner.h"
 #include "views/dashboardview.h"
 #include "views/guidelinespanel.h"
 #include "views/reviewview.h"
@@ -12,7 +14,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QInputDialog>
@@ -26,6 +27,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace flywheel::ui {
 namespace {
@@ -43,12 +45,22 @@ MainWindow::MainWindow(QWidget *parent)
     , m_dashboard(new DashboardView)
     , m_curation(new CurationTask(this))
     , m_guidelines(new GuidelinesPanel)
+    , m_damage(new DamageBanner)
 {
     m_tabs->addTab(m_review, tr("&Review"));
     m_tabs->addTab(m_overview, tr("&Overview"));
     m_tabs->addTab(m_dashboard, tr("&Dashboard"));
     m_tabs->setDocumentMode(true);
-    setCentralWidget(m_tabs);
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_damage);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+    connect(m_damage, &DamageBanner::recovered, this, &MainWindow::openRecovered);
+    connect(m_damage, &DamageBanner::recoveryFailed, this,
+            [this](const QString &message) { showError(tr("Recovery failed: %1").arg(message)); });
     m_review->setAnnotator(m_settings.annotator);
     m_guidelines->setAuthor(m_settings.annotator);
     createMenus();
@@ -239,16 +251,16 @@ void MainWindow::createGuidelinesDock(QDockWidget *besides)
 
 void MainWindow::chooseStore()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Store"),
-                                                      QFileInfo(m_storePath).absolutePath(), kStoreFilter);
+    const QString path =
+        chooseFileToOpen(this, tr("Open Store"), QFileInfo(m_storePath).absolutePath(), kStoreFilter);
     if (!path.isEmpty())
         openStore(path);
 }
 
 void MainWindow::createStore()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("New Store"), QFileInfo(m_storePath).absolutePath(),
-                                                kStoreFilter);
+    QString path =
+        chooseFileToSave(this, tr("New Store"), QFileInfo(m_storePath).absolutePath(), kStoreFilter);
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())
@@ -277,6 +289,7 @@ void MainWindow::openStore(const QString &path)
     m_settings = StudioSettings::load();
     m_settings.addRecentStore(path);
     m_settings.save();
+    m_damage->setStorePath(path);
     m_review->openStore(path);
     m_guidelines->setStorePath(path);
     m_overviewStale = true;
@@ -355,6 +368,19 @@ void MainWindow::askAnnotator()
     m_settings.save();
     m_review->setAnnotator(name);
     m_guidelines->setAuthor(name);
+}
+
+void MainWindow::openRecovered(const QString &path, const RecoveryReport &report)
+{
+    qint64 decisions = 0;
+    for (const RecoveryReport::Table &table : report.tables)
+        if (table.name == QLatin1String("reviews"))
+            decisions = table.rows;
+    openStore(path);
+    // A recovered store has no curation results yet: its queue fills once this run is done.
+    runCuration(true);
+    statusBar()->showMessage(tr("Recovered %1 decisions into %2, now open; curating it to fill the queue.")
+                                 .arg(QLocale().toString(decisions), QFileInfo(path).fileName()));
 }
 
 void MainWindow::showError(const QString &message)

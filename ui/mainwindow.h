@@ -11,9 +11,14 @@ class QProgressBar;
 class QTabWidget;
 class QToolButton;
 
+namespace flywheel {
+struct RecoveryReport;
+}
+
 namespace flywheel::ui {
 
 class CurationTask;
+class DamageBanner;
 class DashboardView;
 class GuidelinesPanel;
 class ReviewView;
@@ -37,6 +42,7 @@ public:
     DashboardView *dashboard() const { return m_dashboard; }
     CurationTask *curation() const { return m_curation; }
     GuidelinesPanel *guidelines() const { return m_guidelines; }
+    DamageBanner *damageBanner() const { return m_damage; }
     /// Starts a curation run of the open store, with progress in the status bar.
     void runCuration(bool full);
 
@@ -54,6 +60,7 @@ private:
     void loadOverviewIfShown();
     void loadDashboardIfShown();
     void reviewSegment(const QString &segment);
+    void openRecovered(const QString &path, const RecoveryReport &report);
 
     StudioSettings m_settings;
     QTabWidget *m_tabs;
@@ -62,6 +69,7 @@ private:
     DashboardView *m_dashboard;
     CurationTask *m_curation;
     GuidelinesPanel *m_guidelines;
+    DamageBanner *m_damage;
     QMenu *m_recent = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_helpMenu = nullptr;

@@ -23,6 +23,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeServeCommand());
     commands.push_back(makeCheckCommand());
     commands.push_back(makeBackupCommand());
+    commands.push_back(makeRecoverCommand());
     return commands;
 }
 

@@ -96,7 +96,8 @@ Result<qint64> recordDecision(Store &store, const Decision &decision)
     auto insert = store.db().prepare(
         "INSERT INTO reviews (id, interaction_id, decision, label, corrected_output, flag_reason, note, "
         "reviewer, created_at, seconds, tags, segment, guidelines_version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM guidelines))");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM guidelines)) "
+        "ON CONFLICT DO NOTHING");
     if (!insert)
         return insert.error();
     if (decision.id > 0)
@@ -123,6 +124,13 @@ Result<qint64> recordDecision(Store &store, const Decision &decision)
     // One statement is its own transaction: committed (and in the WAL) when run() returns.
     if (Status s = insert->run(); !s)
         return s.error();
+    if (store.db().changes() == 0) {
+        // Redone after another decision (another writer, the History panel) took its old id: it is
+        // the same decision under a new id.
+        Decision renumbered = decision;
+        renumbered.id = 0;
+        return recordDecision(store, renumbered);
+    }
     return store.db().lastInsertRowId();
 }
 

@@ -46,7 +46,7 @@ struct Decision {
 
 /// Records @p decision and keeps the search index's corrections current, in one transaction; the
 /// decision is durable when this returns. A decision with an id (an undone one redone) gets that
-/// id back. Returns the id.
+/// id back, or a new one when another decision took it meanwhile. Returns the id.
 Result<qint64> recordDecision(Store &store, const Decision &decision);
 
 /// Deletes the decision with @p id (undo). Deleting one that is gone is not an error.

@@ -1,5 +1,6 @@
 #include "store/database.h"
 
+#include "store/damage.h"
 #include "store/statement.h"
 
 #include <sqlite3.h>
@@ -8,6 +9,73 @@
 
 namespace flywheel {
 
+/// What the hooks of one connection share; on the heap, so that moving a Database keeps it in place.
+struct ConnectionHooks {
+    QString path;
+    int busyTimeoutMs = 10000;
+    bool committed = false;
+};
+
+namespace {
+
+// A checkpoint every 64 MB of WAL (4096 pages of 16 KB) rather than SQLite's 1000 pages; past four
+// times that, it waits a little for the write lock instead of trying once.
+constexpr int kCheckpointFrames = 4096;
+constexpr int kBacklogFrames = 4 * kCheckpointFrames;
+constexpr int kBacklogWaitMs = 100;
+
+// FULL and TRUNCATE checkpoints hold the WAL write lock from start to end, and resetting the WAL
+// needs that lock: so no writer can reset the WAL under a checkpoint, which is the race of SQLite
+// 3.7.0 to 3.51.2 (Debian 12 ships 3.40.1). Frames that readers still need are left for the next
+// one, which is what a passive checkpoint would do too.
+bool checkpoint(sqlite3 *db, int mode, int waitMs, int busyTimeoutMs)
+{
+    sqlite3_busy_timeout(db, waitMs);
+    int logFrames = 0, copiedFrames = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, mode, &logFrames, &copiedFrames);
+    sqlite3_busy_timeout(db, busyTimeoutMs);
+    return rc == SQLITE_OK && logFrames == copiedFrames;
+}
+
+int checkpointAfterCommit(void *context, sqlite3 *db, const char *, int frames)
+{
+    auto *hooks = static_cast<ConnectionHooks *>(context);
+    hooks->committed = true;
+    if (frames >= kCheckpointFrames)
+        checkpoint(db, SQLITE_CHECKPOINT_FULL, frames >= kBacklogFrames ? kBacklogWaitMs : 0,
+                   hooks->busyTimeoutMs);
+    // The commit has happened whatever the checkpoint did; a busy one is retried after the next commit.
+    return SQLITE_OK;
+}
+
+// Non-zero turns the commit into a rollback: nothing is written over a file known to be damaged.
+int refuseCommitToDamagedFile(void *context)
+{
+    return damage::isDamaged(static_cast<ConnectionHooks *>(context)->path) ? 1 : 0;
+}
+
+} // namespace
+
+Error connectionError(sqlite3 *db)
+{
+    const int code = sqlite3_extended_errcode(db);
+    const char *file = sqlite3_db_filename(db, "main");
+    const QString path = QString::fromUtf8(file ? file : "");
+    if (code == SQLITE_CONSTRAINT_COMMITHOOK && damage::isDamaged(path))
+        return Error{damage::refusalMessage(path)};
+    const QString message = QString::fromUtf8(sqlite3_errmsg(db));
+    if (damage::isDamageCode(code) && !path.isEmpty())
+        damage::report(path, message);
+    return Error{message};
+}
+
+Database::Database(sqlite3 *db, std::unique_ptr<ConnectionHooks> hooks)
+    : m_db(db)
+    , m_hooks(std::move(hooks))
+{}
+
+Database::Database() = default;
+
 Database::~Database()
 {
     close();
@@ -15,6 +83,7 @@ Database::~Database()
 
 Database::Database(Database &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
+    , m_hooks(std::move(other.m_hooks))
 {}
 
 Database &Database::operator=(Database &&other) noexcept
@@ -22,16 +91,32 @@ Database &Database::operator=(Database &&other) noexcept
     if (this != &other) {
         close();
         m_db = std::exchange(other.m_db, nullptr);
+        m_hooks = std::move(other.m_hooks);
     }
     return *this;
 }
 
 void Database::close()
 {
-    if (m_db) {
-        sqlite3_close_v2(m_db);
-        m_db = nullptr;
-    }
+    if (!m_db)
+        return;
+    // SQLite's own checkpoint on close is off (see open()); a connection that wrote leaves the WAL
+    // copied and empty when no reader needs it any more.
+    if (m_hooks->committed && !inTransaction())
+        checkpointAndTruncate();
+    sqlite3_close_v2(m_db);
+    m_db = nullptr;
+}
+
+void Database::setBusyTimeout(int ms)
+{
+    m_hooks->busyTimeoutMs = ms;
+    sqlite3_busy_timeout(m_db, ms);
+}
+
+bool Database::checkpointAndTruncate()
+{
+    return checkpoint(m_db, SQLITE_CHECKPOINT_TRUNCATE, 0, m_hooks->busyTimeoutMs);
 }
 
 Result<Database> Database::open(const QString &path, OpenMode mode)
@@ -52,20 +137,30 @@ Result<Database> Database::open(const QString &path, OpenMode mode)
         sqlite3_close_v2(db);
         return Error{QStringLiteral("cannot open %1: %2").arg(path, reason)};
     }
+    auto hooks = std::make_unique<ConnectionHooks>();
+    const char *file = sqlite3_db_filename(db, "main");
+    hooks->path = QString::fromUtf8(file ? file : "");
+    // Closing checkpoints and deletes the WAL when SQLite believes no other connection is open, which
+    // it judges from POSIX locks: locks that any close() of the file in the other process (a file
+    // dialog reading its first bytes) silently drops. So no connection of ours does that; writers
+    // empty the WAL on close with a checkpoint that respects everyone's locks (close()).
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    sqlite3_wal_autocheckpoint(db, 0);
+    sqlite3_wal_hook(db, checkpointAfterCommit, hooks.get());
+    sqlite3_commit_hook(db, refuseCommitToDamagedFile, hooks.get());
     // Wait for other connections from the first statement on: reading the header of a WAL store
     // that another connection is recovering or checkpointing is otherwise refused as busy. Store
     // sets the timeout it was asked for right after.
-    sqlite3_busy_timeout(db, 10000);
-    return Database(db);
+    sqlite3_busy_timeout(db, hooks->busyTimeoutMs);
+    return Database(db, std::move(hooks));
 }
 
 Status Database::exec(const char *sql)
 {
     char *message = nullptr;
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-        Error error{QString::fromUtf8(message ? message : sqlite3_errmsg(m_db))};
         sqlite3_free(message);
-        return error;
+        return connectionError(m_db);
     }
     return {};
 }
@@ -74,7 +169,7 @@ Result<Statement> Database::prepare(const char *sql)
 {
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-        return Error{lastErrorMessage()};
+        return connectionError(m_db);
     return Statement(m_db, stmt);
 }
 
@@ -119,6 +214,11 @@ int Database::changes() const
 Transaction::Transaction(Database &db, Kind kind)
     : m_db(db)
 {
+    if (const char *file = sqlite3_db_filename(db.handle(), "main");
+        file && damage::isDamaged(QString::fromUtf8(file))) {
+        m_begin = Error{damage::refusalMessage(QString::fromUtf8(file))};
+        return;
+    }
     m_begin = m_db.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN");
     m_active = m_begin.ok();
 }

@@ -4,18 +4,30 @@
 
 #include <QString>
 
+#include <memory>
+
 struct sqlite3;
 
 namespace flywheel {
 
 class Statement;
 
+/// The connection's last error as a message, recording it when it says the file is damaged.
+Error connectionError(sqlite3 *db);
+
+struct ConnectionHooks;
+
 /// RAII owner of one SQLite connection. Not thread-safe: each thread opens its own.
+///
+/// Every connection follows the store's WAL policy (docs/reliability.md, "Connections and
+/// checkpoints"): no automatic checkpoint and none on close; a connection that commits runs the
+/// checkpoints itself, in a mode that holds the write lock; and once SQLite reports the file damaged
+/// no connection of this process commits to it again.
 class Database final {
 public:
     enum class OpenMode { ReadWrite, ReadOnly };
 
-    Database() = default;
+    Database();
     ~Database();
     Database(Database &&other) noexcept;
     Database &operator=(Database &&other) noexcept;
@@ -35,6 +47,12 @@ public:
     /// The integer of a single-value query such as "PRAGMA user_version".
     Result<qint64> queryInt(const char *sql);
 
+    /// How long a statement waits for another connection's lock.
+    void setBusyTimeout(int ms);
+    /// Checkpoints the whole WAL and truncates it, holding the write lock and waiting for nobody:
+    /// what a writer does as it closes. Returns whether every frame was copied.
+    bool checkpointAndTruncate();
+
     QString lastErrorMessage() const;
     qint64 lastInsertRowId() const;
     /// Sets the connection's last insert rowid, so a following statement's insert can be recognised.
@@ -44,12 +62,11 @@ public:
     bool inTransaction() const;
 
 private:
-    explicit Database(sqlite3 *db)
-        : m_db(db)
-    {}
+    Database(sqlite3 *db, std::unique_ptr<ConnectionHooks> hooks);
     void close();
 
     sqlite3 *m_db = nullptr;
+    std::unique_ptr<ConnectionHooks> m_hooks;
 };
 
 /// Commits on commit(), rolls back when destroyed uncommitted. BEGIN IMMEDIATE takes the write

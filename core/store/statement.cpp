@@ -1,5 +1,7 @@
 #include "store/statement.h"
 
+#include "store/database.h"
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -168,7 +170,7 @@ QByteArray Statement::columnBlob(int column) const
 
 Error Statement::error() const
 {
-    return Error{QString::fromUtf8(sqlite3_errmsg(m_db))};
+    return connectionError(m_db);
 }
 
 } // namespace flywheel

@@ -43,17 +43,16 @@ Result<Header> readHeader(Database &db, const QString &path)
 
 Status configure(Database &db, int busyTimeoutMs, int cacheKb)
 {
-    const QByteArray pragmas = QStringLiteral("PRAGMA busy_timeout = %1;"
-                                              "PRAGMA journal_mode = WAL;"
+    db.setBusyTimeout(busyTimeoutMs);
+    const QByteArray pragmas = QStringLiteral("PRAGMA journal_mode = WAL;"
                                               "PRAGMA synchronous = FULL;"
                                               "PRAGMA foreign_keys = ON;"
                                               // A batch of ingest touches more pages than the default
                                               // 2 MB cache holds; spilling it costs a third of the time.
-                                              "PRAGMA cache_size = -%2;"
-                                              // Checkpoint every 64 MB of WAL (4096 pages of 16 KB)
-                                              // rather than every 1000 pages.
-                                              "PRAGMA wal_autocheckpoint = 4096;")
-                                   .arg(busyTimeoutMs)
+                                              "PRAGMA cache_size = -%1;"
+                                              // A WAL reset after a checkpoint leaves the file at
+                                              // most this long (checkpoints: Database).
+                                              "PRAGMA journal_size_limit = 67108864;")
                                    .arg(qMax(1024, cacheKb))
                                    .toUtf8();
     return db.exec(pragmas.constData());

@@ -1,6 +1,7 @@
 #pragma once
 
-// Runs the flywheel command line (FLYWHEEL_CLI, set by the test's CMake target) as a child process.
+// Runs the flywheel command line (FLYWHEEL_CLI, set by the test's CMake target, or
+// $FLYWHEEL_TEST_CLI for a long run from a copy that a rebuild cannot replace) as a child process.
 
 #include <QByteArray>
 #include <QJsonDocument>
@@ -11,6 +12,11 @@
 
 namespace flywheel::testing {
 
+inline QString flywheelProgram()
+{
+    return qEnvironmentVariable("FLYWHEEL_TEST_CLI", QStringLiteral(FLYWHEEL_CLI));
+}
+
 struct FlywheelRun {
     /// -1 when it crashed or did not finish in time.
     int exitCode = -1;
@@ -20,7 +26,7 @@ struct FlywheelRun {
 inline FlywheelRun runFlywheel(const QStringList &arguments, int timeoutMs = 120000)
 {
     QProcess process;
-    process.start(QStringLiteral(FLYWHEEL_CLI), arguments);
+    process.start(flywheelProgram(), arguments);
     process.waitForFinished(timeoutMs);
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             process.readAllStandardOutput(), process.readAllStandardError()};
@@ -30,7 +36,7 @@ inline FlywheelRun runFlywheel(const QStringList &arguments, int timeoutMs = 120
 /// it did not start.
 inline quint16 startServe(QProcess &serve, const QString &store)
 {
-    serve.start(QStringLiteral(FLYWHEEL_CLI),
+    serve.start(flywheelProgram(),
                 {QStringLiteral("--store"), store, QStringLiteral("--json"), QStringLiteral("serve"),
                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     if (!serve.waitForStarted() || !serve.waitForReadyRead(20000))

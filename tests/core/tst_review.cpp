@@ -127,6 +127,36 @@ private slots:
         QVERIFY(!recent->first().second.isEmpty()); // the interaction's external id
     }
 
+    // Undo, then another writer's decision takes the freed id (the History panel, another
+    // annotator, another process): the redo must still be stored, under a new id.
+    void redoAfterItsIdWasTaken()
+    {
+        const qint64 interaction = count(*m_store, "SELECT min(interaction_id) FROM flags");
+        Decision mine;
+        mine.interactionId = interaction;
+        mine.kind = DecisionKind::Accept;
+        mine.reviewer = QStringLiteral("ana");
+        auto id = recordDecision(*m_store, mine);
+        QVERIFY(id);
+        mine.id = *id;
+        QVERIFY(removeDecision(*m_store, mine.id));
+        Decision theirs = mine;
+        theirs.id = 0;
+        theirs.kind = DecisionKind::Reject;
+        theirs.reviewer = QStringLiteral("ben");
+        auto taken = recordDecision(*m_store, theirs);
+        QVERIFY(taken);
+        QCOMPARE(*taken, mine.id); // SQLite hands out the freed id again
+        auto redone = recordDecision(*m_store, mine);
+        QVERIFY2(redone, qPrintable(redone.errorMessage()));
+        QVERIFY(*redone != mine.id);
+        QCOMPARE(
+            count(*m_store, "SELECT count(*) FROM reviews WHERE reviewer = 'ana' AND decision = 'approve'"),
+            1);
+        QCOMPARE(count(*m_store, "SELECT count(*) FROM reviews WHERE reviewer = 'ben'"), 1);
+        QVERIFY(m_store->db().exec("DELETE FROM reviews"));
+    }
+
     void queueShowsEachUnreviewedInteractionOnceByPriority()
     {
         ReviewQueue queue(*m_store, {});

@@ -1,9 +1,9 @@
 #include "dialogs/importdialog.h"
 
+#include "dialogs/filedialogs.h"
 #include "store/store.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -145,9 +145,9 @@ ImportDialog::~ImportDialog()
 
 void ImportDialog::addFiles()
 {
-    const QStringList paths = QFileDialog::getOpenFileNames(
-        this, tr("Add Capture Files"), QString(),
-        tr("Capture files (*.jsonl *.jsonl.gz *.json *.csv *.gz);;All files (*)"));
+    const QStringList paths =
+        chooseFilesToOpen(this, tr("Add Capture Files"), QString(),
+                          tr("Capture files (*.jsonl *.jsonl.gz *.json *.csv *.gz);;All files (*)"));
     for (const QString &path : paths) {
         auto *item = new QListWidgetItem(QFileInfo(path).fileName(), m_files);
         item->setData(Qt::UserRole, path);

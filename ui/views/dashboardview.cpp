@@ -3,6 +3,7 @@
 #include "charts/coveragechart.h"
 #include "charts/dashboardcharts.h"
 #include "charts/savechart.h"
+#include "dialogs/filedialogs.h"
 #include "store/store.h"
 #include "util/timestamps.h"
 #include "workers/storethread.h"
@@ -12,7 +13,6 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
-#include <QFileDialog>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
@@ -397,8 +397,8 @@ void DashboardView::saveInteractively(int index, const QString &suffix)
     const QString id = charts::dashboardCharts()[size_t(index)].id;
     const QString filter =
         suffix == QLatin1String("svg") ? tr("SVG images (*.svg)") : tr("PNG images (*.png)");
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Chart"), m_saveFolder + QLatin1Char('/') + id + QLatin1Char('.') + suffix, filter);
+    QString path = chooseFileToSave(this, tr("Save Chart"),
+                                    m_saveFolder + QLatin1Char('/') + id + QLatin1Char('.') + suffix, filter);
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())

@@ -1,0 +1,98 @@
+#include "views/damagebanner.h"
+
+#include "dialogs/filedialogs.h"
+#include "store/damage.h"
+
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QtConcurrent>
+
+namespace flywheel::ui {
+
+DamageBanner::DamageBanner(QWidget *parent)
+    : QFrame(parent)
+    , m_text(new QLabel(this))
+    , m_recover(new QPushButton(tr("&Recover to a New Store…"), this))
+{
+    setObjectName(QStringLiteral("damageBanner"));
+    setFrameShape(QFrame::StyledPanel);
+    setStyleSheet(QStringLiteral("#damageBanner { background: #fdecea; border: 1px solid #d93025; }"
+                                 "#damageBanner QLabel { color: #5f1712; }"));
+    m_text->setWordWrap(true);
+    m_text->setTextFormat(Qt::PlainText);
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_recover);
+    hide();
+    connect(m_recover, &QPushButton::clicked, this, &DamageBanner::chooseTarget);
+    connect(&m_recovery, &QFutureWatcherBase::finished, this, [this] {
+        m_recover->setEnabled(true);
+        const Result<RecoveryReport> result = m_recovery.result();
+        if (result)
+            emit recovered(m_target, *result);
+        else
+            emit recoveryFailed(result.errorMessage());
+    });
+    // Reports come from whichever thread met the damage; the banner shows them on its own.
+    QPointer<DamageBanner> self(this);
+    m_listener = damage::addListener([self](const QString &path, const QString &message) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, path, message] {
+                if (self)
+                    self->showDamage(path, message);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+DamageBanner::~DamageBanner()
+{
+    damage::removeListener(m_listener);
+    m_recovery.waitForFinished();
+}
+
+void DamageBanner::setStorePath(const QString &path)
+{
+    m_storePath = path;
+    if (damage::isDamaged(path))
+        showDamage(path, damage::firstMessage(path));
+    else
+        hide();
+}
+
+void DamageBanner::showDamage(const QString &path, const QString &message)
+{
+    if (QFileInfo(path).canonicalFilePath() != QFileInfo(m_storePath).canonicalFilePath())
+        return;
+    m_text->setText(tr("This store is damaged (SQLite says: %1). The studio has stopped writing to it, so "
+                       "nothing more is lost; decisions not shown as saved were not written. Copy what is "
+                       "readable, decisions first, to a new store and continue there.")
+                        .arg(message));
+    show();
+}
+
+void DamageBanner::chooseTarget()
+{
+    const QFileInfo info(m_storePath);
+    const QString suggestion = info.absolutePath() + QLatin1Char('/') + info.completeBaseName() +
+                               QStringLiteral("-recovered.flywheel");
+    const QString to =
+        chooseFileToSave(this, tr("Recover to a New Store"), suggestion, tr("Flywheel stores (*.flywheel)"));
+    if (!to.isEmpty())
+        recoverTo(to);
+}
+
+void DamageBanner::recoverTo(const QString &to)
+{
+    m_target = to;
+    m_recover->setEnabled(false);
+    m_text->setText(tr("Recovering into %1…").arg(to));
+    const QString from = m_storePath;
+    m_recovery.setFuture(QtConcurrent::run([from, to] { return recoverStore(from, to); }));
+}
+
+} // namespace flywheel::ui
