@@ -127,11 +127,11 @@ private slots:
         QVERIFY(failed.exitCode != 0);
         QVERIFY2(failed.err.contains("disk is full"), failed.err.constData());
         QVERIFY2(failed.err.contains("previous curation results are unchanged"), failed.err.constData());
-        // With no room at all, even opening the store (its shared-memory file) fails, and says why.
+        // With no room at all the store can still be read: its WAL index stays next to it between
+        // connections (no checkpoint on close deletes it), so opening it creates no file.
         fillDisk(0);
-        const FlywheelRun unopened = runFlywheel({QStringLiteral("--store"), store, QStringLiteral("stats")});
-        QVERIFY(unopened.exitCode != 0);
-        QVERIFY2(unopened.err.contains("its disk is full"), unopened.err.constData());
+        const FlywheelRun read = runFlywheel({QStringLiteral("--store"), store, QStringLiteral("stats")});
+        QVERIFY2(read.exitCode == 0, read.err.constData());
         QFile::remove(m_mount + QStringLiteral("/filler"));
         expectHealthy(store);
         QCOMPARE(count(store, "SELECT count(*) FROM curation_runs WHERE status = 'completed'"), runs);
