@@ -2,6 +2,8 @@
 // `recoverStore` copies what is readable to a new store, decisions first. The damage is the one
 // found in the store corrupted on 2026-12-03: a table's root page holding another tree's page.
 
+#include "../common/pagedamage.h"
+
 #include "demo/demogenerator.h"
 #include "review/decisions.h"
 #include "review/guidelines.h"
@@ -20,27 +22,10 @@ using namespace flywheel;
 
 namespace {
 
-constexpr int kPageSize = 16384;
-
 qint64 number(Store &store, const char *sql)
 {
     auto value = store.db().queryInt(sql);
     return value ? *value : -1;
-}
-
-QByteArray readPage(const QString &path, qint64 page)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly) || !file.seek((page - 1) * kPageSize))
-        return {};
-    return file.read(kPageSize);
-}
-
-bool writePage(const QString &path, qint64 page, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadWrite) && file.seek((page - 1) * kPageSize) &&
-           file.write(bytes) == kPageSize;
 }
 
 QByteArray digest(const QString &path)
@@ -88,9 +73,6 @@ private slots:
             QStringLiteral("ana")));
         m_decisions = number(*store, "SELECT count(*) FROM reviews");
         m_interactions = number(*store, "SELECT count(*) FROM interactions");
-        m_reviewsRoot = number(*store, "SELECT rootpage FROM sqlite_schema WHERE name = 'reviews'");
-        m_otherRoot =
-            number(*store, "SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_sources_1'");
         QCOMPARE(m_decisions, qint64(interactions.size()));
         QVERIFY(store->db().checkpointAndTruncate());
     }
@@ -100,7 +82,7 @@ private slots:
     // The root page of reviews holds a copy of another tree's page, as in the corrupted store.
     void damageIsNoticedAndNothingMoreIsWritten()
     {
-        QVERIFY(writePage(m_path, m_reviewsRoot, readPage(m_path, m_otherRoot)));
+        QVERIFY(testing::overwriteRootPage(m_path, "reviews", "sqlite_autoindex_sources_1"));
         QStringList told;
         const int listener =
             damage::addListener([&](const QString &path, const QString &) { told.append(path); });
@@ -136,7 +118,7 @@ private slots:
 
     void recoveryPutsBackDecisionsFromLostPages()
     {
-        QVERIFY(writePage(m_path, m_reviewsRoot, readPage(m_path, m_otherRoot)));
+        QVERIFY(testing::overwriteRootPage(m_path, "reviews", "sqlite_autoindex_sources_1"));
         const QString to = m_dir.filePath(QStringLiteral("recovered-%1.flywheel").arg(m_count));
         auto report = recoverStore(m_path, to);
         QVERIFY2(report, qPrintable(report.errorMessage()));
@@ -194,7 +176,7 @@ private:
     QTemporaryDir m_dir;
     QString m_path;
     int m_count = 0;
-    qint64 m_decisions = 0, m_interactions = 0, m_reviewsRoot = 0, m_otherRoot = 0;
+    qint64 m_decisions = 0, m_interactions = 0;
 };
 
 QTEST_GUILESS_MAIN(TestStoreDamage)

@@ -9,7 +9,7 @@
 //   - `flywheel serve` under load from a client posting interactions and feedback.
 // After every round: PRAGMA integrity_check on a new connection, `flywheel check`, every decision
 // the writer reported saved still stored, and every interaction the collector acknowledged stored
-// exactly once. Prints a line per round and a summary; exits 1 at the first failure.
+// exactly once. Prints a line per round and a summary; exits 1 when any round failed.
 //
 //   stress_harness [--minutes M | --rounds N] [--interactions N] [--dir DIR]
 //
@@ -124,7 +124,8 @@ public:
         });
         connect(&m_writer, &ui::DecisionWriter::removed, this, [this](quint64 token, const Decision &) {
             std::lock_guard lock(m_mutex);
-            m_removing.erase(token);
+            if (--m_removing[token] <= 0)
+                m_removing.erase(token);
         });
         connect(&m_writer, &ui::DecisionWriter::failed, this,
                 [this](quint64, const Decision &, const QString &message) {
@@ -165,7 +166,7 @@ private:
         if (action == 0 && m_last != 0) { // undo
             {
                 std::lock_guard lock(m_mutex);
-                m_removing.insert(m_last);
+                ++m_removing[m_last];
                 m_saved.erase(m_last);
             }
             m_writer.remove(m_last);
@@ -198,7 +199,7 @@ private:
     QList<qint64> m_interactions;
     std::mutex m_mutex;
     std::map<quint64, qint64> m_saved;
-    std::set<quint64> m_removing;
+    std::map<quint64, int> m_removing; // undos asked for and not yet answered, per token
     quint64 m_last = 0, m_undone = 0;
     Decision m_undoneDecision;
     std::atomic<qint64> m_made{0};
@@ -413,15 +414,17 @@ QStringList Harness::checkRound()
                             .arg(acknowledgedBefore)
                             .arg(collected ? *collected : -1));
     auto find = store->db().prepare("SELECT count(*) FROM reviews WHERE id = ?1");
-    qint64 missing = 0;
+    QStringList missing;
     for (const qint64 id : m_decisions->savedIds()) {
         find->bind(1, id);
         if (auto row = find->step(); !row || !*row || find->columnInt(0) != 1)
-            ++missing;
+            missing.append(QString::number(id));
         find->reset();
     }
-    if (missing)
-        problems.append(QStringLiteral("%1 saved decisions are not in the store").arg(missing));
+    if (!missing.isEmpty())
+        problems.append(QStringLiteral("%1 saved decisions are not in the store (ids %2)")
+                            .arg(missing.size())
+                            .arg(missing.mid(0, 10).join(QLatin1Char(' '))));
     return problems;
 }
 
@@ -472,7 +475,7 @@ int Harness::run(int rounds, qint64 deadlineMs)
         loops.push_back(std::make_unique<StudioLoop>(m_store, m_failures, "search index", indexForSearch));
         loops.push_back(std::make_unique<StudioLoop>(
             m_store, m_failures, "import", [this](Store &s, int n) { return importCapture(m_dir, s, n); }));
-        for (; (rounds > 0 ? round < rounds : clock.elapsed() < deadlineMs) && failedRounds == 0; ++round) {
+        for (; rounds > 0 ? round < rounds : clock.elapsed() < deadlineMs; ++round) {
             listStoreFolder();
             std::atomic_bool done{false};
             std::thread cli([&] {

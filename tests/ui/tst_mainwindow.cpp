@@ -1,7 +1,13 @@
+#include "../common/pagedamage.h"
+
 #include "mainwindow.h"
+#include "tasks/curationtask.h"
+#include "views/damagebanner.h"
 #include "views/storeoverview.h"
 
 #include "demo/demogenerator.h"
+#include "review/decisions.h"
+#include "store/damage.h"
 #include "store/store.h"
 
 #include <QLabel>
@@ -56,6 +62,46 @@ private slots:
         QCOMPARE(versions->horizontalHeaderItem(2)->text(), QStringLiteral("Accepted"));
         QCOMPARE(versions->item(0, 0)->text(), QStringLiteral("support-assistant v1"));
         QVERIFY(versions->item(0, 2)->text().endsWith(QStringLiteral(" %")));
+    }
+
+    // The history panel reads the damaged reviews table as the store opens: the banner says so at
+    // once, and recovering from it opens the new store with every decision.
+    void damageShowsTheBannerAndRecoveryOpensTheNewStore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("damaged.flywheel"));
+        qint64 decisions = 0;
+        {
+            auto store = Store::open(path);
+            QVERIFY(store);
+            DemoOptions options;
+            options.interactions = 800;
+            QVERIFY(DemoGenerator(*store, options).run());
+            for (qint64 id = 1; id <= 200; ++id) {
+                Decision decision;
+                decision.interactionId = id;
+                decision.kind = DecisionKind::Accept;
+                decision.note = QStringLiteral("Resolves the question as the policy says.").repeated(4);
+                QVERIFY(recordDecision(*store, decision));
+            }
+            decisions = *store->db().queryInt("SELECT count(*) FROM reviews");
+        }
+        QVERIFY(testing::overwriteRootPage(path, "reviews", "sqlite_autoindex_sources_1"));
+        ui::MainWindow window;
+        window.show();
+        window.openStore(path);
+        QTRY_VERIFY_WITH_TIMEOUT(window.damageBanner()->isDamaged(), 10000);
+        QVERIFY(damage::isDamaged(path));
+
+        const QString to = dir.filePath(QStringLiteral("recovered.flywheel"));
+        window.damageBanner()->recoverTo(to);
+        QTRY_COMPARE_WITH_TIMEOUT(window.storePath(), to, 20000);
+        QVERIFY(!window.damageBanner()->isDamaged());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.curation()->isRunning(), 20000);
+        auto recovered = Store::open(to);
+        QVERIFY(recovered);
+        QCOMPARE(*recovered->db().queryInt("SELECT count(*) FROM reviews"), decisions);
+        damage::forget(path);
     }
 
     void reportsUnreadableStore()
