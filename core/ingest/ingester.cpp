@@ -3,6 +3,7 @@
 #include "ingest/linestore.h"
 #include "ingest/parsepipeline.h"
 #include "store/store.h"
+#include "store/storefiles.h"
 #include "util/jsontext.h"
 
 #include <QElapsedTimer>
@@ -95,6 +96,9 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
     std::vector<std::unique_ptr<LineReader>> readers;
     std::vector<qint64> sizes;
     for (const QString &input : inputs) {
+        if (isStoreFile(input, m_store.path()))
+            return Error{
+                QStringLiteral("%1 is the store itself (or one of its files), not capture data").arg(input)};
         auto reader = std::make_unique<LineReader>();
         if (Status s = reader->open(input, m_options.maxLineBytes); !s)
             return s.error();

@@ -8,6 +8,7 @@
 #include "../common/posixlocks.h"
 #include "../common/runflywheel.h"
 
+#include "ingest/ingester.h"
 #include "review/decisions.h"
 #include "store/database.h"
 #include "store/statement.h"
@@ -74,6 +75,23 @@ private slots:
         QVERIFY(processHoldsLockOn(m_store));
         readLikeAFileDialog(m_store);
         QVERIFY(!processHoldsLockOn(m_store));
+    }
+
+    // Importing the store's own files (the Import dialog lists them under "All files") would read
+    // them outside SQLite: refused, and the locks stay.
+    void ingestRefusesTheStoreItself()
+    {
+        auto store = flywheel::Store::open(m_store);
+        QVERIFY(store);
+        QVERIFY(processHoldsLockOn(m_store));
+        for (const QString &file :
+             {m_store, m_store + QStringLiteral("-wal"), m_store + QStringLiteral("-shm")}) {
+            auto report = flywheel::Ingester(*store).ingest({file});
+            QVERIFY(!report);
+            QVERIFY2(report.errorMessage().contains(QStringLiteral("the store itself")),
+                     qPrintable(report.errorMessage()));
+        }
+        QVERIFY(processHoldsLockOn(m_store));
     }
 
     // With the locks gone, the command line's connections must still leave the WAL in place.
