@@ -92,8 +92,14 @@ bool RequestBodyParser::parseDocuments(std::string_view body, RequestRecords &ou
         const bool isArray = document.front() == '[' && m_endpoint != RecordEndpoint::Traces;
         // A pretty-printed record reads, and hashes, as the same record on one line.
         const bool multiLine = document.find('\n') != std::string_view::npos;
-        const std::string_view record =
-            multiLine && !isArray ? std::string_view(m_item.data(), compactJson(document, m_item)) : document;
+        std::string_view record = document;
+        if (multiLine && !isArray) {
+            // compactJson() may reallocate m_item: take its data() only once it has returned (in one
+            // expression the two were evaluated in either order, and the view could point at the
+            // buffer m_item had before).
+            const size_t length = compactJson(document, m_item);
+            record = std::string_view(m_item.data(), length);
+        }
         if (isArray) {
             if (!parseArray(document, line, out, error))
                 return false;

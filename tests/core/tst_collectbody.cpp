@@ -157,6 +157,38 @@ void TestCollectBody::jsonLinesPrettyDocumentsAndArrays()
              compact.records.lines[0].interactions[0].contentHash);
 }
 
+// fuzz_request's crash of 2026-12-03 (selector byte 0x01: /v1/interactions, format detected): a
+// pretty-printed record read through a view of the compacting buffer taken before compacting could
+// move it. Under AddressSanitizer with clang this read freed memory; here it must be refused with
+// a reason and keep nothing, the first time and after another body on the same parser.
+void TestCollectBody::fuzzingCrashInputIsRefusedCleanly()
+{
+    const QByteArray input = readData(QStringLiteral("fuzz-request-crash-2026-12-03.bin"));
+    QCOMPARE(input.size(), 910);
+    QCOMPARE(input.at(0), '\x01');
+    const QByteArray body = input.mid(1);
+    std::string padded = body.toStdString();
+    padded.append(64, '\0');
+    RequestBodyParser parser(1 << 20);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        RequestRecords records;
+        BodyError error;
+        const bool ok =
+            parser.parse(RecordEndpoint::Interactions, std::string_view(padded.data(), size_t(body.size())),
+                         CaptureFormat::Auto, records, error);
+        QVERIFY(!ok);
+        QVERIFY(!error.reason.empty());
+        QVERIFY(records.lines.empty());
+    }
+    // And a pretty-printed record longer than the buffer's first capacity still reads as itself.
+    const QByteArray pretty = QJsonDocument::fromJson(interactionLine("long-enough-to-move-the-buffer"))
+                                  .toJson(QJsonDocument::Indented);
+    const Parsed parsed = parseBody(RecordEndpoint::Interactions, pretty);
+    QVERIFY2(parsed.ok, parsed.error.message().c_str());
+    QCOMPARE(QString::fromStdString(parsed.records.lines.at(0).interactions.at(0).externalId),
+             QStringLiteral("long-enough-to-move-the-buffer"));
+}
+
 void TestCollectBody::badRecordRefusesTheWholeBody_data()
 {
     QTest::addColumn<QByteArray>("body");

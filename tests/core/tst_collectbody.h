@@ -22,6 +22,7 @@ private slots:
     void interactionsBodyDetectsOrForcesItsFormat();
     void csvBody();
     void recordOverTheLimit();
+    void fuzzingCrashInputIsRefusedCleanly();
     void gunzipRoundTripsAndBounds();
     void queueCommitsAndCounts();
     void readersKeepReadingWhileTheQueueWrites();
