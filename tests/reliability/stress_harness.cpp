@@ -54,6 +54,14 @@ using testing::runFlywheel;
 
 namespace {
 
+// Runs the GUI thread's events for a moment without spinning: processEvents() returns at once when
+// nothing is waiting.
+void serveEventsBriefly()
+{
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    QThread::msleep(10);
+}
+
 struct Failures {
     std::mutex mutex;
     QStringList messages;
@@ -438,7 +446,7 @@ void Harness::listStoreFolder()
     QElapsedTimer shown;
     shown.start();
     while (shown.elapsed() < 800)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        serveEventsBriefly();
     dialog->close();
 }
 
@@ -483,7 +491,7 @@ int Harness::run(int rounds, qint64 deadlineMs)
                 done = true;
             });
             while (!done)
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+                serveEventsBriefly();
             cli.join();
             // Let the studio's writes of this round land before counting them.
             const QStringList problems = checkRound();
@@ -502,13 +510,13 @@ int Harness::run(int rounds, qint64 deadlineMs)
     m_client.join();
     curation.cancel();
     while (decisions.pending() > 0)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        serveEventsBriefly();
     serve.terminate();
     serve.waitForFinished(60000);
     const QStringList last = checkRound();
     for (const QString &problem : last)
         std::printf("  after stopping: %s\n", qPrintable(problem));
-    std::printf("%d rounds in %.0f min: %d with integrity failures; %lld decisions, %lld interactions "
+    std::printf("%d rounds in %.0f min: %d failed; %lld decisions, %lld interactions "
                 "acknowledged by the collector\n",
                 round, clock.elapsed() / 60000.0, failedRounds + (last.isEmpty() ? 0 : 1),
                 qint64(decisions.made()), qint64(m_acknowledged));

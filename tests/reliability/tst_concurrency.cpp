@@ -127,8 +127,8 @@ private slots:
         studio.join();
         serve.terminate();
         QVERIFY(serve.waitForFinished(30000));
-        QCOMPARE(serve.exitCode(), 0);
         const QByteArray serveErrors = serve.readAllStandardError();
+        QVERIFY2(serve.exitCode() == 0, serveErrors.constData());
 
         for (const Run &run : runs) {
             QVERIFY2(run.exitCode == 0, run.err.constData());
