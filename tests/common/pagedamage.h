@@ -32,7 +32,8 @@ inline bool overwriteRootPage(const QString &path, const char *victim, const cha
         sourcePage = root(source);
     }
     QFile file(path);
-    if (victimPage == 0 || sourcePage == 0 || !file.open(QIODevice::ReadWrite) || !file.seek((sourcePage - 1) * pageSize))
+    if (victimPage == 0 || sourcePage == 0 || !file.open(QIODevice::ReadWrite) ||
+        !file.seek((sourcePage - 1) * pageSize))
         return false;
     const QByteArray copy = file.read(pageSize);
     return copy.size() == pageSize && file.seek((victimPage - 1) * pageSize) && file.write(copy) == pageSize;
