@@ -59,6 +59,7 @@ MainWindow::MainWindow(QWidget *parent)
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
     connect(m_damage, &DamageBanner::recovered, this, &MainWindow::openRecovered);
+    connect(m_damage, &DamageBanner::damageShown, this, [this] { m_review->setWritable(false); });
     connect(m_damage, &DamageBanner::recoveryFailed, this,
             [this](const QString &message) { showError(tr("Recovery failed: %1").arg(message)); });
     m_review->setAnnotator(m_settings.annotator);
@@ -291,6 +292,7 @@ void MainWindow::openStore(const QString &path)
     m_settings.save();
     m_damage->setStorePath(path);
     m_review->openStore(path);
+    m_review->setWritable(!m_damage->isDamaged());
     m_guidelines->setStorePath(path);
     m_overviewStale = true;
     loadOverviewIfShown();

@@ -273,9 +273,7 @@ void CollectorServer::takeRecords(const QHttpServerRequest &request, RecordEndpo
 
     const auto submitted =
         m_queue->submit(std::move(records), [this, reply, endpoint](const CommitOutcome &outcome) {
-            QMetaObject::invokeMethod(
-                this, [this, reply, endpoint, outcome] { committed(reply, endpoint, outcome); },
-                Qt::QueuedConnection);
+            m_answers.post([this, reply, endpoint, outcome] { committed(reply, endpoint, outcome); });
         });
     if (submitted == CommitQueue::Submitted::Queued)
         ++m_inFlight;

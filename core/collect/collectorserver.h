@@ -2,6 +2,7 @@
 
 #include "collect/commitqueue.h"
 #include "collect/requestbody.h"
+#include "util/mailbox.h"
 #include "util/result.h"
 
 #include <QAbstractHttpServer>
@@ -103,6 +104,8 @@ private:
     void flush(QTcpSocket *socket);
     void checkDrained();
 
+    // Before the queue, so it outlives the writer thread that posts the answers.
+    Mailbox m_answers;
     std::unique_ptr<CommitQueue> m_queue;
     CollectorOptions m_options;
     RequestBodyParser m_parser;

@@ -14,6 +14,9 @@ namespace {
 
 struct Registry {
     std::mutex mutex;
+    // Held while listeners are called, so none runs once removeListener() has returned. Listeners
+    // must not call back into the registry.
+    std::mutex calling;
     QHash<QString, QString> messages; // canonical path -> SQLite's first message
     std::map<int, Listener> listeners;
     int nextId = 1;
@@ -47,6 +50,7 @@ void report(const QString &path, const QString &message)
 {
     Registry &r = registry();
     std::map<int, Listener> listeners;
+    std::unique_lock calling(r.calling);
     {
         std::lock_guard lock(r.mutex);
         const QString name = key(path);
@@ -95,6 +99,7 @@ int addListener(Listener listener)
 void removeListener(int id)
 {
     Registry &r = registry();
+    std::lock_guard calling(r.calling);
     std::lock_guard lock(r.mutex);
     r.listeners.erase(id);
 }

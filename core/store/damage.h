@@ -24,7 +24,8 @@ QString firstMessage(const QString &path);
 /// What every refused write says: the store is damaged and how to copy out what is readable.
 QString refusalMessage(const QString &path);
 
-/// Called from the thread that met the damage; returns an id for removeListener().
+/// Called from the thread that met the damage; returns an id for removeListener(), after which the
+/// listener is never called again.
 using Listener = std::function<void(const QString &path, const QString &message)>;
 int addListener(Listener listener);
 void removeListener(int id);

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "tasks/curationtask.h"
 #include "views/damagebanner.h"
+#include "views/reviewview.h"
 #include "views/storeoverview.h"
 
 #include "demo/demogenerator.h"
@@ -10,6 +11,8 @@
 #include "store/damage.h"
 #include "store/store.h"
 
+#include <QAction>
+#include <QUndoStack>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -92,11 +95,19 @@ private slots:
         window.openStore(path);
         QTRY_VERIFY_WITH_TIMEOUT(window.damageBanner()->isDamaged(), 10000);
         QVERIFY(damage::isDamaged(path));
+        // The studio stops offering to write: no decision key, no undo.
+        QVERIFY(!window.review()->isWritable());
+        QAction *accept = window.review()->actions().at(0);
+        QVERIFY(accept->text().startsWith(QStringLiteral("Accept")));
+        QVERIFY(!accept->isEnabled());
+        QVERIFY(!window.review()->undoStack()->canUndo());
 
         const QString to = dir.filePath(QStringLiteral("recovered.flywheel"));
         window.damageBanner()->recoverTo(to);
         QTRY_COMPARE_WITH_TIMEOUT(window.storePath(), to, 20000);
         QVERIFY(!window.damageBanner()->isDamaged());
+        QVERIFY(window.review()->isWritable());
+        QVERIFY(accept->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(!window.curation()->isRunning(), 20000);
         auto recovered = Store::open(to);
         QVERIFY(recovered);

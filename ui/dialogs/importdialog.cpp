@@ -17,7 +17,6 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace flywheel::ui {
 namespace {
@@ -133,14 +132,13 @@ ImportDialog::ImportDialog(QString storePath, QWidget *parent)
     connect(m_source, &QLineEdit::textChanged, this, &ImportDialog::updateButtons);
     connect(m_files->model(), &QAbstractItemModel::rowsInserted, this, &ImportDialog::updateButtons);
     connect(m_files->model(), &QAbstractItemModel::rowsRemoved, this, &ImportDialog::updateButtons);
-    connect(&m_watcher, &QFutureWatcher<Result<IngestReport>>::finished, this, &ImportDialog::finishImport);
     updateButtons();
 }
 
 ImportDialog::~ImportDialog()
 {
     m_cancel = true;
-    m_watcher.waitForFinished();
+    m_job.waitForFinished();
 }
 
 void ImportDialog::addFiles()
@@ -194,11 +192,11 @@ void ImportDialog::startImport(const QStringList &files)
     // Progress arrives on the worker thread; it is shown on the GUI thread. Events still queued
     // when the dialog is destroyed are dropped with it.
     const Ingester::ProgressCallback progress = [this](const IngestProgress &p) {
-        QMetaObject::invokeMethod(
-            this, [this, p] { showProgress(p); }, Qt::QueuedConnection);
+        m_replies.post([this, p] { showProgress(p); });
     };
-    m_watcher.setFuture(
-        QtConcurrent::run(ingestInBackground, m_storePath, files, options, &m_cancel, progress));
+    m_job.start([path = m_storePath, files, options, this, progress] {
+        return ingestInBackground(path, files, options, &m_cancel, progress);
+    });
 }
 
 void ImportDialog::cancelImport()
@@ -247,9 +245,8 @@ void ImportDialog::showProgress(const IngestProgress &p)
                                locale.toString(p.counts.stored), locale.toString(p.counts.rejected)));
 }
 
-void ImportDialog::finishImport()
+void ImportDialog::finishImport(const Result<IngestReport> &result)
 {
-    const Result<IngestReport> result = m_watcher.result();
     m_running = false;
     m_progress->setRange(0, kProgressSteps);
     if (result) {

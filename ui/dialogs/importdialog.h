@@ -2,8 +2,10 @@
 
 #include "ingest/ingester.h"
 
+#include "util/mailbox.h"
+#include "workers/backgroundjob.h"
+
 #include <QDialog>
-#include <QFutureWatcher>
 
 #include <atomic>
 
@@ -56,12 +58,15 @@ private:
     void addFiles();
     void removeSelectedFiles();
     void showProgress(const IngestProgress &progress);
-    void finishImport();
+    void finishImport(const Result<IngestReport> &result);
     void showReport();
     void updateButtons();
 
     QString m_storePath;
-    QFutureWatcher<Result<IngestReport>> m_watcher;
+    Mailbox m_replies;
+    BackgroundJob<Result<IngestReport>> m_job{[this](Result<IngestReport> r) {
+        finishImport(r);
+    }};
     std::atomic_bool m_cancel{false};
     bool m_running = false;
     bool m_closeWhenDone = false;

@@ -74,11 +74,11 @@ void ReviewQueueModel::refresh()
     const QueueFilter filter = m_filter;
     m_thread->post([this, generation, filter](Store *store, const QString &openError) {
         if (!store) {
-            QMetaObject::invokeMethod(this, [this, openError] { emit failed(openError); });
+            m_replies.post([this, openError] { emit failed(openError); });
             return;
         }
         auto count = ReviewQueue(*store, filter).count();
-        QMetaObject::invokeMethod(this, [this, generation, count] {
+        m_replies.post([this, generation, count] {
             if (!count)
                 emit failed(count.errorMessage());
             else
@@ -106,14 +106,14 @@ void ReviewQueueModel::requestPage(int page) const
     auto *self = const_cast<ReviewQueueModel *>(this);
     m_thread->post([=](Store *store, const QString &openError) {
         if (!store) {
-            QMetaObject::invokeMethod(self, [self, openError] { emit self->failed(openError); });
+            self->m_replies.post([self, openError] { emit self->failed(openError); });
             return;
         }
         ReviewQueue queue(*store, filter);
         auto rows = after     ? queue.pageAfter(&*after, kPageSize)
                     : fromEnd ? queue.pageBeforeEnd(offsetFromEnd, int(limit))
                               : queue.pageAt(start, kPageSize);
-        QMetaObject::invokeMethod(self, [self, generation, page, rows] {
+        self->m_replies.post([self, generation, page, rows] {
             if (!rows)
                 emit self->failed(rows.errorMessage());
             else

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "review/reviewqueue.h"
+#include "util/mailbox.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -66,6 +67,7 @@ private:
     QString statusText(const QueueRow &row) const;
 
     StoreThread *m_thread;
+    Mailbox m_replies;
     QueueFilter m_filter;
     int m_generation = 0;
     qint64 m_count = 0;

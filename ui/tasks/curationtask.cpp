@@ -3,7 +3,6 @@
 #include "store/store.h"
 
 #include <QElapsedTimer>
-#include <QtConcurrent>
 
 namespace flywheel::ui {
 namespace {
@@ -40,13 +39,12 @@ CurationTask::CurationTask(QObject *parent)
     : QObject(parent)
 {
     qRegisterMetaType<flywheel::CurationReport>();
-    connect(&m_watcher, &QFutureWatcher<Result<CurationReport>>::finished, this, &CurationTask::finish);
 }
 
 CurationTask::~CurationTask()
 {
     m_cancel = true;
-    m_watcher.waitForFinished();
+    m_job.waitForFinished();
 }
 
 bool CurationTask::start(const QString &storePath, bool full)
@@ -58,10 +56,10 @@ bool CurationTask::start(const QString &storePath, bool full)
     // Emitted on the GUI thread: receivers never run on the worker. Events still queued when the
     // task is destroyed are dropped with it.
     const Curator::ProgressCallback report = [this](const CurationProgress &p) {
-        QMetaObject::invokeMethod(
-            this, [this, p] { emit progress(p.stage, p.done, p.total); }, Qt::QueuedConnection);
+        m_replies.post([this, p] { emit progress(p.stage, p.done, p.total); });
     };
-    m_watcher.setFuture(QtConcurrent::run(curateInBackground, storePath, full, &m_cancel, report));
+    m_job.start(
+        [storePath, full, this, report] { return curateInBackground(storePath, full, &m_cancel, report); });
     return true;
 }
 
@@ -70,9 +68,8 @@ void CurationTask::cancel()
     m_cancel = true;
 }
 
-void CurationTask::finish()
+void CurationTask::finish(const Result<CurationReport> &result)
 {
-    const Result<CurationReport> result = m_watcher.result();
     m_running = false;
     if (result)
         emit finished(*result);

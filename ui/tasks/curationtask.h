@@ -1,8 +1,9 @@
 #pragma once
 
 #include "curate/curator.h"
+#include "util/mailbox.h"
+#include "workers/backgroundjob.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 
 #include <atomic>
@@ -35,9 +36,12 @@ signals:
     void failed(const QString &message);
 
 private:
-    void finish();
+    void finish(const Result<CurationReport> &result);
 
-    QFutureWatcher<Result<CurationReport>> m_watcher;
+    Mailbox m_replies;
+    BackgroundJob<Result<CurationReport>> m_job{[this](Result<CurationReport> r) {
+        finish(r);
+    }};
     std::atomic_bool m_cancel{false};
     bool m_running = false;
 };

@@ -6,9 +6,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
-#include <QtConcurrent>
 
 namespace flywheel::ui {
 
@@ -28,24 +26,10 @@ DamageBanner::DamageBanner(QWidget *parent)
     layout->addWidget(m_recover);
     hide();
     connect(m_recover, &QPushButton::clicked, this, &DamageBanner::chooseTarget);
-    connect(&m_recovery, &QFutureWatcherBase::finished, this, [this] {
-        m_recover->setEnabled(true);
-        const Result<RecoveryReport> result = m_recovery.result();
-        if (result)
-            emit recovered(m_target, *result);
-        else
-            emit recoveryFailed(result.errorMessage());
-    });
-    // Reports come from whichever thread met the damage; the banner shows them on its own.
-    QPointer<DamageBanner> self(this);
-    m_listener = damage::addListener([self](const QString &path, const QString &message) {
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, path, message] {
-                if (self)
-                    self->showDamage(path, message);
-            },
-            Qt::QueuedConnection);
+    // Reports come from whichever thread met the damage; the banner shows them on its own. The
+    // destructor removes the listener before the mailbox goes.
+    m_listener = damage::addListener([this](const QString &path, const QString &message) {
+        m_reports.post([this, path, message] { showDamage(path, message); });
     });
 }
 
@@ -73,6 +57,7 @@ void DamageBanner::showDamage(const QString &path, const QString &message)
                        "readable, decisions first, to a new store and continue there.")
                         .arg(message));
     show();
+    emit damageShown();
 }
 
 void DamageBanner::chooseTarget()
@@ -92,7 +77,16 @@ void DamageBanner::recoverTo(const QString &to)
     m_recover->setEnabled(false);
     m_text->setText(tr("Recovering into %1…").arg(to));
     const QString from = m_storePath;
-    m_recovery.setFuture(QtConcurrent::run([from, to] { return recoverStore(from, to); }));
+    m_recovery.start([from, to] { return recoverStore(from, to); });
+}
+
+void DamageBanner::showRecovery(const Result<RecoveryReport> &result)
+{
+    m_recover->setEnabled(true);
+    if (result)
+        emit recovered(m_target, *result);
+    else
+        emit recoveryFailed(result.errorMessage());
 }
 
 } // namespace flywheel::ui

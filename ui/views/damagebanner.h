@@ -1,9 +1,10 @@
 #pragma once
 
-#include <QFrame>
-#include <QFutureWatcher>
-
 #include "store/recovery.h"
+#include "util/mailbox.h"
+#include "workers/backgroundjob.h"
+
+#include <QFrame>
 
 class QLabel;
 class QPushButton;
@@ -30,16 +31,22 @@ public:
 signals:
     void recovered(const QString &path, const flywheel::RecoveryReport &report);
     void recoveryFailed(const QString &message);
+    /// The open store was found damaged: whatever writes to it should stop offering to.
+    void damageShown();
 
 private:
     void showDamage(const QString &path, const QString &message);
     void chooseTarget();
+    void showRecovery(const Result<RecoveryReport> &result);
 
     QLabel *m_text;
     QPushButton *m_recover;
     QString m_storePath, m_target;
     int m_listener = 0;
-    QFutureWatcher<Result<RecoveryReport>> m_recovery;
+    Mailbox m_reports;
+    BackgroundJob<Result<RecoveryReport>> m_recovery{[this](Result<RecoveryReport> r) {
+        showRecovery(r);
+    }};
 };
 
 } // namespace flywheel::ui

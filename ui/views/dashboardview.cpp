@@ -13,6 +13,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
@@ -22,7 +23,6 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <memory>
 
@@ -100,11 +100,7 @@ DashboardView::DashboardView(QWidget *parent)
     layout->addWidget(createGrid(), 1);
 }
 
-DashboardView::~DashboardView()
-{
-    for (QFuture<Result<DashboardMetrics>> &future : m_running)
-        future.waitForFinished();
-}
+DashboardView::~DashboardView() = default;
 
 QToolButton *DashboardView::choiceButton(const QString &name, QMenu **menu)
 {
@@ -307,22 +303,18 @@ void DashboardView::reload()
     if (m_path.isEmpty())
         return;
     m_dateDelay->stop();
-    m_running.removeIf([](const QFuture<Result<DashboardMetrics>> &f) { return f.isFinished(); });
-    // The newest request wins: a slower older one finds a newer generation and is dropped.
-    const quint64 generation = ++m_generation;
     m_status->setText(tr("Loading…"));
-    QFuture<Result<DashboardMetrics>> future = QtConcurrent::run(loadInBackground, m_path, filter());
-    m_running.append(future);
-    future.then(this, [this, generation](const Result<DashboardMetrics> &result) {
-        if (generation != m_generation)
-            return;
-        if (!result) {
-            m_status->setText(tr("Cannot read the dashboard: %1").arg(result.errorMessage()));
-            emit failed(result.errorMessage());
-            return;
-        }
-        display(*result);
-    });
+    m_load.start([path = m_path, filter = filter()] { return loadInBackground(path, filter); });
+}
+
+void DashboardView::showLoaded(const Result<DashboardMetrics> &result)
+{
+    if (!result) {
+        m_status->setText(tr("Cannot read the dashboard: %1").arg(result.errorMessage()));
+        emit failed(result.errorMessage());
+        return;
+    }
+    display(*result);
 }
 
 void DashboardView::display(DashboardMetrics metrics)

@@ -2,8 +2,8 @@
 
 #include "charts/chartstyle.h"
 #include "metrics/dashboard.h"
+#include "workers/backgroundjob.h"
 
-#include <QFuture>
 #include <QList>
 #include <QSize>
 #include <QWidget>
@@ -64,12 +64,12 @@ private:
     void addChoices(QMenu *menu, const QStringList &values);
     void updateChoiceButtons();
     void controlsChanged();
+    void showLoaded(const Result<DashboardMetrics> &result);
     void display(DashboardMetrics metrics);
     void showStatus(const DashboardMetrics &metrics);
     void saveInteractively(int index, const QString &suffix);
 
     QString m_path;
-    quint64 m_generation = 0;
     std::optional<DashboardMetrics> m_metrics;
     charts::VersionPalette m_palette;
     QDateEdit *m_from = nullptr;
@@ -83,7 +83,10 @@ private:
     QTimer *m_dateDelay = nullptr;
     QList<QChartView *> m_views;
     // Loads still running, waited for on destruction (they hold their own connections).
-    QList<QFuture<Result<DashboardMetrics>>> m_running;
+    // The newest load wins: an older one still running is dropped when it ends.
+    BackgroundJob<Result<DashboardMetrics>> m_load{[this](Result<DashboardMetrics> r) {
+        showLoaded(r);
+    }};
     QString m_saveFolder;
     bool m_filling = false;
 };

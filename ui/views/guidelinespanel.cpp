@@ -119,7 +119,7 @@ void GuidelinesPanel::reload()
     }
     m_thread->post([this, generation](Store *store, const QString &openError) {
         auto latest = store ? loadGuidelines(*store) : Result<Guidelines>(Error{openError});
-        QMetaObject::invokeMethod(this, [this, generation, latest] {
+        m_replies.post([this, generation, latest] {
             if (generation != m_generation)
                 return; // a newer store or reload wins
             if (latest)
@@ -146,7 +146,7 @@ void GuidelinesPanel::save(const QString &text)
     const QString author = m_author;
     m_thread->post([this, generation, text, author](Store *store, const QString &openError) {
         auto saved = store ? saveGuidelines(*store, text, author) : Result<Guidelines>(Error{openError});
-        QMetaObject::invokeMethod(this, [this, generation, text, saved] {
+        m_replies.post([this, generation, text, saved] {
             // Stored is stored, even when a newer reload or store owns the display.
             if (saved && m_unsaved == text)
                 m_unsaved.clear();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "review/guidelines.h"
+#include "util/mailbox.h"
 
 #include <QWidget>
 
@@ -48,6 +49,7 @@ private:
     void display(const Guidelines &guidelines);
 
     StoreThread *m_thread;
+    Mailbox m_replies;
     QLabel *m_status;
     QTextBrowser *m_browser;
     QPushButton *m_edit;

@@ -14,7 +14,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace flywheel::ui {
 namespace {
@@ -162,11 +161,6 @@ QueuePanel::QueuePanel(ReviewQueueModel *model, QWidget *parent)
     connect(m_search, &QLineEdit::textEdited, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_search, &QLineEdit::returnPressed, this, &QueuePanel::applyNow);
     connect(m_searchDelay, &QTimer::timeout, this, &QueuePanel::applyNow);
-    connect(&m_choices, &QFutureWatcher<Result<QueueFacets>>::finished, this, [this] {
-        const Result<QueueFacets> facets = m_choices.result();
-        if (facets)
-            fillChoices(*facets);
-    });
 }
 
 QueuePanel::~QueuePanel()
@@ -176,12 +170,12 @@ QueuePanel::~QueuePanel()
 
 void QueuePanel::loadChoices(const QString &path)
 {
-    m_choices.setFuture(QtConcurrent::run([path]() -> Result<QueueFacets> {
+    m_choices.start([path]() -> Result<QueueFacets> {
         auto store = Store::open(path, studioStoreOptions());
         if (!store)
             return store.error();
         return loadQueueFacets(*store);
-    }));
+    });
 }
 
 void QueuePanel::fillChoices(const QueueFacets &facets)

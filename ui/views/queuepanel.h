@@ -1,8 +1,8 @@
 #pragma once
 
 #include "review/reviewqueue.h"
+#include "workers/backgroundjob.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QComboBox;
@@ -55,7 +55,10 @@ private:
     QTableView *m_table;
     QTimer *m_searchDelay;
     QStringList m_segments;
-    QFutureWatcher<Result<QueueFacets>> m_choices;
+    BackgroundJob<Result<QueueFacets>> m_choices{[this](Result<QueueFacets> facets) {
+        if (facets)
+            fillChoices(*facets);
+    }};
     bool m_filling = false;
 };
 

@@ -21,7 +21,6 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QUndoStack>
-#include <QtConcurrent>
 
 namespace flywheel::ui {
 namespace {
@@ -114,22 +113,6 @@ ReviewView::ReviewView(QWidget *parent)
     connect(m_panel, &DecisionPanel::editingCancelled, this, &ReviewView::backToQueue);
     connect(m_queue, &QueuePanel::segmentsChanged, m_panel, &DecisionPanel::setSegments);
     connect(m_queue->searchBox(), &QLineEdit::returnPressed, this, &ReviewView::backToQueue);
-    connect(&m_indexing, &QFutureWatcher<void>::finished, this, [this] {
-        emit backgroundStatus(QString());
-        if (!m_model->filter().search.isEmpty())
-            m_model->refresh();
-        if (std::exchange(m_indexAgain, false))
-            updateSearchIndex();
-    });
-    connect(&m_historyLoad, &QFutureWatcher<void>::finished, this, [this] {
-        const auto loaded = m_historyLoad.result();
-        if (!loaded)
-            return;
-        QList<HistoryModel::Entry> entries;
-        for (const auto &[decision, externalId] : *loaded)
-            entries.append({0, decision, HistoryModel::State::Saved, {}, externalId});
-        m_history->setStored(entries);
-    });
     showEmptyState();
 }
 
@@ -156,25 +139,23 @@ QAction *ReviewView::makeAction(const QString &text, const QKeySequence &key,
 
 void ReviewView::createActions()
 {
-    makeAction(tr("Accept  A"), Qt::Key_A, [this] {
-        decide(DecisionKind::Accept);
-    })->setToolTip(tr("Good as it is (A)"));
-    makeAction(tr("Reject  X"), Qt::Key_X, [this] {
-        decide(DecisionKind::Reject);
-    })->setToolTip(tr("Bad output (X)"));
-    makeAction(tr("Correct  E"), Qt::Key_E, [this] {
-        correct();
-    })->setToolTip(tr("Write the gold answer (E)"));
-    makeAction(tr("Skip  Space"), Qt::Key_Space, [this] {
-        decide(DecisionKind::Skip);
-    })->setToolTip(tr("Not now; it stays in the queue as skipped (Space)"));
+    m_writeActions.append(makeAction(tr("Accept  A"), Qt::Key_A, [this] { decide(DecisionKind::Accept); }));
+    m_writeActions.last()->setToolTip(tr("Good as it is (A)"));
+    m_writeActions.append(makeAction(tr("Reject  X"), Qt::Key_X, [this] { decide(DecisionKind::Reject); }));
+    m_writeActions.last()->setToolTip(tr("Bad output (X)"));
+    m_writeActions.append(makeAction(tr("Correct  E"), Qt::Key_E, [this] { correct(); }));
+    m_writeActions.last()->setToolTip(tr("Write the gold answer (E)"));
+    m_writeActions.append(
+        makeAction(tr("Skip  Space"), Qt::Key_Space, [this] { decide(DecisionKind::Skip); }));
+    m_writeActions.last()->setToolTip(tr("Not now; it stays in the queue as skipped (Space)"));
     makeAction(tr("Next Item"), Qt::Key_J, [this] { next(); });
     makeAction(tr("Previous Item"), Qt::Key_K, [this] { previous(); });
     makeAction(tr("Search"), Qt::Key_Slash, [this] { focusSearch(); });
     makeAction(tr("Tags"), Qt::Key_T, [this] { m_panel->tagsEdit()->setFocus(); });
     makeAction(tr("Note"), Qt::Key_N, [this] { m_panel->noteEdit()->setFocus(); });
     for (int i = 0; i < 9; ++i)
-        makeAction(tr("Segment %1").arg(i + 1), Qt::Key_1 + i, [this, i] { m_panel->chooseSegment(i); });
+        m_writeActions.append(
+            makeAction(tr("Segment %1").arg(i + 1), Qt::Key_1 + i, [this, i] { m_panel->chooseSegment(i); }));
     QAction *undo = m_undoStack->createUndoAction(this, tr("Undo Decision"));
     undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
     QAction *redo = m_undoStack->createRedoAction(this, tr("Redo Decision"));
@@ -183,6 +164,17 @@ void ReviewView::createActions()
         QWidget::addAction(action);
         m_actions.append(action);
     }
+}
+
+void ReviewView::setWritable(bool writable)
+{
+    m_writable = writable;
+    for (QAction *action : std::as_const(m_writeActions))
+        action->setEnabled(writable);
+    // The undo and redo actions follow the stack: an empty one disables them. A correction being
+    // typed stays on screen, so its text can still be copied out.
+    if (!writable)
+        m_undoStack->clear();
 }
 
 void ReviewView::openStore(const QString &path)
@@ -304,6 +296,11 @@ void ReviewView::decide(DecisionKind kind)
 {
     if (m_currentId <= 0)
         return;
+    if (!m_writable) {
+        emit saveFailed(tr("Not saved: the store is damaged and the studio no longer writes to it. "
+                           "Recover it from the banner above."));
+        return;
+    }
     if (m_annotator.isEmpty()) {
         emit annotatorNeeded();
         if (m_annotator.isEmpty())
@@ -444,15 +441,34 @@ void ReviewView::updateProgress()
     emit progressChanged(text);
 }
 
+void ReviewView::showStoredHistory(const StoredHistory &loaded)
+{
+    if (!loaded)
+        return;
+    QList<HistoryModel::Entry> entries;
+    for (const auto &[decision, externalId] : *loaded)
+        entries.append({0, decision, HistoryModel::State::Saved, {}, externalId});
+    m_history->setStored(entries);
+}
+
+void ReviewView::searchIndexUpdated()
+{
+    emit backgroundStatus(QString());
+    if (!m_model->filter().search.isEmpty())
+        m_model->refresh();
+    if (std::exchange(m_indexAgain, false))
+        updateSearchIndex();
+}
+
 void ReviewView::loadHistory()
 {
     const QString path = m_storePath;
-    m_historyLoad.setFuture(QtConcurrent::run([path]() -> Result<QList<std::pair<Decision, QString>>> {
+    m_historyLoad.start([path]() -> StoredHistory {
         auto store = Store::open(path, studioStoreOptions());
         if (!store)
             return store.error();
         return loadRecentDecisions(*store, kHistoryLength);
-    }));
+    });
 }
 
 void ReviewView::updateSearchIndex()
@@ -463,10 +479,10 @@ void ReviewView::updateSearchIndex()
     }
     const QString path = m_storePath;
     m_cancelIndexing = false;
-    m_indexing.setFuture(QtConcurrent::run([this, path] {
+    m_indexing.start([this, path] {
         auto store = Store::open(path, studioStoreOptions());
         if (!store)
-            return;
+            return false;
         QElapsedTimer throttle;
         throttle.start();
         const auto progress = [&](const SearchIndexProgress &p) {
@@ -475,10 +491,10 @@ void ReviewView::updateSearchIndex()
             throttle.restart();
             const QString text = tr("Indexing for search: %1 of %2")
                                      .arg(QLocale().toString(p.done), QLocale().toString(p.total));
-            QMetaObject::invokeMethod(this, [this, text] { emit backgroundStatus(text); });
+            m_replies.post([this, text] { emit backgroundStatus(text); });
         };
-        (void)flywheel::updateSearchIndex(*store, progress, &m_cancelIndexing);
-    }));
+        return bool(flywheel::updateSearchIndex(*store, progress, &m_cancelIndexing));
+    });
 }
 
 } // namespace flywheel::ui

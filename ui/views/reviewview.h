@@ -2,9 +2,10 @@
 
 #include "review/decisions.h"
 #include "review/reviewqueue.h"
+#include "util/mailbox.h"
+#include "workers/backgroundjob.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
 
@@ -41,6 +42,11 @@ public:
     void reload();
     void setAnnotator(const QString &name) { m_annotator = name; }
     const QString &annotator() const { return m_annotator; }
+    /// Off when the store is damaged: the decision, segment, undo and redo actions are disabled,
+    /// the undo history is dropped (nothing of it could be written), and a decision still asked
+    /// for (a correction being saved) fails with saveFailed().
+    void setWritable(bool writable);
+    bool isWritable() const { return m_writable; }
 
     /// Shows the queue filtered by @p filter (the dashboard hands a segment over this way).
     void showQueue(const QueueFilter &filter);
@@ -71,6 +77,8 @@ signals:
     void backgroundStatus(const QString &text);
 
 private:
+    using StoredHistory = Result<QList<std::pair<Decision, QString>>>;
+
     void createActions();
     QAction *makeAction(const QString &text, const QKeySequence &key, const std::function<void()> &slot);
     void setCurrent(qint64 id, const QString &externalId, const QString &reason, const QString &segment);
@@ -91,6 +99,8 @@ private:
     void onFailed(quint64 token, const Decision &decision, const QString &message);
     void updateProgress();
     void loadHistory();
+    void showStoredHistory(const StoredHistory &loaded);
+    void searchIndexUpdated();
     void updateSearchIndex();
 
     QString m_storePath;
@@ -104,6 +114,8 @@ private:
     QTextBrowser *m_detail;
     DecisionPanel *m_panel;
     QList<QAction *> m_actions;
+    QList<QAction *> m_writeActions;
+    bool m_writable = true;
 
     qint64 m_currentId = 0;
     QString m_currentExternalId;
@@ -117,10 +129,16 @@ private:
     QElapsedTimer m_sessionTimer;
     qint64 m_queueCount = 0;
     int m_decidedSinceCount = 0;
-    QFutureWatcher<void> m_indexing;
+    Mailbox m_replies;
+    // The search index is brought up to date in the background; true when it ran to the end.
+    BackgroundJob<bool> m_indexing{[this](bool) {
+        searchIndexUpdated();
+    }};
     std::atomic_bool m_cancelIndexing{false};
     bool m_indexAgain = false;
-    QFutureWatcher<Result<QList<std::pair<Decision, QString>>>> m_historyLoad;
+    BackgroundJob<StoredHistory> m_historyLoad{[this](StoredHistory h) {
+        showStoredHistory(h);
+    }};
 };
 
 } // namespace flywheel::ui

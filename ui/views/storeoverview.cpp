@@ -10,7 +10,6 @@
 #include <QLocale>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace flywheel::ui {
 namespace {
@@ -103,28 +102,25 @@ StoreOverview::StoreOverview(QWidget *parent)
     layout->addWidget(m_headline);
     layout->addLayout(cards);
     layout->addLayout(tables, 1);
-
-    connect(&m_watcher, &QFutureWatcher<Result<StoreStats>>::finished, this, [this] {
-        const Result<StoreStats> result = m_watcher.result();
-        if (result) {
-            show(*result);
-            emit loaded(*result);
-        } else {
-            m_headline->setText(tr("Cannot read the store: %1").arg(result.errorMessage()));
-            emit failed(result.errorMessage());
-        }
-    });
 }
 
-StoreOverview::~StoreOverview()
+StoreOverview::~StoreOverview() = default;
+
+void StoreOverview::showLoaded(const Result<StoreStats> &result)
 {
-    m_watcher.waitForFinished();
+    if (result) {
+        show(*result);
+        emit loaded(*result);
+    } else {
+        m_headline->setText(tr("Cannot read the store: %1").arg(result.errorMessage()));
+        emit failed(result.errorMessage());
+    }
 }
 
 void StoreOverview::load(const QString &path)
 {
     m_headline->setText(tr("Loading %1…").arg(path));
-    m_watcher.setFuture(QtConcurrent::run(loadInBackground, path));
+    m_job.start([path] { return loadInBackground(path); });
 }
 
 void StoreOverview::show(const StoreStats &s)

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "metrics/storestats.h"
+#include "workers/backgroundjob.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QLabel;
@@ -28,11 +28,14 @@ signals:
     void failed(const QString &message);
 
 private:
+    void showLoaded(const Result<StoreStats> &result);
     void show(const StoreStats &stats);
     void fill(QTableWidget *table, const QList<CountBy> &counts, qint64 total);
     void fillOutcomes(const QList<VersionOutcomes> &versions);
 
-    QFutureWatcher<Result<StoreStats>> m_watcher;
+    BackgroundJob<Result<StoreStats>> m_job{[this](Result<StoreStats> r) {
+        showLoaded(r);
+    }};
     QLabel *m_headline;
     QLabel *m_interactions;
     QLabel *m_feedback;

@@ -24,7 +24,7 @@ void DecisionWriter::setStorePath(const QString &path)
 
 void DecisionWriter::answer(const std::function<void()> &signal)
 {
-    QMetaObject::invokeMethod(this, [this, signal] {
+    m_replies.post([this, signal] {
         --m_pending;
         signal();
         emit pendingChanged(m_pending);

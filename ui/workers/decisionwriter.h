@@ -1,6 +1,7 @@
 #pragma once
 
 #include "review/decisions.h"
+#include "util/mailbox.h"
 
 #include <QHash>
 #include <QObject>
@@ -45,6 +46,7 @@ private:
     void answer(const std::function<void()> &signal);
 
     StoreThread *m_thread;
+    Mailbox m_replies;
     quint64 m_lastToken = 0;
     int m_pending = 0;
     // Touched only on the writer's thread: the id each token's decision was recorded with.

@@ -32,7 +32,7 @@ void DetailLoader::request(qint64 id)
     const int generation = m_generation.value(id);
     m_thread->post([this, id, generation](Store *store, const QString &openError) {
         if (!store) {
-            QMetaObject::invokeMethod(this, [=, this] {
+            m_replies.post([=, this] {
                 m_requested.remove(id);
                 emit failed(id, openError);
             });
@@ -42,7 +42,7 @@ void DetailLoader::request(qint64 id)
         auto decisions = details ? loadDecisionsFor(*store, id) : Result<QList<Decision>>(details.error());
         if (!details || !decisions) {
             const QString message = !details ? details.errorMessage() : decisions.errorMessage();
-            QMetaObject::invokeMethod(this, [=, this] {
+            m_replies.post([=, this] {
                 m_requested.remove(id);
                 emit failed(id, message);
             });
@@ -51,7 +51,7 @@ void DetailLoader::request(qint64 id)
         // Shared, so it is freed even when the loader is gone before the answer is delivered.
         auto view =
             std::make_shared<InteractionView>(InteractionView{std::move(*details), std::move(*decisions)});
-        QMetaObject::invokeMethod(this, [=, this] {
+        m_replies.post([=, this] {
             m_requested.remove(id);
             if (m_generation.value(id) != generation) {
                 request(id);

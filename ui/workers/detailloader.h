@@ -2,6 +2,7 @@
 
 #include "curate/curationqueries.h"
 #include "review/decisions.h"
+#include "util/mailbox.h"
 
 #include <QCache>
 #include <QObject>
@@ -41,6 +42,7 @@ signals:
 
 private:
     StoreThread *m_thread;
+    Mailbox m_replies;
     QCache<qint64, InteractionView> m_cache;
     QSet<qint64> m_requested;
     // Bumped by invalidate(), so a load started before it does not fill the cache.

@@ -12,7 +12,7 @@ Store::Options studioStoreOptions()
 
 StoreThread::StoreThread(const QString &name, QObject *parent)
     : QObject(parent)
-    , m_context(new QObject)
+    , m_context(new Mailbox)
 {
     m_thread.setObjectName(name);
     m_context->moveToThread(&m_thread);
@@ -23,16 +23,19 @@ StoreThread::StoreThread(const QString &name, QObject *parent)
 StoreThread::~StoreThread()
 {
     // The quit is queued behind the jobs, so every posted job runs (a decision is never dropped).
-    QMetaObject::invokeMethod(m_context, [this] {
+    m_context->post([this] {
         m_store.reset();
+        handOffRelease(this);
         m_thread.quit();
     });
     m_thread.wait();
+    // QThread::wait() may return on a flag TSan cannot see being set.
+    handOffAcquire(this);
 }
 
 void StoreThread::setStorePath(const QString &path)
 {
-    QMetaObject::invokeMethod(m_context, [this, path] {
+    m_context->post([this, path] {
         if (path == m_path)
             return;
         m_path = path;
@@ -43,7 +46,7 @@ void StoreThread::setStorePath(const QString &path)
 
 void StoreThread::post(Job job)
 {
-    QMetaObject::invokeMethod(m_context, [this, job = std::move(job)] {
+    m_context->post([this, job = std::move(job)] {
         if (!m_store && !m_path.isEmpty()) {
             auto store = Store::open(m_path, studioStoreOptions());
             if (store) {

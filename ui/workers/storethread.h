@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/store.h"
+#include "util/mailbox.h"
 
 #include <QObject>
 #include <QThread>
@@ -34,7 +35,7 @@ public:
 
 private:
     QThread m_thread;
-    QObject *m_context;
+    Mailbox *m_context;
     // Touched only on m_thread.
     QString m_path;
     std::optional<Store> m_store;
