@@ -87,17 +87,18 @@ Status CurationRun::nearDuplicatePairs()
         for (size_t t = 0; t < m_texts.size(); ++t)
             textOfFirst.emplace(m_texts[t].firstId, quint32(t));
         paired.assign(m_texts.size(), 0);
-        std::vector<quint32> searchedBands(m_texts.size(), ~0u); // computed when first needed
+        constexpr BandMask kNotYet = ~BandMask(0);
+        std::vector<BandMask> searchedBands(m_texts.size(), kNotYet); // computed when first needed
         for (const StoredPair &stored : m_storedPairs) {
             const auto a = textOfFirst.find(stored.first), b = textOfFirst.find(stored.second);
             if (a == textOfFirst.end() || b == textOfFirst.end())
                 continue; // cannot happen without deleted interactions, which make a run full
-            quint32 &mask = searchedBands[a->second];
-            if (mask == ~0u) {
+            BandMask &mask = searchedBands[a->second];
+            if (mask == kNotYet) {
                 mask = 0;
                 for (int band = 0; band < settings.bands && !m_signatures.empty(a->second); ++band)
                     if (searched[size_t(band)].count(bandKey(m_signatures, a->second, band, settings.rows)))
-                        mask |= 1u << band;
+                        mask |= bandBit(band);
             }
             known.push_back({a->second, b->second, stored.similarity, stored.bands & ~mask});
             paired[a->second] = paired[b->second] = 1;

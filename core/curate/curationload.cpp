@@ -141,7 +141,7 @@ Status CurationRun::loadPairs()
         return pairs.error();
     return pairs->forEachRow([&] {
         m_storedPairs.push_back({pairs->columnInt(0), pairs->columnInt(1), float(pairs->columnDouble(2)),
-                                 quint32(pairs->columnInt(3))});
+                                 BandMask(pairs->columnInt(3))});
         return true;
     });
 }

@@ -77,13 +77,13 @@ private:
         quint32 first; // text indexes, first < second
         quint32 second;
         float similarity;
-        quint32 bands;
+        BandMask bands;
     };
     struct StoredPair {
         qint64 first; // interaction ids
         qint64 second;
         float similarity;
-        quint32 bands;
+        BandMask bands;
     };
 
     bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }

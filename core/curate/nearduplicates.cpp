@@ -138,7 +138,7 @@ void bandCandidates(const TextSignatures &signatures, const NearDuplicateSetting
 // Merges a band's sorted pairs into a sorted candidate list (into @p out, whose memory is reused),
 // joining the bands of a pair found before.
 void mergeBand(const std::vector<NearDuplicateCandidate> &found, const std::vector<quint64> &band,
-               quint32 bit, std::vector<NearDuplicateCandidate> &out)
+               BandMask bit, std::vector<NearDuplicateCandidate> &out)
 {
     out.clear();
     out.reserve(found.size() + band.size());
@@ -293,6 +293,8 @@ std::vector<NearDuplicateCandidate>
 bucketCandidates(const TextSignatures &signatures, const NearDuplicateSettings &settings,
                  const std::vector<bool> *seeds, const CandidateFilter &keep, const std::atomic_bool *cancel)
 {
+    // A band past the mask's width would have no bit of its own.
+    Q_ASSERT(settings.bands <= kMaxBands);
     // Bands are split between the cores; each keeps a sorted candidate list, joined at the end.
     const size_t threads = std::min(coreCount(), size_t(std::max(1, settings.bands)));
     std::vector<std::vector<NearDuplicateCandidate>> found(threads);
@@ -303,7 +305,7 @@ bucketCandidates(const TextSignatures &signatures, const NearDuplicateSettings &
             if (cancel && cancel->load(std::memory_order_relaxed))
                 return;
             bandCandidates(signatures, settings, int(b), seeds, keep, band);
-            mergeBand(found[t], band, 1u << b, merged);
+            mergeBand(found[t], band, bandBit(int(b)), merged);
             found[t].swap(merged);
         }
     });

@@ -10,13 +10,23 @@
 
 namespace flywheel {
 
+/// One bit per LSH band: which bands' buckets paired two texts.
+using BandMask = quint64;
+/// The most bands a search may use (one bit each in a BandMask).
+constexpr int kMaxBands = 64;
+constexpr BandMask bandBit(int band)
+{
+    return BandMask(1) << band;
+}
+
 struct NearDuplicateSettings {
     /// Characters per shingle.
     int shingleSize = 5;
     /// Pairs whose shingle-set Jaccard similarity reaches this are near-duplicates.
     double threshold = 0.8;
     /// LSH banding: bands × rows MinHash values. 20 × 5 finds a pair at similarity 0.8 with
-    /// probability 0.9996, at 0.5 with 0.47 (checked, then dropped), at 0.3 with 0.05.
+    /// probability 0.9996, at 0.5 with 0.47 (checked, then dropped), at 0.3 with 0.05. At most
+    /// kMaxBands.
     int bands = 20;
     int rows = 5;
     /// A bucket with more texts than this compares each only with its next `bucketCap` texts in
@@ -68,7 +78,7 @@ struct NearDuplicateCandidate {
     quint32 first = 0; // first < second
     quint32 second = 0;
     /// Bit b: the two share band b's bucket and the bucket pairs them.
-    quint32 bands = 0;
+    BandMask bands = 0;
 };
 
 /// Which of a bucket's pairs to return (all when null); called from several threads at once.
@@ -103,7 +113,7 @@ struct NearDuplicatePair {
     /// signatures when it is far above it.
     float similarity = 0;
     /// The bands whose buckets found the pair (see NearDuplicateCandidate).
-    quint32 bands = 0;
+    BandMask bands = 0;
 };
 
 /// Finds the pairs of texts (normalised, distinct) whose character-shingle Jaccard similarity
