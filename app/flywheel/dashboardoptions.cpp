@@ -9,17 +9,6 @@
 namespace flywheel::cli {
 namespace {
 
-// RFC 3339, or a bare date. The dashboard counts whole UTC days.
-std::optional<qint64> parseTime(const QString &text)
-{
-    if (const auto parsed = parseRfc3339(text.toStdString()))
-        return parsed;
-    const QDate date = QDate::fromString(text, Qt::ISODate);
-    if (!date.isValid())
-        return std::nullopt;
-    return QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-}
-
 // Values of an option given several times or as a comma-separated list.
 QStringList values(const QCommandLineParser &parser, const QString &option)
 {
@@ -32,14 +21,25 @@ QStringList values(const QCommandLineParser &parser, const QString &option)
 
 } // namespace
 
+QCommandLineOption fromOption(const QString &what)
+{
+    return {QStringLiteral("from"),
+            what + QStringLiteral(" from this date (YYYY-MM-DD, a UTC day) or RFC 3339 time on."),
+            QStringLiteral("time")};
+}
+
+QCommandLineOption toOption(const QString &what)
+{
+    return {QStringLiteral("to"),
+            what + QStringLiteral(" up to this date, that whole UTC day included, or this RFC 3339 time."),
+            QStringLiteral("time")};
+}
+
 void addDashboardOptions(QCommandLineParser &parser, const QString &prefix, bool bucket)
 {
     parser.addOptions({
-        {QStringLiteral("from"),
-         prefix + QStringLiteral("interactions from this day (RFC 3339 time or YYYY-MM-DD, UTC days)."),
-         QStringLiteral("time")},
-        {QStringLiteral("to"), prefix + QStringLiteral("interactions up to this day, included."),
-         QStringLiteral("time")},
+        fromOption(prefix + QStringLiteral("interactions")),
+        toOption(prefix + QStringLiteral("interactions")),
         {QStringLiteral("model-version"),
          prefix + QStringLiteral("only these model versions (repeatable, or comma-separated)."),
          QStringLiteral("version")},
@@ -53,47 +53,19 @@ void addDashboardOptions(QCommandLineParser &parser, const QString &prefix, bool
                           QStringLiteral("size"), QStringLiteral("day")});
 }
 
-QString readTimeRange(const QCommandLineParser &parser, qint64 &fromMs, qint64 &toMs)
+QString readTimeRange(const QCommandLineParser &parser, TimeRange &range)
 {
-    for (const QString &option : {QStringLiteral("from"), QStringLiteral("to")}) {
-        if (!parser.isSet(option))
-            continue;
-        const QString text = parser.value(option);
-        // The end is excluded: the millisecond after a time, the day after a date.
-        std::optional<qint64> time = parseRfc3339(text.toStdString());
-        qint64 after = 1;
-        if (!time) {
-            time = parseTime(text);
-            after = 24 * 3600 * 1000;
-        }
-        if (!time)
-            return QStringLiteral("--%1 takes an RFC 3339 time or a date (YYYY-MM-DD), not \"%2\"")
-                .arg(option, text);
-        if (option == QLatin1String("from"))
-            fromMs = *time;
-        else
-            toMs = *time + after;
-    }
-    if (fromMs != 0 && toMs != 0 && toMs <= fromMs)
-        return QStringLiteral("--to must not be before --from");
+    auto read = parseTimeRange(parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to")));
+    if (!read)
+        return read.errorMessage();
+    range = *read;
     return {};
 }
 
 QString readDashboardOptions(const QCommandLineParser &parser, DashboardFilter &filter, bool bucket)
 {
-    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
-    for (const auto &option :
-         {std::pair{QStringLiteral("from"), &filter.fromMs}, std::pair{QStringLiteral("to"), &filter.toMs}}) {
-        if (!parser.isSet(option.first))
-            continue;
-        const auto time = parseTime(parser.value(option.first));
-        if (!time)
-            return QStringLiteral("--%1 takes an RFC 3339 time or a date (YYYY-MM-DD), not \"%2\"")
-                .arg(option.first, parser.value(option.first));
-        *option.second = *time;
-    }
-    if (filter.fromMs != 0 && filter.toMs != 0 && filter.toMs < filter.fromMs)
-        return QStringLiteral("--to must not be before --from");
+    if (QString error = readTimeRange(parser, filter.time); !error.isEmpty())
+        return error;
     filter.modelVersions = values(parser, QStringLiteral("model-version"));
     filter.segments = values(parser, QStringLiteral("segment"));
     if (bucket) {

@@ -8,6 +8,10 @@
 
 namespace flywheel::cli {
 
+/// --from and --to, described alike by every command; @p what names what they select.
+QCommandLineOption fromOption(const QString &what);
+QCommandLineOption toOption(const QString &what);
+
 /// --from, --to, --model-version and --segment; with @p bucket, also --bucket day|week. Each
 /// description starts with @p prefix.
 void addDashboardOptions(QCommandLineParser &parser, const QString &prefix, bool bucket);
@@ -16,9 +20,9 @@ void addDashboardOptions(QCommandLineParser &parser, const QString &prefix, bool
 /// is wrong, else empty.
 QString readDashboardOptions(const QCommandLineParser &parser, DashboardFilter &filter, bool bucket);
 
-/// --from and --to as a half-open range of epoch milliseconds, for filters on each interaction's
-/// time: a date in --to takes in that whole day. Zero where an option is absent. A message for the
-/// user when one is wrong or --to is not after --from, else empty.
-QString readTimeRange(const QCommandLineParser &parser, qint64 &fromMs, qint64 &toMs);
+/// --from and --to, read as every command reads them (core/util/timerange.h): a date is a UTC day
+/// and --to takes it whole. A message for the user when one is wrong or --to is before --from,
+/// else empty.
+QString readTimeRange(const QCommandLineParser &parser, TimeRange &range);
 
 } // namespace flywheel::cli

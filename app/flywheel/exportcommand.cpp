@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "dashboardoptions.h"
 #include "interrupt.h"
 
 #include "export/datasetlist.h"
@@ -24,18 +25,6 @@ std::set<std::string> values(const QCommandLineParser &parser, const QString &op
         for (const QString &part : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
             out.insert(part.trimmed().toStdString());
     return out;
-}
-
-// RFC 3339, or a bare date (from its start, or to its end).
-std::optional<qint64> parseTime(const QString &text, bool endOfDay)
-{
-    if (const auto parsed = parseRfc3339(text.toStdString()))
-        return parsed;
-    const QDate date = QDate::fromString(text, Qt::ISODate);
-    if (!date.isValid())
-        return std::nullopt;
-    const qint64 start = QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-    return endOfDay ? start + 86400000 - 1 : start;
 }
 
 class ExportCommand final : public Command {
@@ -81,11 +70,8 @@ protected:
              QStringLiteral("segment")},
             {QStringLiteral("model-version"), QStringLiteral("Only these model versions."),
              QStringLiteral("version")},
-            {QStringLiteral("from"),
-             QStringLiteral("Only interactions from this time (RFC 3339 or YYYY-MM-DD)."),
-             QStringLiteral("time")},
-            {QStringLiteral("to"), QStringLiteral("Only interactions up to this time."),
-             QStringLiteral("time")},
+            fromOption(QStringLiteral("Only interactions")),
+            toOption(QStringLiteral("Only interactions")),
             {QStringLiteral("min-score"),
              QStringLiteral("Only interactions whose rules' score reaches this."), QStringLiteral("score")},
             {QStringLiteral("all-duplicates"),
@@ -151,15 +137,8 @@ protected:
         selection.reviewedOnly = parser.isSet(QStringLiteral("reviewed-only"));
         selection.segments = values(parser, QStringLiteral("segment"));
         selection.modelVersions = values(parser, QStringLiteral("model-version"));
-        for (const auto &[option, endOfDay] :
-             {std::pair{QStringLiteral("from"), false}, std::pair{QStringLiteral("to"), true}}) {
-            if (!parser.isSet(option))
-                continue;
-            const auto time = parseTime(parser.value(option), endOfDay);
-            if (!time)
-                return fail(QStringLiteral("--%1 takes an RFC 3339 time or a date (YYYY-MM-DD)").arg(option));
-            (endOfDay ? selection.to : selection.from) = time;
-        }
+        if (QString error = readTimeRange(parser, selection.time); !error.isEmpty())
+            return fail(error);
         if (parser.isSet(QStringLiteral("min-score"))) {
             bool ok = false;
             selection.minScore = parser.value(QStringLiteral("min-score")).toDouble(&ok);

@@ -97,12 +97,8 @@ protected:
              QStringLiteral("label")},
             {QStringLiteral("annotator"),
              QStringLiteral("Only interactions this annotator decided or skipped."), QStringLiteral("name")},
-            {QStringLiteral("from"),
-             QStringLiteral("Only interactions from this time (RFC 3339, or YYYY-MM-DD in UTC)."),
-             QStringLiteral("time")},
-            {QStringLiteral("to"),
-             QStringLiteral("Only interactions up to this time (a date: that whole day)."),
-             QStringLiteral("time")},
+            fromOption(QStringLiteral("Only interactions")),
+            toOption(QStringLiteral("Only interactions")),
             {QStringLiteral("search"),
              QStringLiteral("Only interactions whose user messages, output or corrections contain every "
                             "word (the last one as a prefix)."),
@@ -173,7 +169,7 @@ private:
         filter.search = parser.value(QStringLiteral("search"));
         if (parser.isSet(QStringLiteral("search")) && searchExpression(filter.search).isEmpty())
             return QStringLiteral("--search needs at least one word, not \"%1\"").arg(filter.search);
-        return readTimeRange(parser, filter.fromMs, filter.toMs);
+        return readTimeRange(parser, filter.time);
     }
 
     static QString text(const QueueFilter &filter, qint64 total, const QList<QueueRow> &rows)

@@ -23,16 +23,12 @@ namespace {
 // The size of each chart's PNG: wide enough for segment names and a few months of days.
 constexpr QSize kChartSize(1200, 640);
 
-QString day(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date().toString(Qt::ISODate);
-}
-
 QString filterText(const DashboardFilter &f)
 {
     const QString any = QStringLiteral("any");
     return QStringLiteral("from %1 to %2 (UTC days); model versions: %3; segments: %4; per %5")
-        .arg(f.fromMs != 0 ? day(f.fromMs) : any, f.toMs != 0 ? day(f.toMs) : any,
+        .arg(f.time.fromMs ? f.time.firstDay().toString(Qt::ISODate) : any,
+             f.time.toMs ? f.time.lastDay().toString(Qt::ISODate) : any,
              f.modelVersions.isEmpty() ? QStringLiteral("all") : f.modelVersions.join(QStringLiteral(", ")),
              f.segments.isEmpty() ? QStringLiteral("all") : f.segments.join(QStringLiteral(", ")),
              f.bucket == DashboardFilter::Bucket::Week ? QStringLiteral("week") : QStringLiteral("day"));

@@ -179,10 +179,10 @@ Status readExampleRows(Store &store, const ExportOptions &options,
         appendPlaceholders(sql, "c.segment", selection.segments.size());
     if (!selection.modelVersions.empty())
         appendPlaceholders(sql, "i.model_version", selection.modelVersions.size());
-    if (selection.from)
+    if (selection.time.fromMs)
         sql += " AND i.ts >= ?";
-    if (selection.to)
-        sql += " AND i.ts <= ?";
+    if (selection.time.toMs)
+        sql += " AND i.ts < ?";
     if (selection.minScore)
         sql += " AND c.score >= ?";
     sql += " ORDER BY i.id";
@@ -197,10 +197,10 @@ Status readExampleRows(Store &store, const ExportOptions &options,
     for (const std::set<std::string> *values : {&labels, &selection.segments, &selection.modelVersions})
         for (const std::string &value : *values)
             statement->bind(index++, std::string_view(value));
-    if (selection.from)
-        statement->bind(index++, *selection.from);
-    if (selection.to)
-        statement->bind(index++, *selection.to);
+    if (selection.time.fromMs)
+        statement->bind(index++, *selection.time.fromMs);
+    if (selection.time.toMs)
+        statement->bind(index++, *selection.time.toMs);
     if (selection.minScore)
         statement->bind(index++, *selection.minScore);
     ExampleRow row;

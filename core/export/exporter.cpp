@@ -188,8 +188,9 @@ QJsonObject optionsJson(const ExportOptions &options)
         {QStringLiteral("reviewed_only"), selection.reviewedOnly},
         {QStringLiteral("segments"), list(selection.segments)},
         {QStringLiteral("model_versions"), list(selection.modelVersions)},
-        {QStringLiteral("from"), selection.from ? QJsonValue(*selection.from) : QJsonValue()},
-        {QStringLiteral("to"), selection.to ? QJsonValue(*selection.to) : QJsonValue()},
+        {QStringLiteral("from"), selection.time.fromMs ? QJsonValue(*selection.time.fromMs) : QJsonValue()},
+        // Excluded, unlike the inclusive "to" of manifests written before 0.1.
+        {QStringLiteral("until"), selection.time.toMs ? QJsonValue(*selection.time.toMs) : QJsonValue()},
         {QStringLiteral("min_score"), selection.minScore ? QJsonValue(*selection.minScore) : QJsonValue()},
         {QStringLiteral("collapse_duplicates"), selection.collapseDuplicates},
     };

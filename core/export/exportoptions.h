@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/timerange.h"
+
 #include <QString>
 
 #include <array>
@@ -37,8 +39,8 @@ struct ExportSelection {
     bool reviewedOnly = false;
     std::set<std::string> segments;
     std::set<std::string> modelVersions;
-    /// Interaction time range, epoch ms, inclusive.
-    std::optional<qint64> from, to;
+    /// Interaction times (core/util/timerange.h).
+    TimeRange time;
     std::optional<double> minScore;
     /// Keep one interaction per duplicate cluster (its representative); off keeps every member,
     /// and a cluster still never straddles two splits.

@@ -20,11 +20,12 @@ namespace flywheel {
 namespace dashboard {
 namespace {
 
-std::optional<qint64> dayOf(qint64 ms)
+// Days since 1970-01-01, as the rollups number them.
+std::optional<qint64> dayNumber(const QDate &day)
 {
-    if (ms == 0)
+    if (!day.isValid())
         return std::nullopt;
-    return ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
+    return QDate(1970, 1, 1).daysTo(day);
 }
 
 std::string jsonArray(const QStringList &values)
@@ -174,14 +175,14 @@ Result<Statement> prepare(Database &db, const QByteArray &sql, const DashboardFi
     auto statement = db.prepare(sql.constData());
     if (!statement)
         return statement;
-    const auto bindDay = [&](int index, qint64 ms) {
-        if (const auto day = dayOf(ms))
-            statement->bind(index, *day);
+    const auto bindDay = [&](int index, const QDate &day) {
+        if (const auto number = dayNumber(day))
+            statement->bind(index, *number);
         else
             statement->bindNull(index);
     };
-    bindDay(1, filter.fromMs);
-    bindDay(2, filter.toMs);
+    bindDay(1, filter.time.firstDay());
+    bindDay(2, filter.time.lastDay());
     statement->bind(3, jsonArray(versions ? filter.modelVersions : QStringList()));
     statement->bind(4, jsonArray(filter.segments));
     statement->bind(5, qint64(filter.bucket == DashboardFilter::Bucket::Week));

@@ -6,6 +6,7 @@
 
 #include "metrics/cycle.h"
 #include "util/result.h"
+#include "util/timerange.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -20,8 +21,8 @@ class Store;
 
 /// What the dashboard shows. The rollups are per UTC day, so the date range covers whole days.
 struct DashboardFilter {
-    /// Interactions from the UTC day of fromMs to the UTC day of toMs, both included; 0: open.
-    qint64 fromMs = 0, toMs = 0;
+    /// Interactions of the UTC days the range touches (TimeRange::firstDay() to lastDay()).
+    TimeRange time;
     /// Values of interactions.model_version (e.g. "v2"); empty: every version.
     QStringList modelVersions;
     /// Curation's segments; empty: every segment.

@@ -24,12 +24,14 @@ QString day(qint64 ms)
 
 QJsonObject filterJson(const DashboardFilter &f)
 {
-    return {{QStringLiteral("from"), f.fromMs != 0 ? QJsonValue(day(f.fromMs)) : QJsonValue()},
-            {QStringLiteral("to"), f.toMs != 0 ? QJsonValue(day(f.toMs)) : QJsonValue()},
-            {QStringLiteral("model_versions"), QJsonArray::fromStringList(f.modelVersions)},
-            {QStringLiteral("segments"), QJsonArray::fromStringList(f.segments)},
-            {QStringLiteral("bucket"),
-             f.bucket == DashboardFilter::Bucket::Week ? QStringLiteral("week") : QStringLiteral("day")}};
+    const QDate first = f.time.firstDay(), last = f.time.lastDay();
+    return {
+        {QStringLiteral("from"), first.isValid() ? QJsonValue(first.toString(Qt::ISODate)) : QJsonValue()},
+        {QStringLiteral("to"), last.isValid() ? QJsonValue(last.toString(Qt::ISODate)) : QJsonValue()},
+        {QStringLiteral("model_versions"), QJsonArray::fromStringList(f.modelVersions)},
+        {QStringLiteral("segments"), QJsonArray::fromStringList(f.segments)},
+        {QStringLiteral("bucket"),
+         f.bucket == DashboardFilter::Bucket::Week ? QStringLiteral("week") : QStringLiteral("day")}};
 }
 
 QJsonObject automationJson(const AutomationFigures &a)

@@ -86,7 +86,7 @@ QByteArray ReviewQueue::fromAndWhere() const
     const bool search = !m_searchExpression.isEmpty();
     // Join only what the conditions read: interactions are large, and reading a row of each for a
     // count over a million would cost a second.
-    const bool interactions = !m_filter.modelVersion.isEmpty() || m_filter.fromMs > 0 || m_filter.toMs > 0;
+    const bool interactions = !m_filter.modelVersion.isEmpty() || !m_filter.time.isOpen();
     const bool curation = !m_filter.segment.isEmpty() || !m_filter.label.isEmpty();
     const bool latestReview = m_filter.status != QueueFilter::Status::All || !m_filter.segment.isEmpty();
     QByteArray sql = search ? kMatchesThenFlags : kFlags;
@@ -124,9 +124,9 @@ QByteArray ReviewQueue::fromAndWhere() const
     if (!m_filter.annotator.isEmpty())
         sql +=
             " AND EXISTS (SELECT 1 FROM reviews WHERE interaction_id = f.interaction_id AND reviewer = ?5)";
-    if (m_filter.fromMs > 0)
+    if (m_filter.time.fromMs)
         sql += " AND i.ts >= ?6";
-    if (m_filter.toMs > 0)
+    if (m_filter.time.toMs)
         sql += " AND i.ts < ?7";
     return sql;
 }
@@ -143,10 +143,10 @@ void ReviewQueue::bindFilter(Statement &statement) const
         statement.bind(EffectiveLabel, m_filter.label);
     if (!m_filter.annotator.isEmpty())
         statement.bind(Annotator, m_filter.annotator);
-    if (m_filter.fromMs > 0)
-        statement.bind(From, m_filter.fromMs);
-    if (m_filter.toMs > 0)
-        statement.bind(To, m_filter.toMs);
+    if (m_filter.time.fromMs)
+        statement.bind(From, *m_filter.time.fromMs);
+    if (m_filter.time.toMs)
+        statement.bind(To, *m_filter.time.toMs);
     if (!m_searchExpression.isEmpty())
         statement.bind(Search, m_searchExpression);
 }

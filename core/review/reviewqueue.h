@@ -1,6 +1,7 @@
 #pragma once
 
 #include "util/result.h"
+#include "util/timerange.h"
 
 #include <QList>
 #include <QString>
@@ -35,8 +36,8 @@ struct QueueFilter {
     QString label;
     /// Interactions this reviewer decided or skipped.
     QString annotator;
-    qint64 fromMs = 0;
-    qint64 toMs = 0;
+    /// Interaction times (core/util/timerange.h).
+    TimeRange time;
     /// What the user typed into the search box; searched with updateSearchIndex()'s index.
     QString search;
 

@@ -180,8 +180,7 @@ int main(int argc, char *argv[])
 
     const qint64 first = all.volume.front().bucketMs, last = all.volume.back().bucketMs;
     DashboardFilter range;
-    range.fromMs = first + (last - first) / 3;
-    range.toMs = first + 2 * (last - first) / 3;
+    range.time = TimeRange{first + (last - first) / 3, first + 2 * (last - first) / 3};
     DashboardFilter version;
     version.modelVersions = {all.volume.front().version};
     std::vector<SegmentCoverage> bySize = all.coverage;

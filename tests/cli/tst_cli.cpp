@@ -382,7 +382,8 @@ void TestCli::statsDashboardAndItsFilter()
     const Run bad = flywheel(
         base + QStringList{QStringLiteral("stats"), QStringLiteral("--from"), QStringLiteral("yesterday")});
     QCOMPARE(bad.exitCode, 2);
-    QVERIFY2(bad.err.contains("--from takes an RFC 3339 time or a date (YYYY-MM-DD), not \"yesterday\""),
+    QVERIFY2(bad.err.contains("--from takes a date (YYYY-MM-DD, a UTC day) or an RFC 3339 time "
+                              "(2026-11-03T14:00:00Z), not \"yesterday\""),
              bad.err.constData());
     const Run backwards = flywheel(base + QStringList{QStringLiteral("stats"), QStringLiteral("--from"),
                                                       QStringLiteral("2026-10-02"), QStringLiteral("--to"),

@@ -332,8 +332,7 @@ private slots:
 
         // A range within one day takes the whole day.
         DashboardFilter range;
-        range.fromMs = utc(2026, 11, 3, 15);
-        range.toMs = utc(2026, 11, 3, 16);
+        range.time = TimeRange{utc(2026, 11, 3, 15), utc(2026, 11, 3, 16)};
         auto day = loadDashboard(*m_store, range);
         QCOMPARE(volume(*day), QStringLiteral("3 v1 1, 3 v2 4"));
         QCOMPARE(day->deployments.size(), size_t(1)); // v2's; v1 first appeared the day before
@@ -371,8 +370,7 @@ private slots:
         QCOMPARE(one->cycles[0].segments[0].current.interactions, qint64(5));
 
         DashboardFilter all3;
-        all3.fromMs = utc(2026, 11, 3);
-        all3.toMs = utc(2026, 11, 4);
+        all3.time = TimeRange::ofDays(QDate(2026, 11, 3), QDate(2026, 11, 4));
         all3.modelVersions = {QStringLiteral("v2")};
         all3.segments = {QStringLiteral("billing")};
         auto combined = loadDashboard(*m_store, all3);

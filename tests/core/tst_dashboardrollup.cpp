@@ -42,11 +42,9 @@ std::map<QString, QString> plainRows(Store &store, const QByteArray &sql, const 
         qWarning("%s", qPrintable(statement.errorMessage()));
         return rows;
     }
-    const auto day = [](qint64 ms) {
-        return ms >= 0 ? ms / kDay : -((-ms + kDay - 1) / kDay);
-    };
-    f.fromMs ? statement->bind(1, day(f.fromMs)) : statement->bindNull(1);
-    f.toMs ? statement->bind(2, day(f.toMs)) : statement->bindNull(2);
+    const QDate epoch(1970, 1, 1);
+    f.time.fromMs ? statement->bind(1, epoch.daysTo(f.time.firstDay())) : statement->bindNull(1);
+    f.time.toMs ? statement->bind(2, epoch.daysTo(f.time.lastDay())) : statement->bindNull(2);
     statement->bind(3, QJsonDocument(QJsonArray::fromStringList(f.modelVersions))
                            .toJson(QJsonDocument::Compact)
                            .toStdString());
@@ -161,8 +159,7 @@ private:
     void compareWithPlainQueries()
     {
         DashboardFilter filtered;
-        filtered.fromMs = utc(2026, 8, 20);
-        filtered.toMs = utc(2026, 10, 10);
+        filtered.time = TimeRange::ofDays(QDate(2026, 8, 20), QDate(2026, 10, 10));
         filtered.modelVersions = {QStringLiteral("v2"), QStringLiteral("v3")};
         filtered.segments = {QStringLiteral("billing"), QStringLiteral("shipping"),
                              QStringLiteral("returns")};

@@ -256,7 +256,7 @@ private slots:
 
         QueueFilter byTime;
         const qint64 middle = count(*m_store, "SELECT (min(ts) + max(ts)) / 2 FROM interactions");
-        byTime.fromMs = middle;
+        byTime.time.fromMs = middle;
         byTime.order = QueueFilter::Order::Newest;
         auto recent = ReviewQueue(*m_store, byTime).pageAfter(nullptr, 1000000);
         QVERIFY(recent);

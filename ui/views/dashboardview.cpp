@@ -6,6 +6,7 @@
 #include "dialogs/filedialogs.h"
 #include "store/store.h"
 #include "util/timestamps.h"
+#include "widgets/datefilter.h"
 #include "workers/storethread.h"
 
 #include <QAction>
@@ -28,34 +29,6 @@
 
 namespace flywheel::ui {
 namespace {
-
-// The "any" value of the date filters: the QDateEdit shows its special text there.
-const QDate kAnyDate(2000, 1, 1);
-
-QDateEdit *dateBox()
-{
-    auto *edit = new QDateEdit;
-    edit->setCalendarPopup(true);
-    edit->setMinimumDate(kAnyDate);
-    edit->setSpecialValueText(DashboardView::tr("any"));
-    edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
-    edit->setDate(kAnyDate);
-    edit->setToolTip(DashboardView::tr("Whole UTC days; \"any\" leaves the range open"));
-    return edit;
-}
-
-// The dashboard counts whole UTC days: a date is its UTC midnight.
-qint64 dateMs(const QDateEdit *edit)
-{
-    if (edit->date() == kAnyDate)
-        return 0;
-    return QDateTime(edit->date(), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-}
-
-QDate dateOf(qint64 ms)
-{
-    return ms != 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date() : kAnyDate;
-}
 
 QStringList checked(const QMenu *menu)
 {
@@ -125,8 +98,8 @@ QWidget *DashboardView::createFilterBar()
     auto *bar = new QWidget;
     auto *row = new QHBoxLayout(bar);
     row->setContentsMargins(0, 0, 0, 0);
-    m_from = dateBox();
-    m_to = dateBox();
+    m_from = createDateBox();
+    m_to = createDateBox();
     m_from->setObjectName(QStringLiteral("from"));
     m_to->setObjectName(QStringLiteral("to"));
     m_versionButton = choiceButton(QStringLiteral("versions"), &m_versions);
@@ -210,8 +183,7 @@ void DashboardView::load(const QString &path)
         m_metrics.reset();
         m_palette = charts::VersionPalette();
         m_filling = true;
-        m_from->setDate(kAnyDate);
-        m_to->setDate(kAnyDate);
+        showRange(m_from, m_to, TimeRange{});
         for (QMenu *menu : {m_versions, m_segments}) {
             for (QAction *action : menu->actions()) {
                 if (action->isCheckable())
@@ -228,8 +200,7 @@ void DashboardView::load(const QString &path)
 DashboardFilter DashboardView::filter() const
 {
     DashboardFilter filter;
-    filter.fromMs = dateMs(m_from);
-    filter.toMs = dateMs(m_to);
+    filter.time = rangeOf(m_from, m_to);
     filter.modelVersions = checked(m_versions);
     filter.segments = checked(m_segments);
     filter.bucket = DashboardFilter::Bucket(m_bucket->currentData().toInt());
@@ -240,8 +211,7 @@ void DashboardView::setFilter(const DashboardFilter &filter)
 {
     m_filling = true;
     m_dateDelay->stop();
-    m_from->setDate(dateOf(filter.fromMs));
-    m_to->setDate(dateOf(filter.toMs));
+    showRange(m_from, m_to, filter.time);
     addChoices(m_versions, filter.modelVersions);
     addChoices(m_segments, filter.segments);
     for (const auto &[menu, values] :

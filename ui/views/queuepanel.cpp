@@ -2,6 +2,7 @@
 
 #include "models/reviewqueuemodel.h"
 #include "store/store.h"
+#include "widgets/datefilter.h"
 #include "workers/storethread.h"
 
 #include <QAction>
@@ -18,25 +19,12 @@
 namespace flywheel::ui {
 namespace {
 
-// The "any" value of the date filters: the QDateEdit shows its special text there.
-const QDate kAnyDate(2000, 1, 1);
-
 QComboBox *choiceBox(const QString &anyText)
 {
     auto *box = new QComboBox;
     box->addItem(anyText, QString());
     box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     return box;
-}
-
-QDateEdit *dateBox()
-{
-    auto *edit = new QDateEdit;
-    edit->setCalendarPopup(true);
-    edit->setMinimumDate(kAnyDate);
-    edit->setSpecialValueText(QueuePanel::tr("any"));
-    edit->setDate(kAnyDate);
-    return edit;
 }
 
 void fill(QComboBox *box, const QStringList &values)
@@ -47,13 +35,6 @@ void fill(QComboBox *box, const QStringList &values)
     for (const QString &value : values)
         box->addItem(value, value);
     box->setCurrentIndex(qMax(0, box->findData(current)));
-}
-
-qint64 dateMs(const QDateEdit *edit, int addDays)
-{
-    if (edit->date() == kAnyDate)
-        return 0;
-    return edit->date().addDays(addDays).startOfDay().toMSecsSinceEpoch();
 }
 
 } // namespace
@@ -67,8 +48,8 @@ QueuePanel::QueuePanel(ReviewQueueModel *model, QWidget *parent)
     , m_modelVersion(choiceBox(tr("any model")))
     , m_label(choiceBox(tr("any label")))
     , m_annotator(choiceBox(tr("anyone")))
-    , m_from(dateBox())
-    , m_to(dateBox())
+    , m_from(createDateBox())
+    , m_to(createDateBox())
     , m_search(new QLineEdit)
     , m_table(new QTableView)
     , m_searchDelay(new QTimer(this))
@@ -205,9 +186,7 @@ QueueFilter QueuePanel::filterFromControls() const
     filter.modelVersion = m_modelVersion->currentData().toString();
     filter.label = m_label->currentData().toString();
     filter.annotator = m_annotator->currentData().toString();
-    filter.fromMs = dateMs(m_from, 0);
-    // "To" includes that whole day.
-    filter.toMs = dateMs(m_to, 1);
+    filter.time = rangeOf(m_from, m_to);
     filter.search = m_search->text();
     return filter;
 }
@@ -239,9 +218,7 @@ void QueuePanel::applyFilter(const QueueFilter &filter)
     choose(m_modelVersion, filter.modelVersion);
     choose(m_label, filter.label);
     choose(m_annotator, filter.annotator);
-    m_from->setDate(filter.fromMs > 0 ? QDateTime::fromMSecsSinceEpoch(filter.fromMs).date() : kAnyDate);
-    m_to->setDate(filter.toMs > 0 ? QDateTime::fromMSecsSinceEpoch(filter.toMs).date().addDays(-1)
-                                  : kAnyDate);
+    showRange(m_from, m_to, filter.time);
     m_search->setText(filter.search);
     m_filling = false;
     applyNow();
