@@ -1,10 +1,10 @@
 #include "cli.h"
 
 #include "store/store.h"
+#include "store/storefiles.h"
 #include "util/timestamps.h"
 
 #include <QJsonDocument>
-#include <QStandardPaths>
 
 #include <cstdio>
 
@@ -92,8 +92,7 @@ QString defaultStorePath()
     const QString fromEnvironment = qEnvironmentVariable("FLYWHEEL_STORE");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-           QStringLiteral("/store.flywheel");
+    return userStoreFile();
 }
 
 QString parseCount(const QCommandLineParser &parser, const QString &option, qint64 &out, qint64 minimum)

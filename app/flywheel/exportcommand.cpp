@@ -2,6 +2,7 @@
 #include "dashboardoptions.h"
 #include "interrupt.h"
 
+#include "curate/rules.h"
 #include "export/datasetlist.h"
 #include "export/exporter.h"
 #include "export/lineage.h"
@@ -129,11 +130,9 @@ protected:
         ExportSelection &selection = options.selection;
         selection.labels = values(parser, QStringLiteral("label"));
         for (const std::string &label : selection.labels)
-            if (label != "gold" && label != "positive" && label != "negative" && label != "conflicting" &&
-                label != "unlabeled")
-                return fail(
-                    QStringLiteral("unknown label \"%1\": gold, positive, negative, conflicting or unlabeled")
-                        .arg(QString::fromStdString(label)));
+            if (!labelFromName(label))
+                return fail(QStringLiteral("unknown label \"%1\": %2")
+                                .arg(QString::fromStdString(label), listed(labelNames())));
         selection.reviewedOnly = parser.isSet(QStringLiteral("reviewed-only"));
         selection.segments = values(parser, QStringLiteral("segment"));
         selection.modelVersions = values(parser, QStringLiteral("model-version"));

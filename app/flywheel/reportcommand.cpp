@@ -5,6 +5,7 @@
 #include "charts/savechart.h"
 #include "metrics/dashboard.h"
 #include "store/store.h"
+#include "util/displaytext.h"
 
 #include <QChart>
 #include <QDateTime>
@@ -34,11 +35,6 @@ QString filterText(const DashboardFilter &f)
              f.bucket == DashboardFilter::Bucket::Week ? QStringLiteral("week") : QStringLiteral("day"));
 }
 
-QString percent(double fraction)
-{
-    return QStringLiteral("%1 %").arg(100.0 * fraction, 0, 'f', 1);
-}
-
 struct Headline {
     QString label, value, note;
 };
@@ -54,7 +50,7 @@ std::vector<Headline> headlines(const DashboardMetrics &m)
         {QStringLiteral("Coverage-gap score"), QString::number(m.coverageGap, 'f', 3),
          QStringLiteral("0 best, 1 worst; under-covered: %1")
              .arg(under.isEmpty() ? QStringLiteral("none") : under.join(QStringLiteral(", ")))},
-        {QStringLiteral("Automation share"), percent(m.automationTotal.automated.value),
+        {QStringLiteral("Automation share"), percentText(m.automationTotal.automated.value),
          QStringLiteral("of %1 curated examples labeled by the rules")
              .arg(en.toString(m.automationTotal.curated))},
         {QStringLiteral("Review backlog"), en.toString(m.backlogInteractions),
@@ -210,7 +206,7 @@ protected:
                       .arg(dir.absolutePath())
                       .arg(list.size())
                       .arg(metrics->coverageGap, 0, 'f', 3)
-                      .arg(percent(metrics->automationTotal.automated.value),
+                      .arg(percentText(metrics->automationTotal.automated.value),
                            QLocale(QLocale::English).toString(metrics->backlogInteractions)));
         }
         return Success;

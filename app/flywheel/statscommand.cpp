@@ -4,6 +4,7 @@
 #include "metrics/dashboard.h"
 #include "metrics/storestats.h"
 #include "store/store.h"
+#include "util/displaytext.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -20,12 +21,6 @@ QJsonObject toJson(const QList<CountBy> &counts)
     return object;
 }
 
-QString percent(qint64 part, qint64 whole)
-{
-    return whole > 0 ? QStringLiteral("%1 %").arg(100.0 * double(part) / double(whole), 0, 'f', 1)
-                     : QStringLiteral("-");
-}
-
 QString table(const QString &title, const QList<CountBy> &counts, qint64 total)
 {
     QString text = title + QLatin1Char('\n');
@@ -33,7 +28,7 @@ QString table(const QString &title, const QList<CountBy> &counts, qint64 total)
         text += QStringLiteral("  %1 %2 %3\n")
                     .arg(entry.key, -28)
                     .arg(QLocale(QLocale::English).toString(entry.count), 12)
-                    .arg(percent(entry.count, total), 8);
+                    .arg(shareText(entry.count, total), 8);
     return text;
 }
 
@@ -107,9 +102,9 @@ private:
             text += QStringLiteral("  %1 %2 %3 %4 %5\n")
                         .arg(v.version, -28)
                         .arg(en.toString(v.interactions), 12)
-                        .arg(percent(v.accepted, v.interactions), 9)
-                        .arg(percent(v.edited, v.interactions), 8)
-                        .arg(percent(v.rejected, v.interactions), 17);
+                        .arg(shareText(v.accepted, v.interactions), 9)
+                        .arg(shareText(v.edited, v.interactions), 8)
+                        .arg(shareText(v.rejected, v.interactions), 17);
         return text;
     }
 
@@ -153,7 +148,7 @@ private:
                     .arg(d.coverageGap, 12, 'f', 4)
                     .arg(under.isEmpty() ? QStringLiteral("none") : under.join(QStringLiteral(", ")));
         text += QStringLiteral("  automated labels  %1   of %2 curated examples labeled by the rules\n")
-                    .arg(percent(d.automationTotal.byRules, d.automationTotal.curated), 12)
+                    .arg(shareText(d.automationTotal.byRules, d.automationTotal.curated), 12)
                     .arg(en.toString(d.automationTotal.curated));
         text += QStringLiteral("  review backlog    %1   flagged interactions without a decision\n")
                     .arg(en.toString(d.backlogInteractions), 12);
@@ -175,10 +170,10 @@ private:
         text += QStringLiteral("\n  sessions          %1\n").arg(en.toString(s.sessions), 12);
         text += QStringLiteral("  feedback events   %1   on %2 of interactions\n")
                     .arg(en.toString(s.feedbackEvents), 12)
-                    .arg(percent(s.interactionsWithFeedback, s.interactions));
+                    .arg(shareText(s.interactionsWithFeedback, s.interactions));
         text += QStringLiteral("  corrections       %1   on %2 of interactions\n")
                     .arg(en.toString(s.corrections), 12)
-                    .arg(percent(s.interactionsWithCorrection, s.interactions));
+                    .arg(shareText(s.interactionsWithCorrection, s.interactions));
         text += QStringLiteral("  quarantined lines %1\n").arg(en.toString(s.quarantined), 12);
         if (s.eventsAwaitingInteraction > 0)
             text += QStringLiteral("  events awaiting their interaction: %1\n")

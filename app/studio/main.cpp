@@ -3,13 +3,13 @@
 #include "settings/studiosettings.h"
 
 #include "store/store.h"
+#include "store/storefiles.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
-#include <QStandardPaths>
 
 #include <cstdio>
 
@@ -42,8 +42,7 @@ QString storePath(const QCommandLineParser &parser)
             path = recent.constFirst();
     }
     if (path.isEmpty())
-        path = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-               QStringLiteral("/store.flywheel");
+        path = flywheel::userStoreFile();
     return path;
 }
 

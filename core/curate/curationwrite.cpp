@@ -26,14 +26,11 @@ bool sameFlags(const std::vector<FlagRow> &a, const std::vector<FlagRow> &b)
 Status CurationRun::write()
 {
     // As ingest does: a crash loses at most this run's results, which the next run recomputes.
-    (void)m_store.db().exec("PRAGMA synchronous = NORMAL");
+    const SynchronousNormal relaxed(m_store.db());
     // Every id written was read by this run and nothing deletes interactions meanwhile (a later
     // delete still cascades), so the million foreign-key lookups of the inserts are skipped.
     (void)m_store.db().exec("PRAGMA foreign_keys = OFF");
-    const auto restore = qScopeGuard([this] {
-        (void)m_store.db().exec("PRAGMA synchronous = FULL");
-        (void)m_store.db().exec("PRAGMA foreign_keys = ON");
-    });
+    const auto restore = qScopeGuard([this] { (void)m_store.db().exec("PRAGMA foreign_keys = ON"); });
     Transaction transaction(m_store.db());
     if (!transaction.beginStatus())
         return transaction.beginStatus();

@@ -31,21 +31,6 @@ std::string inputsJson(const QStringList &inputs)
     return json;
 }
 
-// Batches commit without waiting for the disk: a killed process loses nothing committed, and a
-// power cut can lose only the last batches, which re-running the same ingest restores.
-class SynchronousNormal {
-public:
-    explicit SynchronousNormal(Database &db)
-        : m_db(db)
-    {
-        (void)m_db.exec("PRAGMA synchronous = NORMAL");
-    }
-    ~SynchronousNormal() { (void)m_db.exec("PRAGMA synchronous = FULL"); }
-
-private:
-    Database &m_db;
-};
-
 // Stores parsed lines through the writer and keeps the report's counts.
 class ItemWriter {
 public:
@@ -106,6 +91,7 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         readers.push_back(std::move(reader));
     }
 
+    // Re-running the same ingest restores batches a power cut lost.
     SynchronousNormal relaxed(m_store.db());
     auto writer = CaptureWriter::create(m_store, m_options.sourceName.toStdString());
     if (!writer)

@@ -3,6 +3,7 @@
 #include "store/statement.h"
 #include "store/store.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -81,6 +82,27 @@ std::optional<DecisionKind> decisionFromName(const QString &name)
         if (name == QLatin1String(k.name))
             return k.kind;
     return std::nullopt;
+}
+
+QString decisionTitle(DecisionKind kind)
+{
+    switch (kind) {
+    case DecisionKind::Accept:
+        return QCoreApplication::translate("Decision", "Accepted");
+    case DecisionKind::Reject:
+        return QCoreApplication::translate("Decision", "Rejected");
+    case DecisionKind::Correct:
+        return QCoreApplication::translate("Decision", "Corrected");
+    case DecisionKind::Skip:
+        return QCoreApplication::translate("Decision", "Skipped");
+    }
+    return {};
+}
+
+QString decisionTitle(const QString &name)
+{
+    const auto kind = decisionFromName(name);
+    return kind ? decisionTitle(*kind) : QString();
 }
 
 QString decisionLabel(DecisionKind kind)

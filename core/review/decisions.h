@@ -21,6 +21,10 @@ QString decisionName(DecisionKind kind);
 std::optional<DecisionKind> decisionFromName(const QString &name);
 /// The label a kind gives, empty for skip.
 QString decisionLabel(DecisionKind kind);
+/// What a person reads for a kind: "Accepted", "Rejected", "Corrected", "Skipped".
+QString decisionTitle(DecisionKind kind);
+/// The same for a stored name ("approve"...); empty for an empty or unknown name.
+QString decisionTitle(const QString &name);
 
 /// One row of `reviews`: a decision by a person.
 struct Decision {

@@ -69,6 +69,24 @@ private:
     std::unique_ptr<ConnectionHooks> m_hooks;
 };
 
+/// Commits on this connection stop waiting for the disk while it lives (synchronous = NORMAL, then
+/// FULL again): for bulk writers whose work a re-run restores (ingest, curation). A killed process
+/// loses nothing committed; a power cut can lose only the last commits.
+class SynchronousNormal final {
+    Q_DISABLE_COPY_MOVE(SynchronousNormal)
+
+public:
+    explicit SynchronousNormal(Database &db)
+        : m_db(db)
+    {
+        (void)m_db.exec("PRAGMA synchronous = NORMAL");
+    }
+    ~SynchronousNormal() { (void)m_db.exec("PRAGMA synchronous = FULL"); }
+
+private:
+    Database &m_db;
+};
+
 /// Commits on commit(), rolls back when destroyed uncommitted. BEGIN IMMEDIATE takes the write
 /// lock up front so a writer waits for another writer instead of failing at its first write.
 class Transaction final {

@@ -36,8 +36,12 @@ Result<Header> readHeader(Database &db, const QString &path)
         return Error{message};
     }
     header.applicationId = *appId;
-    header.userVersion = *db.queryInt("PRAGMA user_version");
-    header.objectCount = *db.queryInt("SELECT count(*) FROM sqlite_schema");
+    auto userVersion = db.queryInt("PRAGMA user_version");
+    auto objectCount = userVersion ? db.queryInt("SELECT count(*) FROM sqlite_schema") : userVersion;
+    if (!objectCount)
+        return Error{QStringLiteral("cannot read %1: %2").arg(path, objectCount.errorMessage())};
+    header.userVersion = *userVersion;
+    header.objectCount = *objectCount;
     return header;
 }
 

@@ -1,6 +1,7 @@
 #include "store/storefiles.h"
 
 #include <QFileInfo>
+#include <QStandardPaths>
 
 namespace flywheel {
 
@@ -13,6 +14,12 @@ bool isStoreFile(const QString &file, const QString &storePath)
         if (QFileInfo(storePath + QLatin1String(suffix)).canonicalFilePath() == target)
             return true;
     return false;
+}
+
+QString userStoreFile()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/store.flywheel");
 }
 
 } // namespace flywheel

@@ -9,4 +9,8 @@ namespace flywheel {
 /// closed (docs/reliability.md, "Connections and checkpoints"), so no command may read them as input.
 bool isStoreFile(const QString &file, const QString &storePath);
 
+/// The store the studio and the command line open when none is named (and $FLYWHEEL_STORE is
+/// unset): store.flywheel in the user's application data folder.
+QString userStoreFile();
+
 } // namespace flywheel

@@ -343,7 +343,7 @@ QPen pen(const QColor &color, qreal width, Qt::PenStyle style)
 
 QString percent(double fraction, int decimals)
 {
-    return QStringLiteral("%1 %").arg(english().toString(100.0 * fraction, 'f', decimals));
+    return percentText(fraction, decimals);
 }
 
 QString count(qint64 value)
@@ -369,15 +369,6 @@ QString bucketText(const DashboardMetrics &metrics, qint64 bucketMs)
 {
     const QString day = dateText(bucketMs);
     return metrics.filter.bucket == DashboardFilter::Bucket::Week ? QObject::tr("week of %1").arg(day) : day;
-}
-
-QString readable(const QString &key)
-{
-    QString text = key;
-    text.replace(QLatin1Char('_'), QLatin1Char(' '));
-    if (!text.isEmpty())
-        text[0] = text[0].toUpper();
-    return text;
 }
 
 void showTip(const QString &text)

@@ -4,6 +4,7 @@
 // formats, tooltips and the empty state.
 
 #include "metrics/dashboard.h"
+#include "util/displaytext.h"
 
 #include <QColor>
 #include <QPen>
@@ -102,8 +103,6 @@ QString rateText(const Rate &rate);
 QString dateText(qint64 ms);
 /// "2026-08-03", or "week of 2026-08-03".
 QString bucketText(const DashboardMetrics &metrics, qint64 bucketMs);
-/// Makes a "snake_case" reason readable: "Personal data".
-QString readable(const QString &key);
 
 /// Shows @p text as a tooltip at the mouse; an empty text hides it.
 void showTip(const QString &text);

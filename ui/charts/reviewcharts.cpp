@@ -107,7 +107,7 @@ QChart *buildBacklogChart(const DashboardMetrics &m, const VersionPalette &)
     QStringList reasons;
     qint64 most = 0;
     for (const BacklogEntry &b : *entries) {
-        reasons.append(readable(b.reason));
+        reasons.append(readableName(b.reason));
         set->append(double(b.open));
         most = qMax(most, b.open);
     }
@@ -133,7 +133,7 @@ QChart *buildBacklogChart(const DashboardMetrics &m, const VersionPalette &)
                      [entries, total](bool state, int index, QBarSet *) {
                          const BacklogEntry &b = (*entries)[size_t(index)];
                          showTip(state ? QObject::tr("%1: %2 open (%3 interactions in the whole backlog)")
-                                             .arg(readable(b.reason), count(b.open), count(total))
+                                             .arg(readableName(b.reason), count(b.open), count(total))
                                        : QString());
                      });
     return chart;

@@ -26,21 +26,6 @@ QString stateText(HistoryModel::State state)
 
 } // namespace
 
-QString decisionTitle(DecisionKind kind)
-{
-    switch (kind) {
-    case DecisionKind::Accept:
-        return HistoryModel::tr("Accepted");
-    case DecisionKind::Reject:
-        return HistoryModel::tr("Rejected");
-    case DecisionKind::Correct:
-        return HistoryModel::tr("Corrected");
-    case DecisionKind::Skip:
-        return HistoryModel::tr("Skipped");
-    }
-    return {};
-}
-
 HistoryModel::HistoryModel(QObject *parent)
     : QAbstractListModel(parent)
 {}

@@ -50,7 +50,4 @@ private:
     QList<Entry> m_entries;
 };
 
-/// A person's name for a decision kind: "Accepted", "Skipped"...
-QString decisionTitle(DecisionKind kind);
-
 } // namespace flywheel::ui

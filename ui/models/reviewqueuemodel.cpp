@@ -1,5 +1,7 @@
 #include "models/reviewqueuemodel.h"
 
+#include "review/decisions.h"
+#include "util/displaytext.h"
 #include "workers/storethread.h"
 
 #include <QDateTime>
@@ -9,28 +11,6 @@ namespace flywheel::ui {
 namespace {
 
 constexpr int kMaxCachedPages = 60;
-
-QString readable(const QString &name)
-{
-    QString text = name;
-    text.replace(QLatin1Char('_'), QLatin1Char(' '));
-    if (!text.isEmpty())
-        text[0] = text[0].toUpper();
-    return text;
-}
-
-QString decisionText(const QString &decision)
-{
-    if (decision == QLatin1String("approve"))
-        return ReviewQueueModel::tr("Accepted");
-    if (decision == QLatin1String("reject"))
-        return ReviewQueueModel::tr("Rejected");
-    if (decision == QLatin1String("correct"))
-        return ReviewQueueModel::tr("Corrected");
-    if (decision == QLatin1String("skip"))
-        return ReviewQueueModel::tr("Skipped");
-    return {};
-}
 
 } // namespace
 
@@ -209,9 +189,9 @@ QString ReviewQueueModel::statusText(const QueueRow &row) const
 {
     const auto it = m_sessionDecisions.constFind(row.key.interactionId);
     if (it != m_sessionDecisions.cend())
-        return decisionText(it->constLast().second);
+        return decisionTitle(it->constLast().second);
     // A decision undone in this session leaves the row as the store had it.
-    return decisionText(row.decision);
+    return decisionTitle(row.decision);
 }
 
 int ReviewQueueModel::rowCount(const QModelIndex &parent) const
@@ -258,7 +238,7 @@ QVariant ReviewQueueModel::data(const QModelIndex &index, int role) const
     case Priority:
         return QLocale().toString(row->key.priority, 'f', 2);
     case Reason:
-        return readable(row->key.reason);
+        return readableName(row->key.reason);
     case Segment:
         return row->segment;
     case Label:

@@ -4,6 +4,7 @@
 #include "curate/textnorm.h"
 #include "review/decisions.h"
 #include "review/worddiff.h"
+#include "util/displaytext.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -75,16 +76,6 @@ QString esc(const QString &text)
 QString css(const QColor &color)
 {
     return color.name(QColor::HexRgb);
-}
-
-// "correction_to_review" -> "Correction to review".
-QString readable(const QString &name)
-{
-    QString out = name.trimmed();
-    out.replace(QLatin1Char('_'), QLatin1Char(' '));
-    if (!out.isEmpty())
-        out[0] = out[0].toUpper();
-    return out;
 }
 
 QString formatTime(qint64 ms)
@@ -194,7 +185,7 @@ QString kindDescription(const QString &kind)
         return tr("Personal data: IP address");
     if (kind == QLatin1String("secret"))
         return tr("Personal data: secret (API key, private key or token)");
-    return tr("Personal data: %1").arg(readable(kind));
+    return tr("Personal data: %1").arg(readableName(kind));
 }
 
 // @p text escaped, with the spans (Unicode code points, as curation stores them) highlighted.
@@ -307,14 +298,14 @@ struct RoleStyle {
 RoleStyle roleStyle(const QString &role, const HtmlColors &colors)
 {
     if (role == QLatin1String("system") || role == QLatin1String("developer"))
-        return {readable(role), colors.system, colors.systemAccent};
+        return {readableName(role), colors.system, colors.systemAccent};
     if (role == QLatin1String("user"))
         return {tr("User"), colors.user, colors.userAccent};
     if (role == QLatin1String("assistant"))
         return {tr("Assistant"), colors.assistant, colors.assistantAccent};
     if (role == QLatin1String("tool") || role == QLatin1String("function"))
         return {tr("Tool"), colors.tool, colors.toolAccent};
-    return {role.isEmpty() ? tr("Message") : readable(role), colors.code, colors.muted};
+    return {role.isEmpty() ? tr("Message") : readableName(role), colors.code, colors.muted};
 }
 
 QString conversationHtml(const InteractionDetails &d, const HtmlColors &colors)
@@ -368,21 +359,6 @@ QString conversationHtml(const InteractionDetails &d, const HtmlColors &colors)
 
 // ---- the other sections ------------------------------------------------------------------------
 
-QString decisionVerb(DecisionKind kind)
-{
-    switch (kind) {
-    case DecisionKind::Accept:
-        return tr("Accepted");
-    case DecisionKind::Reject:
-        return tr("Rejected");
-    case DecisionKind::Correct:
-        return tr("Corrected");
-    case DecisionKind::Skip:
-        return tr("Skipped");
-    }
-    return {};
-}
-
 QString reviewerName(const QString &reviewer)
 {
     return reviewer.trimmed().isEmpty() ? tr("a reviewer") : reviewer;
@@ -416,7 +392,7 @@ QString headerHtml(const InteractionDetails &d, const QList<Decision> &decisions
     for (const Decision &decision : chronological(decisions))
         if (!decisionLabel(decision.kind).isEmpty()) {
             label = decisionLabel(decision.kind);
-            by = tr("%1 (%2)").arg(reviewerName(decision.reviewer), decisionVerb(decision.kind).toLower());
+            by = tr("%1 (%2)").arg(reviewerName(decision.reviewer), decisionTitle(decision.kind).toLower());
         }
     if (label.isEmpty() && decisions.isEmpty())
         for (const InteractionDetails::Review &review : d.reviews)
@@ -446,8 +422,8 @@ QString flagsHtml(const InteractionDetails &d, const HtmlColors &colors)
         QStringLiteral("; padding:4px 10px;\">");
     for (const InteractionDetails::Flag &flag : d.flags) {
         html += QStringLiteral("<p style=\"margin-top:3px; margin-bottom:3px;\"><b>") +
-                esc(readable(flag.reason)) + QStringLiteral("</b> <span style=\"color:") + css(colors.muted) +
-                QStringLiteral("\">") +
+                esc(readableName(flag.reason)) + QStringLiteral("</b> <span style=\"color:") +
+                css(colors.muted) + QStringLiteral("\">") +
                 esc(tr("priority %1").arg(QLocale().toString(flag.priority, 'f', 2))) +
                 QStringLiteral("</span>");
         if (!flag.detail.isEmpty())
@@ -482,7 +458,7 @@ QString correctionHtml(const InteractionDetails &d, const QList<Decision> &decis
         const QString who = correction.detail.trimmed().isEmpty()
                                 ? tr("user's correction")
                                 : tr("correction by %1").arg(correction.detail);
-        html += block(esc(dotted({readable(who), eventTime(correction.timeMs, d.timestampMs)})),
+        html += block(esc(dotted({readableName(who), eventTime(correction.timeMs, d.timestampMs)})),
                       diffHtml(before, correction.value, colors), colors.base, colors.userAccent, colors);
     }
     if (reviewed)
@@ -505,7 +481,7 @@ QString feedbackValue(const InteractionDetails::Event &event)
         return tr("Comment");
     if (event.kind == QLatin1String("label"))
         return tr("Label “%1”").arg(event.value);
-    return readable(event.kind) + (event.value.isEmpty() ? QString() : QStringLiteral(" ") + event.value);
+    return readableName(event.kind) + (event.value.isEmpty() ? QString() : QStringLiteral(" ") + event.value);
 }
 
 QString signalsHtml(const InteractionDetails &d, const HtmlColors &colors)
@@ -515,11 +491,12 @@ QString signalsHtml(const InteractionDetails &d, const HtmlColors &colors)
         return n < 0 ? tr("not reported") : locale.toString(n);
     };
     QList<std::pair<QString, QString>> rows{
-        {tr("Outcome"), esc(d.outcome.isEmpty() ? tr("not reported") : readable(d.outcome))},
+        {tr("Outcome"), esc(d.outcome.isEmpty() ? tr("not reported") : readableName(d.outcome))},
         {tr("Latency"), esc(d.latencyMs < 0 ? tr("not reported") : formatDuration(d.latencyMs))},
         {tr("Tokens"),
          esc(tr("%1 prompt · %2 completion").arg(tokens(d.promptTokens), tokens(d.completionTokens)))},
-        {tr("Finish reason"), esc(d.finishReason.isEmpty() ? tr("not reported") : readable(d.finishReason))},
+        {tr("Finish reason"),
+         esc(d.finishReason.isEmpty() ? tr("not reported") : readableName(d.finishReason))},
     };
     if (!d.category.isEmpty())
         rows.append({tr("Category"), esc(d.category)});
@@ -589,7 +566,7 @@ QString decisionsHtml(const InteractionDetails &d, const QList<Decision> &decisi
     };
     if (decisions.isEmpty()) {
         for (const InteractionDetails::Review &review : d.reviews)
-            html += item(QStringLiteral("<b>") + esc(readable(review.decision)) + QStringLiteral("</b>"),
+            html += item(QStringLiteral("<b>") + esc(readableName(review.decision)) + QStringLiteral("</b>"),
                          {tr("by %1").arg(reviewerName(review.reviewer)), formatTime(review.createdAtMs),
                           review.label.isEmpty() ? QString() : tr("label %1").arg(review.label)},
                          review.note);
@@ -597,17 +574,18 @@ QString decisionsHtml(const InteractionDetails &d, const QList<Decision> &decisi
     }
     for (const Decision &decision : chronological(decisions)) {
         const QString label = decisionLabel(decision.kind);
-        html += item(
-            QStringLiteral("<b>") + esc(decisionVerb(decision.kind)) + QStringLiteral("</b>"),
-            {tr("by %1").arg(reviewerName(decision.reviewer)), formatTime(decision.createdAtMs),
-             label.isEmpty() ? QString() : tr("label %1").arg(label),
-             decision.seconds > 0 ? tr("%1 s spent").arg(QLocale().toString(decision.seconds, 'f', 0))
-                                  : QString(),
-             decision.tags.isEmpty() ? QString()
-                                     : tr("tags: %1").arg(decision.tags.join(QStringLiteral(", "))),
-             decision.segment.isEmpty() ? QString() : tr("segment set to %1").arg(decision.segment),
-             decision.flagReason.isEmpty() ? QString() : tr("flag: %1").arg(readable(decision.flagReason))},
-            decision.note);
+        html +=
+            item(QStringLiteral("<b>") + esc(decisionTitle(decision.kind)) + QStringLiteral("</b>"),
+                 {tr("by %1").arg(reviewerName(decision.reviewer)), formatTime(decision.createdAtMs),
+                  label.isEmpty() ? QString() : tr("label %1").arg(label),
+                  decision.seconds > 0 ? tr("%1 s spent").arg(QLocale().toString(decision.seconds, 'f', 0))
+                                       : QString(),
+                  decision.tags.isEmpty() ? QString()
+                                          : tr("tags: %1").arg(decision.tags.join(QStringLiteral(", "))),
+                  decision.segment.isEmpty() ? QString() : tr("segment set to %1").arg(decision.segment),
+                  decision.flagReason.isEmpty() ? QString()
+                                                : tr("flag: %1").arg(readableName(decision.flagReason))},
+                 decision.note);
     }
     return html;
 }

@@ -1,6 +1,7 @@
 #include "views/storeoverview.h"
 
 #include "store/store.h"
+#include "util/displaytext.h"
 #include "util/timestamps.h"
 
 #include <QGridLayout>
@@ -109,7 +110,7 @@ StoreOverview::~StoreOverview() = default;
 void StoreOverview::showLoaded(const Result<StoreStats> &result)
 {
     if (result) {
-        show(*result);
+        showStats(*result);
         emit loaded(*result);
     } else {
         m_headline->setText(tr("Cannot read the store: %1").arg(result.errorMessage()));
@@ -123,7 +124,7 @@ void StoreOverview::load(const QString &path)
     m_job.start([path] { return loadInBackground(path); });
 }
 
-void StoreOverview::show(const StoreStats &s)
+void StoreOverview::showStats(const StoreStats &s)
 {
     const QLocale locale;
     const auto when = [](qint64 ms) {
@@ -146,11 +147,6 @@ void StoreOverview::show(const StoreStats &s)
 
 namespace {
 
-QString percent(qint64 part, qint64 whole)
-{
-    return QStringLiteral("%1 %").arg(whole > 0 ? 100.0 * double(part) / double(whole) : 0.0, 0, 'f', 1);
-}
-
 // Text in the first column, figures right-aligned in the others.
 void setRow(QTableWidget *table, int row, const QStringList &cells)
 {
@@ -170,7 +166,7 @@ void StoreOverview::fill(QTableWidget *table, const QList<CountBy> &counts, qint
     table->setRowCount(int(counts.size()));
     for (int row = 0; row < counts.size(); ++row)
         setRow(table, row,
-               {counts[row].key, locale.toString(counts[row].count), percent(counts[row].count, total)});
+               {counts[row].key, locale.toString(counts[row].count), shareText(counts[row].count, total)});
 }
 
 // The flywheel at a glance: is each version's output taken more often than the last's?
@@ -181,8 +177,8 @@ void StoreOverview::fillOutcomes(const QList<VersionOutcomes> &versions)
     for (int row = 0; row < versions.size(); ++row) {
         const VersionOutcomes &v = versions[row];
         setRow(m_byModelVersion, row,
-               {v.version, locale.toString(v.interactions), percent(v.accepted, v.interactions),
-                percent(v.edited, v.interactions), percent(v.rejected, v.interactions)});
+               {v.version, locale.toString(v.interactions), shareText(v.accepted, v.interactions),
+                shareText(v.edited, v.interactions), shareText(v.rejected, v.interactions)});
     }
 }
 

@@ -29,7 +29,7 @@ signals:
 
 private:
     void showLoaded(const Result<StoreStats> &result);
-    void show(const StoreStats &stats);
+    void showStats(const StoreStats &stats);
     void fill(QTableWidget *table, const QList<CountBy> &counts, qint64 total);
     void fillOutcomes(const QList<VersionOutcomes> &versions);
 
