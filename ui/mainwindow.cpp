@@ -3,7 +3,7 @@
 #include "dialogs/filedialogs.h"
 #include "dialogs/importdialog.h"
 #include "models/historymodel.h"
-#include "store/store.h"
+#include "session/studiosession.h"
 #include "tasks/curationtask.h"
 #include "views/damagebanner.h"
 #include "views/dashboardview.h"
@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -38,15 +39,18 @@ const QString kStoreFilter = QStringLiteral("Flywheel stores (*.flywheel);;All f
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_session(std::make_unique<StudioSession>())
     , m_settings(StudioSettings::load())
     , m_tabs(new QTabWidget)
-    , m_review(new ReviewView)
+    , m_review(new ReviewView(m_session.get()))
     , m_overview(new StoreOverview)
     , m_dashboard(new DashboardView)
-    , m_curation(new CurationTask(this))
-    , m_guidelines(new GuidelinesPanel)
+    , m_curation(new CurationTask(m_session.get(), this))
+    , m_guidelines(new GuidelinesPanel(m_session.get()))
     , m_damage(new DamageBanner)
 {
+    m_overview->follow(m_session.get());
+    m_dashboard->follow(m_session.get());
     m_tabs->addTab(m_review, tr("&Review"));
     m_tabs->addTab(m_overview, tr("&Overview"));
     m_tabs->addTab(m_dashboard, tr("&Dashboard"));
@@ -74,8 +78,6 @@ MainWindow::MainWindow(QWidget *parent)
     resize(qMin(1800, screen.width() * 95 / 100), qMin(1100, screen.height() * 92 / 100));
 
     connect(m_overview, &StoreOverview::failed, this, &MainWindow::showError);
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::loadOverviewIfShown);
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::loadDashboardIfShown);
     connect(m_dashboard, &DashboardView::failed, this, &MainWindow::showError);
     connect(m_dashboard, &DashboardView::segmentActivated, this, &MainWindow::reviewSegment);
     connect(m_review, &ReviewView::saveFailed, this, &MainWindow::showError);
@@ -87,25 +89,7 @@ MainWindow::MainWindow(QWidget *parent)
                 if (total > 0)
                     m_curationProgress->setValue(int(1000 * done / total));
             });
-    connect(m_curation, &CurationTask::finished, this, [this](const CurationReport &report) {
-        m_curationProgress->hide();
-        m_cancelCuration->hide();
-        if (report.cancelled) {
-            statusBar()->showMessage(tr("Curation cancelled; the previous results are kept."), 8000);
-            return;
-        }
-        qint64 flags = 0;
-        for (const auto &[reason, count] : report.flags)
-            flags += count;
-        statusBar()->showMessage(tr("Curated %1 interactions; %2 flagged for review.")
-                                     .arg(QLocale().toString(report.interactions), QLocale().toString(flags)),
-                                 8000);
-        m_review->reload();
-        m_overviewStale = true;
-        loadOverviewIfShown();
-        m_dashboardStale = true;
-        loadDashboardIfShown();
-    });
+    connect(m_curation, &CurationTask::finished, this, &MainWindow::showCurationReport);
     connect(m_curation, &CurationTask::failed, this, [this](const QString &message) {
         m_curationProgress->hide();
         m_cancelCuration->hide();
@@ -113,7 +97,38 @@ MainWindow::MainWindow(QWidget *parent)
     });
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // What uses the session goes first: a running curation or import is cancelled and waited
+    // for, and the views finish what they asked of the writer. The session then writes the
+    // decisions still queued.
+    delete m_curation;
+    qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<QDockWidget *>(QString(), Qt::FindDirectChildrenOnly));
+    delete takeCentralWidget();
+}
+
+const QString &MainWindow::storePath() const
+{
+    return m_session->storePath();
+}
+
+void MainWindow::showCurationReport(const CurationReport &report)
+{
+    m_curationProgress->hide();
+    m_cancelCuration->hide();
+    if (report.cancelled) {
+        statusBar()->showMessage(tr("Curation cancelled; the previous results are kept."), 8000);
+        return;
+    }
+    qint64 flags = 0;
+    for (const auto &[reason, count] : report.flags)
+        flags += count;
+    // The views follow the session, which the task told of the new results.
+    statusBar()->showMessage(tr("Curated %1 interactions; %2 flagged for review.")
+                                 .arg(QLocale().toString(report.interactions), QLocale().toString(flags)),
+                             8000);
+}
 
 void MainWindow::createMenus()
 {
@@ -126,12 +141,8 @@ void MainWindow::createMenus()
     file->addAction(tr("&Import…"), this, &MainWindow::importFiles)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     QAction *reload = file->addAction(tr("Re&load"), this, [this] {
-        m_review->reload();
-        m_guidelines->reload();
-        m_overviewStale = true;
-        loadOverviewIfShown();
-        m_dashboardStale = true;
-        loadDashboardIfShown();
+        if (m_session->isOpen())
+            m_session->notify(StudioSession::Change::Everything);
     });
     reload->setShortcut(QKeySequence::Refresh);
     file->addSeparator();
@@ -253,7 +264,7 @@ void MainWindow::createGuidelinesDock(QDockWidget *besides)
 void MainWindow::chooseStore()
 {
     const QString path =
-        chooseFileToOpen(this, tr("Open Store"), QFileInfo(m_storePath).absolutePath(), kStoreFilter);
+        chooseFileToOpen(this, tr("Open Store"), QFileInfo(storePath()).absolutePath(), kStoreFilter);
     if (!path.isEmpty())
         openStore(path);
 }
@@ -261,14 +272,13 @@ void MainWindow::chooseStore()
 void MainWindow::createStore()
 {
     QString path =
-        chooseFileToSave(this, tr("New Store"), QFileInfo(m_storePath).absolutePath(), kStoreFilter);
+        chooseFileToSave(this, tr("New Store"), QFileInfo(storePath()).absolutePath(), kStoreFilter);
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())
         path += QStringLiteral(".flywheel");
-    auto store = Store::open(path);
-    if (!store) {
-        showError(store.errorMessage());
+    if (Status s = StudioSession::create(path); !s) {
+        showError(s.errorMessage());
         return;
     }
     openStore(path);
@@ -285,38 +295,15 @@ void MainWindow::fillRecentMenu()
 
 void MainWindow::openStore(const QString &path)
 {
-    m_storePath = path;
     setWindowTitle(tr("%1 — Flywheel Studio").arg(QFileInfo(path).fileName()));
     m_settings = StudioSettings::load();
     m_settings.addRecentStore(path);
     m_settings.save();
     m_damage->setStorePath(path);
-    m_review->openStore(path);
+    // The views follow the session: the queue from its top, the guidelines, and the overview and
+    // dashboard when they are shown.
+    m_session->open(path);
     m_review->setWritable(!m_damage->isDamaged());
-    m_guidelines->setStorePath(path);
-    m_overviewStale = true;
-    loadOverviewIfShown();
-    m_dashboardStale = true;
-    loadDashboardIfShown();
-}
-
-void MainWindow::loadOverviewIfShown()
-{
-    // The overview aggregates the whole store: only when someone looks at it, so it does not
-    // compete with the review queue's first page at start.
-    if (!m_overviewStale || m_tabs->currentWidget() != m_overview || m_storePath.isEmpty())
-        return;
-    m_overviewStale = false;
-    m_overview->load(m_storePath);
-}
-
-void MainWindow::loadDashboardIfShown()
-{
-    // Like the overview: read when someone looks, and again after curation changed the figures.
-    if (!m_dashboardStale || m_tabs->currentWidget() != m_dashboard || m_storePath.isEmpty())
-        return;
-    m_dashboardStale = false;
-    m_dashboard->load(m_storePath);
 }
 
 void MainWindow::reviewSegment(const QString &segment)
@@ -329,13 +316,11 @@ void MainWindow::reviewSegment(const QString &segment)
 
 void MainWindow::importFiles()
 {
-    if (m_storePath.isEmpty())
+    if (!m_session->isOpen())
         return;
-    auto *dialog = new ImportDialog(m_storePath, this);
+    auto *dialog = new ImportDialog(m_session.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ImportDialog::imported, this, [this] {
-        m_overviewStale = true;
-        loadOverviewIfShown();
         statusBar()->showMessage(tr("Imported. Run curation (Ctrl+R) to flag the new interactions."), 8000);
     });
     dialog->show();
@@ -343,9 +328,9 @@ void MainWindow::importFiles()
 
 void MainWindow::runCuration(bool full)
 {
-    if (m_storePath.isEmpty() || m_curation->isRunning())
+    if (m_curation->isRunning())
         return;
-    if (m_curation->start(m_storePath, full)) {
+    if (m_curation->start(full)) {
         m_curationProgress->setRange(0, 0);
         m_curationProgress->setFormat(tr("Curation"));
         m_curationProgress->show();

@@ -4,6 +4,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -12,8 +14,9 @@ class QTabWidget;
 class QToolButton;
 
 namespace flywheel {
+struct CurationReport;
 struct RecoveryReport;
-}
+} // namespace flywheel
 
 namespace flywheel::ui {
 
@@ -23,6 +26,7 @@ class DashboardView;
 class GuidelinesPanel;
 class ReviewView;
 class StoreOverview;
+class StudioSession;
 
 /// The studio's window: wires actions, docks and views, nothing else.
 class MainWindow final : public QMainWindow {
@@ -35,7 +39,8 @@ public:
 
     /// Shows the store at @p path (created by the caller when needed) and remembers it.
     void openStore(const QString &path);
-    const QString &storePath() const { return m_storePath; }
+    const QString &storePath() const;
+    StudioSession *session() const { return m_session.get(); }
     StoreOverview *overview() const { return m_overview; }
     QTabWidget *tabs() const { return m_tabs; }
     ReviewView *review() const { return m_review; }
@@ -57,11 +62,12 @@ private:
     void askAnnotator();
     void fillRecentMenu();
     void showError(const QString &message);
-    void loadOverviewIfShown();
-    void loadDashboardIfShown();
+    void showCurationReport(const CurationReport &report);
     void reviewSegment(const QString &segment);
     void openRecovered(const QString &path, const RecoveryReport &report);
 
+    // First, so that the views and tasks that use it are made after it (and deleted before it).
+    std::unique_ptr<StudioSession> m_session;
     StudioSettings m_settings;
     QTabWidget *m_tabs;
     ReviewView *m_review;
@@ -77,9 +83,6 @@ private:
     QLabel *m_background = nullptr;
     QProgressBar *m_curationProgress = nullptr;
     QToolButton *m_cancelCuration = nullptr;
-    QString m_storePath;
-    bool m_overviewStale = false;
-    bool m_dashboardStale = false;
 };
 
 } // namespace flywheel::ui

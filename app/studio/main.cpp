@@ -2,7 +2,7 @@
 #include "mainwindow.h"
 #include "settings/studiosettings.h"
 
-#include "store/store.h"
+#include "session/studiosession.h"
 #include "store/storefiles.h"
 
 #include <QApplication>
@@ -82,10 +82,9 @@ int main(int argc, char *argv[])
     parser.process(app);
     const QString path = storePath(parser);
 
-    // Opening once here creates or upgrades the store before any view reads it.
-    auto store = flywheel::Store::open(path);
-    if (!store) {
-        QMessageBox::critical(nullptr, QStringLiteral("Flywheel Studio"), store.errorMessage());
+    // Creates or upgrades the store before any view reads it; its readers never migrate.
+    if (const flywheel::Status created = flywheel::ui::StudioSession::create(path); !created) {
+        QMessageBox::critical(nullptr, QStringLiteral("Flywheel Studio"), created.errorMessage());
         return 2;
     }
 

@@ -24,7 +24,7 @@ Status CurationRun::loadPrevious()
 // The latest review with a label, per interaction: the label the rule analysis compares with.
 Status CurationRun::loadReviewLabels()
 {
-    auto reviews = m_store.db().prepare(
+    auto reviews = m_store->db().prepare(
         "SELECT interaction_id, label FROM reviews WHERE label IS NOT NULL ORDER BY created_at, id");
     if (!reviews)
         return reviews.error();
@@ -37,7 +37,7 @@ Status CurationRun::loadReviewLabels()
 // Every stored row, merged in id order with the rows this run computed (which replace theirs).
 Status CurationRun::loadRows()
 {
-    auto rows = m_store.db().prepare(
+    auto rows = m_store->db().prepare(
         "SELECT interaction_id, label, score, input_hash, cluster_id, segment, fired, model_key, latency_ms, "
         "corrected, content_hash, day, signal_bits FROM curation ORDER BY interaction_id");
     if (!rows)
@@ -99,7 +99,7 @@ Status CurationRun::loadRows()
 // others are found again.
 Status CurationRun::loadFlags()
 {
-    auto flags = m_store.db().prepare(
+    auto flags = m_store->db().prepare(
         "SELECT interaction_id, reason, priority, detail FROM flags ORDER BY interaction_id, reason");
     if (!flags)
         return flags.error();
@@ -124,7 +124,8 @@ Status CurationRun::loadFlags()
 
 Status CurationRun::loadSignatures()
 {
-    auto texts = m_store.db().prepare("SELECT input_hash, signature FROM curation_texts ORDER BY input_hash");
+    auto texts =
+        m_store->db().prepare("SELECT input_hash, signature FROM curation_texts ORDER BY input_hash");
     if (!texts)
         return texts.error();
     return texts->forEachRow([&] {
@@ -135,7 +136,7 @@ Status CurationRun::loadSignatures()
 
 Status CurationRun::loadPairs()
 {
-    auto pairs = m_store.db().prepare(
+    auto pairs = m_store->db().prepare(
         "SELECT first_id, second_id, similarity, bands FROM duplicate_pairs ORDER BY first_id, second_id");
     if (!pairs)
         return pairs.error();
@@ -148,8 +149,8 @@ Status CurationRun::loadPairs()
 
 Result<std::optional<TopicModel>> CurationRun::loadTopicModel()
 {
-    auto state = m_store.db().prepare("SELECT name, value FROM curation_state "
-                                      "WHERE name IN ('topic_model', 'topic_checkpoint', 'uncategorized')");
+    auto state = m_store->db().prepare("SELECT name, value FROM curation_state "
+                                       "WHERE name IN ('topic_model', 'topic_checkpoint', 'uncategorized')");
     if (!state)
         return state.error();
     std::optional<TopicModel> model;

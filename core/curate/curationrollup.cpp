@@ -60,7 +60,7 @@ qint32 utcDay(qint64 ms)
 Status CurationRun::loadRollupModels()
 {
     auto models =
-        m_store.db().prepare("SELECT DISTINCT model_key, model_name, model_version FROM daily_rollup");
+        m_store->db().prepare("SELECT DISTINCT model_key, model_name, model_version FROM daily_rollup");
     if (!models)
         return models.error();
     return models->forEachRow([&] {
@@ -116,15 +116,15 @@ Status CurationRun::writeRollup()
     QElapsedTimer timer;
     timer.start();
     for (const char *sql : {"DELETE FROM daily_rollup", "DELETE FROM flag_rollup"})
-        if (Status s = m_store.db().exec(sql); !s)
+        if (Status s = m_store->db().exec(sql); !s)
             return s;
-    auto row = m_store.db().prepare(
+    auto row = m_store->db().prepare(
         "INSERT INTO daily_rollup (day, model_key, segment, model_name, model_version, interactions, "
         "accepted, corrected, with_correction, abandoned, thumbed, thumbs_up, curated, failures, flagged, "
         "duplicates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-    auto flag = m_store.db().prepare("INSERT INTO flag_rollup (day, model_key, segment, reason, model_name, "
-                                     "model_version, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    auto state = m_store.db().prepare(
+    auto flag = m_store->db().prepare("INSERT INTO flag_rollup (day, model_key, segment, reason, model_name, "
+                                      "model_version, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    auto state = m_store->db().prepare(
         "INSERT OR REPLACE INTO curation_state (name, value) VALUES ('dashboard_rollup', ?1)");
     if (!row || !flag || !state)
         return !row ? row.error() : !flag ? flag.error() : state.error();

@@ -8,6 +8,7 @@
 #include "util/jsontext.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 
 #include <algorithm>
 #include <cmath>
@@ -71,8 +72,9 @@ qint64 topicCheckpoint(qint64 uncategorized)
 }
 
 CurationRun::CurationRun(Store &store, const RuleSet &rules, const Curator::ProgressCallback &progress,
-                         const std::atomic_bool *cancel, bool full)
-    : m_store(store)
+                         const std::atomic_bool *cancel, bool full, WriteTurn writeTurn)
+    : m_store(&store)
+    , m_writeTurn(std::move(writeTurn))
     , m_rules(rules)
     , m_progress(progress)
     , m_cancel(cancel)
@@ -88,7 +90,7 @@ Result<Statement *> CurationRun::statement(const char *sql)
 {
     std::unique_ptr<Statement> &slot = m_statements[sql];
     if (!slot) {
-        auto prepared = m_store.db().prepare(sql);
+        auto prepared = m_store->db().prepare(sql);
         if (!prepared)
             return prepared.error();
         slot = std::make_unique<Statement>(std::move(*prepared));
@@ -103,12 +105,32 @@ void CurationRun::progress(const char *stage, qint64 done, qint64 total) const
         m_progress(CurationProgress{QString::fromLatin1(stage), done, total});
 }
 
+Status CurationRun::writing(const std::function<Status()> &write)
+{
+    if (!m_writeTurn)
+        return write();
+    // Statements belong to a connection: the reader's are dropped before and the writer's after.
+    return m_writeTurn([&](Store &writer) {
+        m_statements.clear();
+        Store *reader = std::exchange(m_store, &writer);
+        const auto back = qScopeGuard([&] {
+            m_statements.clear();
+            m_store = reader;
+        });
+        return write();
+    });
+}
+
 Result<CurationReport> CurationRun::execute()
 {
-    auto runId = startRun();
-    if (!runId)
-        return runId.error();
-    m_report.runId = *runId;
+    if (Status s = writing([&]() -> Status {
+            auto runId = startRun();
+            if (runId)
+                m_report.runId = *runId;
+            return runId ? Status{} : Status(runId.error());
+        });
+        !s)
+        return s.error();
     for (const Rule &rule : m_rules.rules())
         m_report.rules.push_back({rule.id, std::string(labelName(rule.label))});
     const auto stage = [&](const char *name, auto &&work) -> Status {
@@ -120,7 +142,7 @@ Result<CurationReport> CurationRun::execute()
         return status;
     };
     // Everything is read in one snapshot; a collector writing meanwhile is neither blocked nor seen.
-    m_snapshot = std::make_unique<Transaction>(m_store.db(), Transaction::Kind::Deferred);
+    m_snapshot = std::make_unique<Transaction>(m_store->db(), Transaction::Kind::Deferred);
     Status status = m_snapshot->beginStatus();
     if (status)
         status = chooseMode();
@@ -153,7 +175,7 @@ Result<CurationReport> CurationRun::execute()
         });
     m_snapshot.reset();
     if (status && !cancelled())
-        status = stage("write", [&] { return write(); });
+        status = stage("write", [&] { return writing([&] { return write(); }); });
     // The rollup's rows are written in the results' transaction; that time is the rollup's.
     for (CurationReport::Stage &s : m_report.stages) {
         if (s.name == QLatin1String("rollup"))
@@ -167,11 +189,11 @@ Result<CurationReport> CurationRun::execute()
     for (const Curated &c : m_curated)
         ++m_report.labels[std::string(labelName(c.label))];
     if (status && !m_report.cancelled) {
-        auto spans = m_store.db().queryInt("SELECT count(*) FROM pii_spans");
+        auto spans = m_store->db().queryInt("SELECT count(*) FROM pii_spans");
         m_report.personalDataSpans = spans ? *spans : 0;
     }
     const char *outcome = !status ? "failed" : m_report.cancelled ? "cancelled" : "completed";
-    if (Status s = finishRun(outcome, status.errorMessage()); !s && status)
+    if (Status s = writing([&] { return finishRun(outcome, status.errorMessage()); }); !s && status)
         status = s;
     if (!status)
         return status.error();
@@ -182,7 +204,7 @@ Result<qint64> CurationRun::startRun()
 {
     // The watermark is set before the snapshot is taken: from then on, the triggers of schema
     // version 7 log every change to an interaction up to it that this run might not see.
-    auto insert = m_store.db().prepare(
+    auto insert = m_store->db().prepare(
         "INSERT INTO curation_runs (started_at, status, mode, rules_hash, watermark) "
         "VALUES (?1, 'running', 'full', ?2, (SELECT coalesce(max(id), 0) FROM interactions))");
     if (!insert)
@@ -191,8 +213,8 @@ Result<qint64> CurationRun::startRun()
     insert->bind(2, std::string_view(m_rules.hash()));
     if (Status s = insert->run(); !s)
         return s.error();
-    const qint64 id = m_store.db().lastInsertRowId();
-    auto watermark = m_store.db().prepare("SELECT watermark FROM curation_runs WHERE id = ?1");
+    const qint64 id = m_store->db().lastInsertRowId();
+    auto watermark = m_store->db().prepare("SELECT watermark FROM curation_runs WHERE id = ?1");
     if (!watermark)
         return watermark.error();
     watermark->bind(1, id);
@@ -215,7 +237,7 @@ Status CurationRun::finishRun(const char *status, const QString &message)
         stages += ":" + std::to_string(s.ms);
     }
     stages.push_back('}');
-    auto update = m_store.db().prepare(
+    auto update = m_store->db().prepare(
         "UPDATE curation_runs SET finished_at = ?1, status = ?2, processed = ?3, stages = ?4, message = ?5, "
         "mode = ?6, reason = ?7, curated = ?8 WHERE id = ?9");
     if (!update)
@@ -242,7 +264,7 @@ void CurationRun::fullBecause(std::string reason)
 // with the reason in the report.
 Status CurationRun::chooseMode()
 {
-    Database &db = m_store.db();
+    Database &db = m_store->db();
     auto total = db.queryInt("SELECT count(*) FROM interactions");
     auto dirty = db.queryInt("SELECT coalesce(max(seq), 0) FROM curation_dirty");
     if (!total || !dirty)
@@ -372,7 +394,7 @@ Status CurationRun::readSignals(const SignalSelection &selection)
             changed.notify_all();
             return !stop;
         };
-        auto result = SignalReader(m_store).read(
+        auto result = SignalReader(*m_store).read(
             [&](InteractionSignals &s) {
                 batch->rows.push_back(std::move(s));
                 if (batch->rows.size() < kBatch)

@@ -59,7 +59,7 @@ qint64 topicCheckpoint(qint64 uncategorized);
 class CurationRun {
 public:
     CurationRun(Store &store, const RuleSet &rules, const Curator::ProgressCallback &progress,
-                const std::atomic_bool *cancel, bool full);
+                const std::atomic_bool *cancel, bool full, WriteTurn writeTurn);
     ~CurationRun();
 
     Result<CurationReport> execute();
@@ -92,6 +92,8 @@ private:
     void progress(const char *stage, qint64 done, qint64 total) const;
 
     // curationrun.cpp
+    /// Runs @p write with m_store the writer's connection when a write turn was given.
+    Status writing(const std::function<Status()> &write);
     Result<qint64> startRun();
     Status finishRun(const char *status, const QString &message);
     Status chooseMode();
@@ -141,7 +143,9 @@ private:
     Status writePairs();
     Status writeState();
 
-    Store &m_store;
+    // The reader's connection, or the writer's while writing() runs.
+    Store *m_store;
+    WriteTurn m_writeTurn;
     const RuleSet &m_rules;
     const Curator::ProgressCallback &m_progress;
     const std::atomic_bool *m_cancel;

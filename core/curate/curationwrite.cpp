@@ -26,17 +26,17 @@ bool sameFlags(const std::vector<FlagRow> &a, const std::vector<FlagRow> &b)
 Status CurationRun::write()
 {
     // As ingest does: a crash loses at most this run's results, which the next run recomputes.
-    const SynchronousNormal relaxed(m_store.db());
+    const SynchronousNormal relaxed(m_store->db());
     // Every id written was read by this run and nothing deletes interactions meanwhile (a later
     // delete still cascades), so the million foreign-key lookups of the inserts are skipped.
-    (void)m_store.db().exec("PRAGMA foreign_keys = OFF");
-    const auto restore = qScopeGuard([this] { (void)m_store.db().exec("PRAGMA foreign_keys = ON"); });
-    Transaction transaction(m_store.db());
+    (void)m_store->db().exec("PRAGMA foreign_keys = OFF");
+    const auto restore = qScopeGuard([this] { (void)m_store->db().exec("PRAGMA foreign_keys = ON"); });
+    Transaction transaction(m_store->db());
     if (!transaction.beginStatus())
         return transaction.beginStatus();
     if (Status s = m_incremental ? writeChanges() : writeEverything(); !s || cancelled())
         return s; // the transaction rolls back: the previous results stay
-    auto segment = m_store.db().prepare(
+    auto segment = m_store->db().prepare(
         "INSERT INTO segment_stats (run_id, segment, traffic, curated, failures, traffic_share, "
         "curated_share, "
         "failure_rate, hardness, under_covered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -59,7 +59,7 @@ Status CurationRun::write()
     if (Status s = writeRollup(); !s)
         return s;
     // The changes this run has seen are handled; those logged since wait for the next run.
-    auto handled = m_store.db().prepare("DELETE FROM curation_dirty WHERE seq <= ?1");
+    auto handled = m_store->db().prepare("DELETE FROM curation_dirty WHERE seq <= ?1");
     if (!handled)
         return handled.error();
     handled->bind(1, m_dirtySeq);
@@ -72,7 +72,7 @@ Status CurationRun::writeEverything()
 {
     for (const char *sql : {"DELETE FROM flags", "DELETE FROM pii_spans", "DELETE FROM duplicate_pairs",
                             "DELETE FROM curation", "DELETE FROM curation_texts"})
-        if (Status s = m_store.db().exec(sql); !s)
+        if (Status s = m_store->db().exec(sql); !s)
             return s;
     for (size_t i = 0; i < m_curated.size(); ++i) {
         const Curated &c = m_curated[i];
@@ -90,9 +90,9 @@ Status CurationRun::writeEverything()
 
 Status CurationRun::writeChanges()
 {
-    auto clearFlags = m_store.db().prepare("DELETE FROM flags WHERE interaction_id = ?1");
-    auto clearSpans = m_store.db().prepare("DELETE FROM pii_spans WHERE interaction_id = ?1");
-    auto cluster = m_store.db().prepare("UPDATE curation SET cluster_id = ?2 WHERE interaction_id = ?1");
+    auto clearFlags = m_store->db().prepare("DELETE FROM flags WHERE interaction_id = ?1");
+    auto clearSpans = m_store->db().prepare("DELETE FROM pii_spans WHERE interaction_id = ?1");
+    auto cluster = m_store->db().prepare("UPDATE curation SET cluster_id = ?2 WHERE interaction_id = ?1");
     if (!clearFlags || !clearSpans || !cluster)
         return !clearFlags ? clearFlags.error() : !clearSpans ? clearSpans.error() : cluster.error();
     for (size_t i = 0; i < m_curated.size(); ++i) {
@@ -216,8 +216,8 @@ Status CurationRun::writeSpans(const Curated &c)
 // The signatures of the inputs first seen by this run (all of them in a full run).
 Status CurationRun::writeTexts(bool onlyFresh)
 {
-    auto text =
-        m_store.db().prepare("INSERT OR REPLACE INTO curation_texts (input_hash, signature) VALUES (?1, ?2)");
+    auto text = m_store->db().prepare(
+        "INSERT OR REPLACE INTO curation_texts (input_hash, signature) VALUES (?1, ?2)");
     if (!text)
         return text.error();
     for (size_t t = 0; t < m_texts.size(); ++t) {
@@ -236,9 +236,9 @@ Status CurationRun::writeTexts(bool onlyFresh)
 // both lists are in (first, second) order, because inputs are numbered in order of first id.
 Status CurationRun::writePairs()
 {
-    auto insert = m_store.db().prepare("INSERT OR REPLACE INTO duplicate_pairs (first_id, second_id, "
-                                       "similarity, bands) VALUES (?1, ?2, ?3, ?4)");
-    auto remove = m_store.db().prepare("DELETE FROM duplicate_pairs WHERE first_id = ?1 AND second_id = ?2");
+    auto insert = m_store->db().prepare("INSERT OR REPLACE INTO duplicate_pairs (first_id, second_id, "
+                                        "similarity, bands) VALUES (?1, ?2, ?3, ?4)");
+    auto remove = m_store->db().prepare("DELETE FROM duplicate_pairs WHERE first_id = ?1 AND second_id = ?2");
     if (!insert || !remove)
         return !insert ? insert.error() : remove.error();
     const auto put = [&](qint64 first, qint64 second, const Pair &p) {
@@ -280,7 +280,7 @@ Status CurationRun::writePairs()
 // incremental runs that follow.
 Status CurationRun::writeState()
 {
-    auto state = m_store.db().prepare("INSERT OR REPLACE INTO curation_state (name, value) VALUES (?1, ?2)");
+    auto state = m_store->db().prepare("INSERT OR REPLACE INTO curation_state (name, value) VALUES (?1, ?2)");
     if (!state)
         return state.error();
     state->bind(1, std::string_view("uncategorized"));

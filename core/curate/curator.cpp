@@ -11,7 +11,7 @@ Curator::Curator(Store &store, RuleSet rules)
 
 Result<CurationReport> Curator::run()
 {
-    return CurationRun(m_store, m_rules, m_progress, m_cancel, m_full).execute();
+    return CurationRun(m_store, m_rules, m_progress, m_cancel, m_full, m_writeTurn).execute();
 }
 
 } // namespace flywheel

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "curate/rules.h"
+#include "store/store.h"
 #include "util/result.h"
 
 #include <QList>
@@ -13,8 +14,6 @@
 #include <vector>
 
 namespace flywheel {
-
-class Store;
 
 struct CurationProgress {
     QString stage;
@@ -100,6 +99,9 @@ public:
     void setCancelFlag(const std::atomic_bool *cancel) { m_cancel = cancel; }
     /// Recompute every interaction even when an incremental run is possible.
     void setFull(bool full) { m_full = full; }
+    /// Writes (the run's record and its results) go through @p turn instead of the store the
+    /// curator reads, which may then be a reader (Store::Options::readOnly).
+    void setWriteTurn(WriteTurn turn) { m_writeTurn = std::move(turn); }
 
     Result<CurationReport> run();
 
@@ -109,6 +111,7 @@ private:
     ProgressCallback m_progress;
     const std::atomic_bool *m_cancel = nullptr;
     bool m_full = false;
+    WriteTurn m_writeTurn;
 };
 
 } // namespace flywheel

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <mutex>
 
 namespace flywheel {
@@ -17,6 +18,19 @@ struct ConnectionHooks {
 };
 
 namespace {
+
+// Connections of this process that have committed a write and are still open, and the most there
+// have been at once: the studio's policy is one.
+std::atomic_int g_openWriters{0};
+std::atomic_int g_peakWriters{0};
+
+void countWriter()
+{
+    const int open = ++g_openWriters;
+    int peak = g_peakWriters.load();
+    while (open > peak && !g_peakWriters.compare_exchange_weak(peak, open)) {
+    }
+}
 
 // A checkpoint every 64 MB of WAL (4096 pages of 16 KB) rather than SQLite's 1000 pages; past four
 // times that, it waits a little for the write lock instead of trying once.
@@ -40,7 +54,8 @@ bool checkpoint(sqlite3 *db, int mode, int waitMs, int busyTimeoutMs)
 int checkpointAfterCommit(void *context, sqlite3 *db, const char *, int frames)
 {
     auto *hooks = static_cast<ConnectionHooks *>(context);
-    hooks->committed = true;
+    if (!std::exchange(hooks->committed, true))
+        countWriter();
     if (frames >= kCheckpointFrames)
         checkpoint(db, SQLITE_CHECKPOINT_FULL, frames >= kBacklogFrames ? kBacklogWaitMs : 0,
                    hooks->busyTimeoutMs);
@@ -104,8 +119,25 @@ void Database::close()
     // copied and empty when no reader needs it any more.
     if (m_hooks->committed && !inTransaction())
         checkpointAndTruncate();
+    if (m_hooks->committed)
+        --g_openWriters;
     sqlite3_close_v2(m_db);
     m_db = nullptr;
+}
+
+int Database::openWriters()
+{
+    return g_openWriters.load();
+}
+
+int Database::peakWriters()
+{
+    return g_peakWriters.load();
+}
+
+void Database::resetPeakWriters()
+{
+    g_peakWriters = g_openWriters.load();
 }
 
 void Database::setBusyTimeout(int ms)

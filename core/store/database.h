@@ -53,6 +53,12 @@ public:
     /// what a writer does as it closes. Returns whether every frame was copied.
     bool checkpointAndTruncate();
 
+    /// Connections of this process that have committed a write and are still open (writers), and
+    /// the most that were open at once since the last resetPeakWriters().
+    static int openWriters();
+    static int peakWriters();
+    static void resetPeakWriters();
+
     QString lastErrorMessage() const;
     qint64 lastInsertRowId() const;
     /// Sets the connection's last insert rowid, so a following statement's insert can be recognised.

@@ -119,6 +119,15 @@ Result<Store> Store::open(const QString &path, const Options &options)
 
     const int target = options.targetVersion < 0 ? latest : qMin(options.targetVersion, latest);
     const int from = int(header->userVersion);
+    if (from < target && options.readOnly)
+        return Error{QStringLiteral("%1 needs an upgrade from schema version %2, which a reader cannot make; "
+                                    "run `flywheel init --store %1`")
+                         .arg(path)
+                         .arg(from)};
+    if (options.readOnly) {
+        if (Status s = db->exec("PRAGMA query_only = ON"); !s)
+            return Error{QStringLiteral("cannot configure %1: %2").arg(path, s.errorMessage())};
+    }
     if (from < target) {
         if (Status s = migrate(*db, from, target); !s)
             return Error{QStringLiteral("cannot upgrade %1 from schema version %2: %3")
@@ -127,6 +136,15 @@ Result<Store> Store::open(const QString &path, const Options &options)
                              .arg(s.errorMessage())};
     }
     return Store(path, std::move(*db), qMax(from, target));
+}
+
+Store::Options Store::readerOptions()
+{
+    Options options;
+    options.create = false;
+    options.cacheKb = 8192;
+    options.readOnly = true;
+    return options;
 }
 
 Status Store::migrate(Database &db, int from, int to)

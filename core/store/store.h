@@ -5,6 +5,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <string_view>
 
 namespace flywheel {
@@ -26,9 +27,14 @@ public:
         int busyTimeoutMs = 10000;
         /// The connection's page cache. Ingest wants a large one; the studio's many readers do not.
         int cacheKb = 65536;
+        /// A reader: every write is refused (`query_only`), so it never commits or checkpoints, and
+        /// a store that needs an upgrade is refused rather than migrated.
+        bool readOnly = false;
     };
 
     static Result<Store> open(const QString &path, const Options &options);
+    /// The options of a reader: an existing store, a small page cache, no writes.
+    static Options readerOptions();
     static Result<Store> open(const QString &path) { return open(path, Options{}); }
 
     Store(Store &&) noexcept = default;
@@ -49,6 +55,11 @@ private:
     Database m_db;
     int m_schemaVersion = 0;
 };
+
+/// Runs a write on the connection that writes for the whole process and returns its status. Work
+/// that reads on a connection of its own (curation on a studio's reader) takes its writes there, so
+/// a process that has one writer keeps it (docs/reliability.md, "Connections and checkpoints").
+using WriteTurn = std::function<Status(const std::function<Status(Store &)> &write)>;
 
 /// Milliseconds since the epoch, UTC: the unit of every time column.
 qint64 currentTimeMs();

@@ -19,7 +19,6 @@
 #include "store/store.h"
 #include "util/allocator.h"
 #include "views/dashboardview.h"
-#include "workers/storethread.h"
 
 #include <QApplication>
 #include <QChart>
@@ -75,7 +74,7 @@ int main(int argc, char *argv[])
     if (path.isEmpty())
         return 1;
     {
-        auto store = Store::open(path, ui::studioStoreOptions());
+        auto store = Store::open(path, Store::readerOptions());
         if (!store) {
             std::fprintf(stderr, "%s\n", qPrintable(store.errorMessage()));
             return 1;

@@ -360,6 +360,31 @@ void TestCuration::labelsFromSignals()
              QStringLiteral("completed full 6"));
 }
 
+// The studio's curation reads on a connection that refuses writes and takes every write to the
+// session's writer: the run's record and its results arrive there, and nothing else is written.
+void TestCuration::readsOnAReaderAndWritesInTurns()
+{
+    ingest(line("acc", "How do I pay?", "Use the billing page.", R"(,"outcome":"accepted")") +
+           line("down", "Where is it?", "I do not know.", R"(,"outcome":"abandoned")"));
+    auto reader = Store::open(m_store->path(), Store::readerOptions());
+    QVERIFY2(reader, qPrintable(reader.errorMessage()));
+    // Without the turn, the reader's refusal fails the run before it reads anything.
+    QVERIFY(!Curator(*reader, RuleSet::defaults()).run());
+
+    int turns = 0;
+    Curator curator(*reader, RuleSet::defaults());
+    curator.setWriteTurn([&](const std::function<Status(Store &)> &write) {
+        ++turns;
+        return write(*m_store);
+    });
+    auto report = curator.run();
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    QCOMPARE(turns, 3); // the run's start, its results, its end
+    QCOMPARE(report->interactions, qint64(2));
+    QCOMPARE(count("SELECT count(*) FROM curation WHERE label = 'negative'"), qint64(1));
+    QCOMPARE(text("SELECT status FROM curation_runs ORDER BY id DESC LIMIT 1"), QStringLiteral("completed"));
+}
+
 void TestCuration::flagsOnCraftedInteractions()
 {
     ingest(line("conflict", "Is it on?", "Yes.",

@@ -26,6 +26,7 @@ private slots:
     void personalData();
     void personalDataOffsetsAreCharacters();
     void labelsFromSignals();
+    void readsOnAReaderAndWritesInTurns();
     void flagsOnCraftedInteractions();
     void latencyOutliersPerModelVersion();
     void exactDuplicatesClusterWithBestRepresentative();

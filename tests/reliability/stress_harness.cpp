@@ -26,6 +26,7 @@
 #include "review/guidelines.h"
 #include "review/reviewqueue.h"
 #include "review/searchindex.h"
+#include "session/studiosession.h"
 #include "store/statement.h"
 #include "store/store.h"
 #include "tasks/curationtask.h"
@@ -120,10 +121,10 @@ Status integrityOk(const QString &path)
 // The studio's decisions: the real DecisionWriter, with undo and redo, driven from the GUI thread.
 class DecisionStream final : public QObject {
 public:
-    DecisionStream(const QString &store, Failures &failures)
+    DecisionStream(ui::StudioSession &session, Failures &failures)
         : m_failures(failures)
+        , m_writer(session.writer())
     {
-        m_writer.setStorePath(store);
         connect(&m_writer, &ui::DecisionWriter::recorded, this, [this](quint64 token, const Decision &d) {
             std::lock_guard lock(m_mutex);
             // An undo already asked for removes this write right after it: not counted as saved.
@@ -143,7 +144,7 @@ public:
         m_timer.start(15);
         Store::Options options;
         options.create = false;
-        if (auto opened = Store::open(store, options)) {
+        if (auto opened = Store::open(session.storePath(), options)) {
             auto ids = opened->db().prepare("SELECT id FROM interactions ORDER BY id LIMIT 2000");
             if (ids)
                 (void)ids->forEachRow([&] { m_interactions.append(ids->columnInt(0)); });
@@ -462,14 +463,16 @@ int Harness::run(int rounds, qint64 deadlineMs)
         return 2;
     }
     startCollectorClient(port);
-    DecisionStream decisions(m_store, m_failures);
+    ui::StudioSession session;
+    session.open(m_store);
+    DecisionStream decisions(session, m_failures);
     m_decisions = &decisions;
-    ui::CurationTask curation;
+    ui::CurationTask curation(&session);
     QObject::connect(&curation, &ui::CurationTask::failed, [this](const QString &message) {
         m_failures.add(QStringLiteral("studio curation: ") + message);
     });
     QTimer curateAgain;
-    QObject::connect(&curateAgain, &QTimer::timeout, [&] { curation.start(m_store); });
+    QObject::connect(&curateAgain, &QTimer::timeout, [&] { curation.start(); });
     curateAgain.start(4000);
     int failedRounds = 0, round = 0;
     QElapsedTimer clock;

@@ -1,3 +1,4 @@
+#include "session/studiosession.h"
 #include "tasks/curationtask.h"
 
 #include "demo/demogenerator.h"
@@ -33,13 +34,15 @@ private slots:
 
     void curatesOnAWorker()
     {
-        ui::CurationTask task;
+        ui::StudioSession session;
+        session.open(m_storePath);
+        ui::CurationTask task(&session);
         QSignalSpy progress(&task, &ui::CurationTask::progress);
         QSignalSpy finished(&task, &ui::CurationTask::finished);
         QSignalSpy failed(&task, &ui::CurationTask::failed);
-        QVERIFY(task.start(m_storePath));
+        QVERIFY(task.start());
         QVERIFY(task.isRunning());
-        QVERIFY(!task.start(m_storePath)); // one run at a time
+        QVERIFY(!task.start()); // one run at a time
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, 60000);
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
         QCOMPARE(finished.count(), 1);
@@ -59,10 +62,12 @@ private slots:
 
     void cancels()
     {
-        ui::CurationTask task;
+        ui::StudioSession session;
+        session.open(m_storePath);
+        ui::CurationTask task(&session);
         QSignalSpy finished(&task, &ui::CurationTask::finished);
         QSignalSpy failed(&task, &ui::CurationTask::failed);
-        QVERIFY(task.start(m_storePath, true));
+        QVERIFY(task.start(true));
         task.cancel();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, 60000);
         QVERIFY(!task.isRunning());
@@ -75,9 +80,11 @@ private slots:
 
     void failsOnAMissingStore()
     {
-        ui::CurationTask task;
+        ui::StudioSession session;
+        session.open(m_dir.filePath(QStringLiteral("missing.flywheel")));
+        ui::CurationTask task(&session);
         QSignalSpy failed(&task, &ui::CurationTask::failed);
-        QVERIFY(task.start(m_dir.filePath(QStringLiteral("missing.flywheel"))));
+        QVERIFY(task.start());
         QTRY_COMPARE(failed.count(), 1);
         QVERIFY(!failed.first().first().toString().isEmpty());
     }
@@ -85,8 +92,10 @@ private slots:
     void destructorWaitsForTheWorker()
     {
         {
-            ui::CurationTask task;
-            QVERIFY(task.start(m_storePath, true));
+            ui::StudioSession session;
+            session.open(m_storePath);
+            ui::CurationTask task(&session);
+            QVERIFY(task.start(true));
         }
         QVERIFY(Store::open(m_storePath));
     }

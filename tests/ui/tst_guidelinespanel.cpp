@@ -2,6 +2,7 @@
 #include "views/guidelinespanel.h"
 
 #include "review/guidelines.h"
+#include "session/studiosession.h"
 #include "store/store.h"
 
 #include <QDockWidget>
@@ -49,8 +50,9 @@ private slots:
 
     void showsTheLatestVersionAsMarkdown()
     {
-        ui::GuidelinesPanel panel;
-        panel.setStorePath(m_path);
+        ui::StudioSession session;
+        ui::GuidelinesPanel panel(&session);
+        session.open(m_path);
         QTRY_COMPARE(panel.shown().version, qint64(1));
         QVERIFY2(panel.status()->text().startsWith(QStringLiteral("Version 1 by lead")),
                  qPrintable(panel.status()->text()));
@@ -63,9 +65,10 @@ private slots:
 
     void editingSavesTheNextVersion()
     {
-        ui::GuidelinesPanel panel;
+        ui::StudioSession session;
+        ui::GuidelinesPanel panel(&session);
         panel.setAuthor(QStringLiteral("ana"));
-        panel.setStorePath(m_path);
+        session.open(m_path);
         QTRY_COMPARE(panel.shown().version, qint64(1));
         QSignalSpy saved(&panel, &ui::GuidelinesPanel::saved);
         // The editor opens on the latest text; typing and Ctrl+Enter save.
@@ -94,8 +97,9 @@ private slots:
     // as unsaved.
     void aSaveOvertakenByAReloadIsNotLeftUnsaved()
     {
-        ui::GuidelinesPanel panel;
-        panel.setStorePath(m_path);
+        ui::StudioSession session;
+        ui::GuidelinesPanel panel(&session);
+        session.open(m_path);
         QTRY_COMPARE(panel.shown().version, qint64(1));
         panel.save(QStringLiteral("# Second\n"));
         panel.reload();
@@ -111,8 +115,9 @@ private slots:
             QVERIFY(store->db().exec("CREATE TRIGGER refuse BEFORE INSERT ON guidelines "
                                      "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"));
         }
-        ui::GuidelinesPanel panel;
-        panel.setStorePath(m_path);
+        ui::StudioSession session;
+        ui::GuidelinesPanel panel(&session);
+        session.open(m_path);
         QTRY_COMPARE(panel.shown().version, qint64(1));
         panel.save(QStringLiteral("# Lost?\n"));
         QTRY_VERIFY(panel.status()->text().startsWith(QStringLiteral("NOT SAVED")));

@@ -1,5 +1,6 @@
 #include "dialogs/importdialog.h"
 
+#include "session/studiosession.h"
 #include "store/store.h"
 
 #include <QFile>
@@ -65,7 +66,9 @@ private slots:
                                        R"({"id":"no-time","input":"hi"})"
                                        "\n" +
                                        interactionLine(4)));
-        ui::ImportDialog dialog(m_storePath);
+        ui::StudioSession session;
+        session.open(m_storePath);
+        ui::ImportDialog dialog(&session);
         QSignalSpy imported(&dialog, &ui::ImportDialog::imported);
         dialog.startImport({capture});
         QVERIFY(dialog.isRunning());
@@ -90,7 +93,9 @@ private slots:
 
     void reportsUnreadableInput()
     {
-        ui::ImportDialog dialog(m_storePath);
+        ui::StudioSession session;
+        session.open(m_storePath);
+        ui::ImportDialog dialog(&session);
         dialog.startImport({m_dir->filePath(QStringLiteral("missing.jsonl"))});
         QTRY_VERIFY(!dialog.isRunning());
         QVERIFY(!dialog.lastError().isEmpty());
@@ -107,7 +112,9 @@ private slots:
         const QString bigPath = m_dir->filePath(QStringLiteral("big.jsonl"));
         QVERIFY(writeFile(bigPath, big));
 
-        ui::ImportDialog dialog(m_storePath);
+        ui::StudioSession session;
+        session.open(m_storePath);
+        ui::ImportDialog dialog(&session);
         QSignalSpy imported(&dialog, &ui::ImportDialog::imported);
         dialog.startImport({bigPath});
         dialog.cancelImport();
@@ -139,7 +146,9 @@ private slots:
         const QString path = m_dir->filePath(QStringLiteral("many.jsonl"));
         QVERIFY(writeFile(path, lines));
         {
-            ui::ImportDialog dialog(m_storePath);
+            ui::StudioSession session;
+            session.open(m_storePath);
+            ui::ImportDialog dialog(&session);
             dialog.startImport({path});
         }
         // The worker stopped with the dialog and left a store that opens.

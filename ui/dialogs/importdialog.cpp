@@ -1,7 +1,7 @@
 #include "dialogs/importdialog.h"
 
 #include "dialogs/filedialogs.h"
-#include "store/store.h"
+#include "session/studiosession.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -26,18 +26,23 @@ constexpr int kRejectionSamples = 1000;
 // The progress bar's range: bytes can exceed an int, so the bar shows thousandths.
 constexpr int kProgressSteps = 1000;
 
-Result<IngestReport> ingestInBackground(const QString &storePath, const QStringList &files,
+Result<IngestReport> ingestInBackground(const WriteTurn &writeTurn, const QStringList &files,
                                         const IngestOptions &options, const std::atomic_bool *cancel,
                                         const Ingester::ProgressCallback &progress)
 {
-    // Each thread opens its own connection; the GUI thread never waits on SQLite.
-    auto store = Store::open(storePath);
-    if (!store)
-        return store.error();
-    Ingester ingester(*store, options);
-    ingester.setCancelFlag(cancel);
-    ingester.setProgressCallback(progress);
-    return ingester.ingest(files);
+    // Import writes all along: it runs in the session's write turn, on its writer's connection,
+    // and decisions made meanwhile are written after it (cancel stops it after the current line).
+    Result<IngestReport> report = Error{};
+    const Status turn = writeTurn([&](Store &store) {
+        Ingester ingester(store, options);
+        ingester.setCancelFlag(cancel);
+        ingester.setProgressCallback(progress);
+        report = ingester.ingest(files);
+        return Status{};
+    });
+    if (!turn)
+        return turn.error();
+    return report;
 }
 
 bool changedStore(const CaptureCounts &c)
@@ -48,9 +53,9 @@ bool changedStore(const CaptureCounts &c)
 
 } // namespace
 
-ImportDialog::ImportDialog(QString storePath, QWidget *parent)
+ImportDialog::ImportDialog(StudioSession *session, QWidget *parent)
     : QDialog(parent)
-    , m_storePath(std::move(storePath))
+    , m_session(session)
     , m_files(new QListWidget(this))
     , m_addButton(new QPushButton(tr("&Add Files…"), this))
     , m_removeButton(new QPushButton(tr("&Remove"), this))
@@ -194,8 +199,8 @@ void ImportDialog::startImport(const QStringList &files)
     const Ingester::ProgressCallback progress = [this](const IngestProgress &p) {
         m_replies.post([this, p] { showProgress(p); });
     };
-    m_job.start([path = m_storePath, files, options, this, progress] {
-        return ingestInBackground(path, files, options, &m_cancel, progress);
+    m_job.start([turn = m_session->writeTurn(), files, options, this, progress] {
+        return ingestInBackground(turn, files, options, &m_cancel, progress);
     });
 }
 
@@ -262,8 +267,10 @@ void ImportDialog::finishImport(const Result<IngestReport> &result)
                               .arg(m_lastError));
     }
     updateButtons();
-    if (!result || changedStore(m_report.counts))
+    if (!result || changedStore(m_report.counts)) {
+        m_session->notify(StudioSession::Change::Import);
         emit imported();
+    }
     if (m_closeWhenDone) {
         m_closeWhenDone = false;
         QDialog::reject();

@@ -19,15 +19,18 @@ class QTableWidget;
 
 namespace flywheel::ui {
 
-/// Imports capture files into a store: the user picks files, a source and a format, and the core's
-/// Ingester runs on a worker thread with its own connection while the dialog shows its progress,
-/// lets the user cancel, and ends with a report listing the rejected lines.
+class StudioSession;
+
+/// Imports capture files into the session's store: the user picks files, a source and a format, and
+/// the core's Ingester runs in the session's write turn while the dialog shows its progress, lets
+/// the user cancel, and ends with a report listing the rejected lines. An import that changed the
+/// store tells the session (StudioSession::Change::Import).
 class ImportDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ImportDialog)
 
 public:
-    explicit ImportDialog(QString storePath, QWidget *parent = nullptr);
+    explicit ImportDialog(StudioSession *session, QWidget *parent = nullptr);
     /// Cancels a running import and waits for its worker: nothing outlives the dialog.
     ~ImportDialog() override;
 
@@ -62,7 +65,7 @@ private:
     void showReport();
     void updateButtons();
 
-    QString m_storePath;
+    StudioSession *m_session;
     Mailbox m_replies;
     BackgroundJob<Result<IngestReport>> m_job{[this](Result<IngestReport> r) {
         finishImport(r);

@@ -16,7 +16,7 @@ constexpr int kMaxCachedPages = 60;
 
 ReviewQueueModel::ReviewQueueModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_thread(new StoreThread(QStringLiteral("queue loader"), this))
+    , m_thread(new StoreThread(QStringLiteral("queue loader"), StoreThread::Role::Reader, this))
 {}
 
 ReviewQueueModel::~ReviewQueueModel()

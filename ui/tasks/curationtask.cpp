@@ -1,6 +1,6 @@
 #include "tasks/curationtask.h"
 
-#include "store/store.h"
+#include "session/studiosession.h"
 
 #include <QElapsedTimer>
 
@@ -10,17 +10,18 @@ namespace {
 // More progress than this is invisible and only floods the GUI thread's event queue.
 constexpr qint64 kProgressIntervalMs = 50;
 
-Result<CurationReport> curateInBackground(const QString &storePath, bool full, const std::atomic_bool *cancel,
+Result<CurationReport> curateInBackground(const QString &storePath, const WriteTurn &writeTurn, bool full,
+                                          const std::atomic_bool *cancel,
                                           const Curator::ProgressCallback &report)
 {
-    // Each thread opens its own connection; curation needs an existing store.
-    Store::Options options;
-    options.create = false;
-    auto store = Store::open(storePath, options);
+    // It reads on this thread's connection, for minutes on a large store, while decisions are
+    // still written; only its writes wait for their turn on the session's writer.
+    auto store = StudioSession::openReader(storePath);
     if (!store)
         return store.error();
     // The rules `flywheel curate` uses when it is given no --rules.
     Curator curator(*store, RuleSet::defaults());
+    curator.setWriteTurn(writeTurn);
     curator.setCancelFlag(cancel);
     curator.setFull(full);
     QElapsedTimer sinceLast; // lives on this thread's stack for the whole run
@@ -35,8 +36,9 @@ Result<CurationReport> curateInBackground(const QString &storePath, bool full, c
 
 } // namespace
 
-CurationTask::CurationTask(QObject *parent)
+CurationTask::CurationTask(StudioSession *session, QObject *parent)
     : QObject(parent)
+    , m_session(session)
 {
     qRegisterMetaType<flywheel::CurationReport>();
 }
@@ -47,9 +49,9 @@ CurationTask::~CurationTask()
     m_job.waitForFinished();
 }
 
-bool CurationTask::start(const QString &storePath, bool full)
+bool CurationTask::start(bool full)
 {
-    if (m_running)
+    if (m_running || !m_session->isOpen())
         return false;
     m_cancel = false;
     m_running = true;
@@ -58,8 +60,9 @@ bool CurationTask::start(const QString &storePath, bool full)
     const Curator::ProgressCallback report = [this](const CurationProgress &p) {
         m_replies.post([this, p] { emit progress(p.stage, p.done, p.total); });
     };
-    m_job.start(
-        [storePath, full, this, report] { return curateInBackground(storePath, full, &m_cancel, report); });
+    m_job.start([storePath = m_session->storePath(), turn = m_session->writeTurn(), full, this, report] {
+        return curateInBackground(storePath, turn, full, &m_cancel, report);
+    });
     return true;
 }
 
@@ -71,6 +74,8 @@ void CurationTask::cancel()
 void CurationTask::finish(const Result<CurationReport> &result)
 {
     m_running = false;
+    if (result && !result->cancelled)
+        m_session->notify(StudioSession::Change::Curation);
     if (result)
         emit finished(*result);
     else

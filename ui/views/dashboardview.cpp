@@ -4,10 +4,10 @@
 #include "charts/dashboardcharts.h"
 #include "charts/savechart.h"
 #include "dialogs/filedialogs.h"
-#include "store/store.h"
+#include "session/studiosession.h"
 #include "util/timestamps.h"
 #include "widgets/datefilter.h"
-#include "workers/storethread.h"
+#include "widgets/loadwhenshown.h"
 
 #include <QAction>
 #include <QChartView>
@@ -51,13 +51,20 @@ QStringList offered(const QMenu *menu)
 Result<DashboardMetrics> loadInBackground(const QString &path, const DashboardFilter &filter)
 {
     // Each load opens its own connection: SQLite connections are per thread.
-    auto store = Store::open(path, studioStoreOptions());
+    auto store = StudioSession::openReader(path);
     if (!store)
         return store.error();
     return loadDashboard(*store, filter);
 }
 
 } // namespace
+
+void DashboardView::follow(StudioSession *session)
+{
+    using Change = StudioSession::Change;
+    loadOnChange(this, session, Change::Store | Change::Decisions | Change::Import | Change::Curation,
+                 [this](const QString &path) { load(path); });
+}
 
 DashboardView::DashboardView(QWidget *parent)
     : QWidget(parent)

@@ -20,6 +20,8 @@ class QToolButton;
 
 namespace flywheel::ui {
 
+class StudioSession;
+
 /// The flywheel's health: a scrollable grid of the dashboard's charts under a filter bar (dates,
 /// model versions, segments, day or week buckets). Every filter change reads the figures again on
 /// a worker thread with its own connection; the newest request wins.
@@ -33,6 +35,8 @@ public:
 
     /// Loads the figures of the store at @p path without blocking; another store resets the filter.
     void load(const QString &path);
+    /// Loads the session's store when the dashboard is shown, and again after it changed.
+    void follow(StudioSession *session);
     /// Reads the figures again with the filter the controls show.
     void reload();
     /// The filter the controls show.

@@ -1,5 +1,6 @@
 #include "views/guidelinespanel.h"
 
+#include "session/studiosession.h"
 #include "workers/storethread.h"
 
 #include <QDateTime>
@@ -73,9 +74,10 @@ std::optional<QString> editText(QWidget *parent, const QString &text)
 
 } // namespace
 
-GuidelinesPanel::GuidelinesPanel(QWidget *parent)
+GuidelinesPanel::GuidelinesPanel(StudioSession *session, QWidget *parent)
     : QWidget(parent)
-    , m_thread(new StoreThread(QStringLiteral("guidelines"), this))
+    , m_session(session)
+    , m_thread(session->writer())
     , m_status(new QLabel(this))
     , m_browser(new QTextBrowser(this))
     , m_edit(new QPushButton(tr("&Edit…"), this))
@@ -94,18 +96,24 @@ GuidelinesPanel::GuidelinesPanel(QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(m_browser);
     display(Guidelines{});
+    connect(session, &StudioSession::changed, this, [this](StudioSession::Changes what) {
+        if (what & StudioSession::Change::Store)
+            follow(m_session->storePath());
+        else if (what & StudioSession::Change::Guidelines)
+            reload();
+    });
+    follow(session->storePath());
 }
 
 GuidelinesPanel::~GuidelinesPanel()
 {
-    delete m_thread; // runs a save still queued before the panel goes
+    m_thread->drain(); // a save still queued uses the panel
 }
 
-void GuidelinesPanel::setStorePath(const QString &path)
+void GuidelinesPanel::follow(const QString &path)
 {
     m_path = path;
     m_unsaved.clear();
-    m_thread->setStorePath(path);
     m_edit->setEnabled(!path.isEmpty());
     reload();
 }

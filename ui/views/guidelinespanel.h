@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class QLabel;
 class QPushButton;
 class QTextBrowser;
@@ -12,21 +14,21 @@ class QTextBrowser;
 namespace flywheel::ui {
 
 class StoreThread;
+class StudioSession;
 
 /// The team's annotation guidelines beside the queue: the latest version rendered from Markdown,
-/// who wrote it and when, and Edit… to write the next version. Reads and writes go through a store
-/// thread; text that could not be saved stays in the editor for the next try.
+/// who wrote it and when, and Edit… to write the next version. Reads and writes go through the
+/// session's writer thread, in order; text that could not be saved stays in the editor for the next
+/// try. It follows the session's store.
 class GuidelinesPanel final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(GuidelinesPanel)
 
 public:
-    explicit GuidelinesPanel(QWidget *parent = nullptr);
+    explicit GuidelinesPanel(StudioSession *session, QWidget *parent = nullptr);
     /// Waits for a save in progress.
     ~GuidelinesPanel() override;
 
-    /// Shows the guidelines of the store at @p path (empty: none).
-    void setStorePath(const QString &path);
     /// Who writes the versions saved from here.
     void setAuthor(const QString &author) { m_author = author; }
     void reload();
@@ -47,8 +49,10 @@ signals:
 
 private:
     void display(const Guidelines &guidelines);
+    void follow(const QString &path);
 
-    StoreThread *m_thread;
+    StudioSession *m_session;
+    std::shared_ptr<StoreThread> m_thread;
     Mailbox m_replies;
     QLabel *m_status;
     QTextBrowser *m_browser;

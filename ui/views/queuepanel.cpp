@@ -1,9 +1,8 @@
 #include "views/queuepanel.h"
 
 #include "models/reviewqueuemodel.h"
-#include "store/store.h"
+#include "session/studiosession.h"
 #include "widgets/datefilter.h"
-#include "workers/storethread.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -152,7 +151,7 @@ QueuePanel::~QueuePanel()
 void QueuePanel::loadChoices(const QString &path)
 {
     m_choices.start([path]() -> Result<QueueFacets> {
-        auto store = Store::open(path, studioStoreOptions());
+        auto store = StudioSession::openReader(path);
         if (!store)
             return store.error();
         return loadQueueFacets(*store);

@@ -4,7 +4,7 @@
 #include "models/historymodel.h"
 #include "models/reviewqueuemodel.h"
 #include "review/searchindex.h"
-#include "store/store.h"
+#include "session/studiosession.h"
 #include "views/decisionpanel.h"
 #include "views/interactionhtml.h"
 #include "views/queuepanel.h"
@@ -27,16 +27,19 @@ namespace {
 
 constexpr int kPrefetch = 3;
 constexpr int kHistoryLength = 200;
+constexpr qint64 kIndexTurnMs = 1000;
 
 } // namespace
 
-ReviewView::ReviewView(QWidget *parent)
+ReviewView::ReviewView(StudioSession *session, QWidget *parent)
     : QWidget(parent)
+    , m_session(session)
+    , m_writerThread(session->writer())
     , m_model(new ReviewQueueModel(this))
     , m_details(new DetailLoader(this))
-    , m_writer(new DecisionWriter(this))
+    , m_writer(new DecisionWriter(m_writerThread, this))
     , m_history(new HistoryModel(this))
-    , m_undoStack(new QUndoStack(this))
+    , m_undoStack(session->undoStack())
     , m_queue(new QueuePanel(m_model))
     , m_detail(new QTextBrowser)
 {
@@ -113,13 +116,21 @@ ReviewView::ReviewView(QWidget *parent)
     connect(m_panel, &DecisionPanel::editingCancelled, this, &ReviewView::backToQueue);
     connect(m_queue, &QueuePanel::segmentsChanged, m_panel, &DecisionPanel::setSegments);
     connect(m_queue->searchBox(), &QLineEdit::returnPressed, this, &ReviewView::backToQueue);
+    connect(session, &StudioSession::changed, this, [this](StudioSession::Changes what) {
+        if (what & StudioSession::Change::Store)
+            openStore(m_session->storePath());
+        else if (what & (StudioSession::Change::Curation | StudioSession::Change::Import))
+            reload();
+    });
     showEmptyState();
+    if (session->isOpen())
+        openStore(session->storePath());
 }
 
 ReviewView::~ReviewView()
 {
     m_cancelIndexing = true;
-    m_indexing.waitForFinished();
+    m_writerThread->drain(); // an index update still queued uses this view
     m_historyLoad.waitForFinished();
 }
 
@@ -180,13 +191,11 @@ void ReviewView::setWritable(bool writable)
 void ReviewView::openStore(const QString &path)
 {
     m_storePath = path;
-    m_undoStack->clear();
     m_currentId = 0;
     m_currentRow = -1;
     m_returnRow = -1;
     m_sessionTimer.invalidate();
     m_details->setStorePath(path);
-    m_writer->setStorePath(path);
     m_model->setStorePath(path);
     reload();
 }
@@ -390,6 +399,7 @@ void ReviewView::backToQueue()
 void ReviewView::onRecorded(quint64 token, const Decision &decision)
 {
     m_history->setState(token, HistoryModel::State::Saved, decision);
+    m_session->notify(StudioSession::Change::Decisions);
     m_details->invalidate(decision.interactionId);
     if (decision.interactionId == m_currentId)
         showDetail();
@@ -401,6 +411,7 @@ void ReviewView::onRecorded(quint64 token, const Decision &decision)
 void ReviewView::onRemoved(quint64 token, const Decision &decision)
 {
     m_history->setState(token, HistoryModel::State::Undone, decision);
+    m_session->notify(StudioSession::Change::Decisions);
     m_model->setSessionDecision(decision.interactionId, token, QString());
     m_details->invalidate(decision.interactionId);
     if (m_decidedSinceCount > 0)
@@ -451,8 +462,12 @@ void ReviewView::showStoredHistory(const StoredHistory &loaded)
     m_history->setStored(entries);
 }
 
-void ReviewView::searchIndexUpdated()
+void ReviewView::searchIndexUpdated(bool finished)
 {
+    if (!finished) {
+        updateSearchIndex(); // the next turn
+        return;
+    }
     emit backgroundStatus(QString());
     if (!m_model->filter().search.isEmpty())
         m_model->refresh();
@@ -464,7 +479,7 @@ void ReviewView::loadHistory()
 {
     const QString path = m_storePath;
     m_historyLoad.start([path]() -> StoredHistory {
-        auto store = Store::open(path, studioStoreOptions());
+        auto store = StudioSession::openReader(path);
         if (!store)
             return store.error();
         return loadRecentDecisions(*store, kHistoryLength);
@@ -473,28 +488,45 @@ void ReviewView::loadHistory()
 
 void ReviewView::updateSearchIndex()
 {
-    if (m_indexing.isRunning()) {
+    if (m_indexing) {
         m_indexAgain = true;
         return;
     }
-    const QString path = m_storePath;
+    m_indexing = true;
     m_cancelIndexing = false;
-    m_indexing.start([this, path] {
-        auto store = Store::open(path, studioStoreOptions());
-        if (!store)
-            return false;
-        QElapsedTimer throttle;
-        throttle.start();
-        const auto progress = [&](const SearchIndexProgress &p) {
-            if (throttle.elapsed() < 250)
-                return;
-            throttle.restart();
-            const QString text = tr("Indexing for search: %1 of %2")
-                                     .arg(QLocale().toString(p.done), QLocale().toString(p.total));
-            m_replies.post([this, text] { emit backgroundStatus(text); });
-        };
-        return bool(flywheel::updateSearchIndex(*store, progress, &m_cancelIndexing));
+    m_writerThread->post([this](Store *store, const QString &) {
+        const bool finished = !store || indexForSearch(*store);
+        m_replies.post([this, finished] {
+            m_indexing = false;
+            searchIndexUpdated(finished);
+        });
     });
+}
+
+// On the writer thread: the index is the studio's to write, batch by batch. A turn ends after about
+// a second so that decisions made meanwhile are not kept waiting; the next turn goes on from there.
+bool ReviewView::indexForSearch(Store &store)
+{
+    QElapsedTimer turn;
+    turn.start();
+    QElapsedTimer throttle;
+    throttle.start();
+    std::atomic_bool stop{false};
+    bool finished = true;
+    const auto progress = [&](const SearchIndexProgress &p) {
+        finished = p.done == p.total;
+        if (m_cancelIndexing || turn.elapsed() >= kIndexTurnMs)
+            stop = true;
+        if (throttle.elapsed() < 250)
+            return;
+        throttle.restart();
+        const QString text =
+            tr("Indexing for search: %1 of %2").arg(QLocale().toString(p.done), QLocale().toString(p.total));
+        m_replies.post([this, text] { emit backgroundStatus(text); });
+    };
+    // A failed update keeps what it committed; the next one (after a correction or reload) goes on.
+    const bool updated = bool(flywheel::updateSearchIndex(store, progress, &stop));
+    return !updated || finished || m_cancelIndexing;
 }
 
 } // namespace flywheel::ui

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 
 class QAction;
 class QLabel;
@@ -25,19 +26,22 @@ class DetailLoader;
 class HistoryModel;
 class QueuePanel;
 class ReviewQueueModel;
+class StoreThread;
+class StudioSession;
 
 /// The review studio: the queue, the interaction in detail and the decision controls, driven from
-/// the keyboard. Each decision goes on the undo stack and to the store through DecisionWriter; the
-/// next item shows at once, and the decision is shown as saved only once the store has it.
+/// the keyboard. Each decision goes on the session's undo stack and to the store through
+/// DecisionWriter; the next item shows at once, and the decision is shown as saved only once the
+/// store has it. It follows the session: another store is shown from its top, and the queue is read
+/// again after curation, an import or a reload.
 class ReviewView final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ReviewView)
 
 public:
-    explicit ReviewView(QWidget *parent = nullptr);
+    explicit ReviewView(StudioSession *session, QWidget *parent = nullptr);
     ~ReviewView() override;
 
-    void openStore(const QString &path);
     /// Reads the queue, its filters' choices and the history again (after an import or curation).
     void reload();
     void setAnnotator(const QString &name) { m_annotator = name; }
@@ -79,6 +83,7 @@ signals:
 private:
     using StoredHistory = Result<QList<std::pair<Decision, QString>>>;
 
+    void openStore(const QString &path);
     void createActions();
     QAction *makeAction(const QString &text, const QKeySequence &key, const std::function<void()> &slot);
     void setCurrent(qint64 id, const QString &externalId, const QString &reason, const QString &segment);
@@ -100,9 +105,13 @@ private:
     void updateProgress();
     void loadHistory();
     void showStoredHistory(const StoredHistory &loaded);
-    void searchIndexUpdated();
+    void searchIndexUpdated(bool finished);
     void updateSearchIndex();
+    bool indexForSearch(Store &store);
 
+    StudioSession *m_session;
+    // Shared with the session: the index's jobs run on it and must finish before the view goes.
+    std::shared_ptr<StoreThread> m_writerThread;
     QString m_storePath;
     QString m_annotator;
     ReviewQueueModel *m_model;
@@ -130,10 +139,8 @@ private:
     qint64 m_queueCount = 0;
     int m_decidedSinceCount = 0;
     Mailbox m_replies;
-    // The search index is brought up to date in the background; true when it ran to the end.
-    BackgroundJob<bool> m_indexing{[this](bool) {
-        searchIndexUpdated();
-    }};
+    // The search index is brought up to date on the writer thread, a batch at a time.
+    bool m_indexing = false;
     std::atomic_bool m_cancelIndexing{false};
     bool m_indexAgain = false;
     BackgroundJob<StoredHistory> m_historyLoad{[this](StoredHistory h) {

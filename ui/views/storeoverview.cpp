@@ -1,8 +1,9 @@
 #include "views/storeoverview.h"
 
-#include "store/store.h"
+#include "session/studiosession.h"
 #include "util/displaytext.h"
 #include "util/timestamps.h"
+#include "widgets/loadwhenshown.h"
 
 #include <QGridLayout>
 #include <QGroupBox>
@@ -53,9 +54,7 @@ QTableWidget *breakdownTable(QWidget *parent,
 Result<StoreStats> loadInBackground(const QString &path)
 {
     // Each thread opens its own connection; the GUI thread never waits on SQLite.
-    Store::Options options;
-    options.create = false;
-    auto store = Store::open(path, options);
+    auto store = StudioSession::openReader(path);
     if (!store)
         return store.error();
     return loadStoreStats(*store);
@@ -103,6 +102,13 @@ StoreOverview::StoreOverview(QWidget *parent)
     layout->addWidget(m_headline);
     layout->addLayout(cards);
     layout->addLayout(tables, 1);
+}
+
+void StoreOverview::follow(StudioSession *session)
+{
+    using Change = StudioSession::Change;
+    loadOnChange(this, session, Change::Store | Change::Decisions | Change::Import | Change::Curation,
+                 [this](const QString &path) { load(path); });
 }
 
 StoreOverview::~StoreOverview() = default;

@@ -10,6 +10,8 @@ class QTableWidget;
 
 namespace flywheel::ui {
 
+class StudioSession;
+
 /// The store at a glance: headline counts and the breakdowns by model version, outcome and
 /// category. The figures are aggregated by the core on a worker thread.
 class StoreOverview final : public QWidget {
@@ -22,6 +24,8 @@ public:
 
     /// Loads the figures of the store at @p path without blocking; newer calls win.
     void load(const QString &path);
+    /// Loads the session's store when the overview is shown, and again after it changed.
+    void follow(StudioSession *session);
 
 signals:
     void loaded(const flywheel::StoreStats &stats);

@@ -4,22 +4,17 @@
 
 namespace flywheel::ui {
 
-DecisionWriter::DecisionWriter(QObject *parent)
+DecisionWriter::DecisionWriter(std::shared_ptr<StoreThread> writer, QObject *parent)
     : QObject(parent)
-    , m_thread(new StoreThread(QStringLiteral("decision writer"), this))
+    , m_thread(std::move(writer))
 {
     qRegisterMetaType<flywheel::Decision>();
 }
 
 DecisionWriter::~DecisionWriter()
 {
-    // Deleting the thread first runs the writes still queued.
-    delete m_thread;
-}
-
-void DecisionWriter::setStorePath(const QString &path)
-{
-    m_thread->setStorePath(path);
+    // The writes still queued use this object: they run before it goes.
+    m_thread->drain();
 }
 
 void DecisionWriter::answer(const std::function<void()> &signal)

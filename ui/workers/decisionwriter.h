@@ -6,11 +6,13 @@
 #include <QHash>
 #include <QObject>
 
+#include <memory>
+
 namespace flywheel::ui {
 
 class StoreThread;
 
-/// Writes reviewers' decisions to the store on its own thread, in the order they are made, and
+/// Writes reviewers' decisions to the store on the session's writer thread, in the order they are made, and
 /// says when each is committed. A decision is known by a token from newToken(), so it can be
 /// undone (removed) and redone (recorded again, with the same id) before its first write has even
 /// finished. Nothing is shown as saved before recorded() arrives.
@@ -19,11 +21,9 @@ class DecisionWriter final : public QObject {
     Q_DISABLE_COPY_MOVE(DecisionWriter)
 
 public:
-    explicit DecisionWriter(QObject *parent = nullptr);
+    explicit DecisionWriter(std::shared_ptr<StoreThread> writer, QObject *parent = nullptr);
     /// Finishes every write already asked for.
     ~DecisionWriter() override;
-
-    void setStorePath(const QString &path);
     quint64 newToken() { return ++m_lastToken; }
 
     /// Records @p decision; recorded() or failed() follows.
@@ -45,7 +45,7 @@ signals:
 private:
     void answer(const std::function<void()> &signal);
 
-    StoreThread *m_thread;
+    std::shared_ptr<StoreThread> m_thread;
     Mailbox m_replies;
     quint64 m_lastToken = 0;
     int m_pending = 0;

@@ -8,7 +8,7 @@ namespace flywheel::ui {
 
 DetailLoader::DetailLoader(QObject *parent)
     : QObject(parent)
-    , m_thread(new StoreThread(QStringLiteral("detail loader"), this))
+    , m_thread(new StoreThread(QStringLiteral("detail loader"), StoreThread::Role::Reader, this))
     , m_cache(64)
 {}
 

@@ -1,18 +1,27 @@
 #include "workers/storethread.h"
 
-namespace flywheel::ui {
+#include <condition_variable>
+#include <mutex>
 
-Store::Options studioStoreOptions()
+namespace flywheel::ui {
+namespace {
+
+Store::Options optionsFor(StoreThread::Role role)
 {
+    if (role == StoreThread::Role::Reader)
+        return Store::readerOptions();
+    // The writer also imports: it keeps Store's large page cache.
     Store::Options options;
     options.create = false;
-    options.cacheKb = 8192;
     return options;
 }
 
-StoreThread::StoreThread(const QString &name, QObject *parent)
+} // namespace
+
+StoreThread::StoreThread(const QString &name, Role role, QObject *parent)
     : QObject(parent)
     , m_context(new Mailbox)
+    , m_role(role)
 {
     m_thread.setObjectName(name);
     m_context->moveToThread(&m_thread);
@@ -44,21 +53,62 @@ void StoreThread::setStorePath(const QString &path)
     });
 }
 
+void StoreThread::ensureOpen()
+{
+    if (m_store || m_path.isEmpty())
+        return;
+    auto store = Store::open(m_path, optionsFor(m_role));
+    if (store) {
+        m_store.emplace(std::move(*store));
+        m_openError.clear();
+    } else {
+        m_openError = store.errorMessage();
+    }
+}
+
+QString StoreThread::openError() const
+{
+    if (m_store)
+        return {};
+    return m_path.isEmpty() ? tr("No store is open.") : m_openError;
+}
+
 void StoreThread::post(Job job)
 {
     m_context->post([this, job = std::move(job)] {
-        if (!m_store && !m_path.isEmpty()) {
-            auto store = Store::open(m_path, studioStoreOptions());
-            if (store) {
-                m_store.emplace(std::move(*store));
-                m_openError.clear();
-            } else {
-                m_openError = store.errorMessage();
-            }
-        }
-        job(m_store ? &*m_store : nullptr,
-            m_store ? QString() : (m_path.isEmpty() ? tr("No store is open.") : m_openError));
+        ensureOpen();
+        job(m_store ? &*m_store : nullptr, openError());
     });
+}
+
+void StoreThread::runAndWait(Job job)
+{
+    waitFor([this, &job] {
+        ensureOpen();
+        job(m_store ? &*m_store : nullptr, openError());
+    });
+}
+
+void StoreThread::drain()
+{
+    waitFor([] {});
+}
+
+void StoreThread::waitFor(const std::function<void()> &work)
+{
+    Q_ASSERT(QThread::currentThread() != &m_thread);
+    // A mutex and condition variable rather than a future: TSan sees through pthreads.
+    std::mutex mutex;
+    std::condition_variable ran;
+    bool done = false;
+    m_context->post([&] {
+        work();
+        const std::lock_guard lock(mutex);
+        done = true;
+        ran.notify_one();
+    });
+    std::unique_lock lock(mutex);
+    ran.wait(lock, [&] { return done; });
 }
 
 } // namespace flywheel::ui
