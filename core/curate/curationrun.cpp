@@ -214,16 +214,10 @@ Result<qint64> CurationRun::startRun()
     if (Status s = insert->run(); !s)
         return s.error();
     const qint64 id = m_store->db().lastInsertRowId();
-    auto watermark = m_store->db().prepare("SELECT watermark FROM curation_runs WHERE id = ?1");
+    auto watermark = m_store->db().queryInt("SELECT watermark FROM curation_runs WHERE id = ?1", {id});
     if (!watermark)
         return watermark.error();
-    watermark->bind(1, id);
-    if (Status s = watermark->forEachRow([&] {
-            m_watermark = watermark->columnInt(0);
-            return true;
-        });
-        !s)
-        return s.error();
+    m_watermark = *watermark;
     return id;
 }
 
@@ -310,54 +304,34 @@ Status CurationRun::chooseMode()
         return fullBecause("interactions were deleted"), Status{};
     m_previousCount = *count;
     m_previousLastId = *last;
-    auto added = db.prepare("SELECT count(*) FROM interactions WHERE id > ?1 AND id <= ?2");
+    auto added = db.queryInt("SELECT count(*) FROM interactions WHERE id > ?1 AND id <= ?2",
+                             {m_previousLastId, m_watermark});
     if (!added)
         return added.error();
-    added->bind(1, m_previousLastId);
-    added->bind(2, m_watermark);
-    qint64 newOnes = 0;
-    if (Status s = added->forEachRow([&] {
-            newOnes = added->columnInt(0);
-            return false;
-        });
-        !s)
-        return s;
+    const qint64 newOnes = *added;
     auto model = loadTopicModel();
     if (!model)
         return model.error();
     if (!*model)
         return fullBecause("no topic model"), Status{};
-    auto withoutCategory = db.prepare("SELECT count(*) FROM interactions "
-                                      "WHERE id > ?1 AND id <= ?2 AND coalesce(category, '') = ''");
+    auto withoutCategory = db.queryInt("SELECT count(*) FROM interactions "
+                                       "WHERE id > ?1 AND id <= ?2 AND coalesce(category, '') = ''",
+                                       {m_previousLastId, m_watermark});
     if (!withoutCategory)
         return withoutCategory.error();
-    withoutCategory->bind(1, m_previousLastId);
-    withoutCategory->bind(2, m_watermark);
-    if (Status s = withoutCategory->forEachRow([&] {
-            m_uncategorized += withoutCategory->columnInt(0);
-            return false;
-        });
-        !s)
-        return s;
+    m_uncategorized += *withoutCategory;
     if (const qint64 checkpoint = topicCheckpoint(m_uncategorized); checkpoint != m_topicCheckpoint)
         return fullBecause("topics are retrained at " + std::to_string(checkpoint) +
                            " interactions without a category"),
                Status{};
-    auto edited = db.prepare("SELECT count(*) FROM curation_dirty d "
-                             "JOIN curation c ON c.interaction_id = d.interaction_id "
-                             "JOIN interactions i ON i.id = d.interaction_id "
-                             "WHERE d.seq <= ?1 AND c.content_hash IS NOT i.content_hash");
+    auto edited = db.queryInt("SELECT count(*) FROM curation_dirty d "
+                              "JOIN curation c ON c.interaction_id = d.interaction_id "
+                              "JOIN interactions i ON i.id = d.interaction_id "
+                              "WHERE d.seq <= ?1 AND c.content_hash IS NOT i.content_hash",
+                              {m_dirtySeq});
     if (!edited)
         return edited.error();
-    edited->bind(1, m_dirtySeq);
-    qint64 changedContent = 0;
-    if (Status s = edited->forEachRow([&] {
-            changedContent = edited->columnInt(0);
-            return false;
-        });
-        !s)
-        return s;
-    if (changedContent > 0)
+    if (*edited > 0)
         return fullBecause("an interaction's content changed"), Status{};
     m_topicModel = std::move(*model);
     m_incremental = true;

@@ -96,22 +96,6 @@ Status checkOptions(const ExportOptions &options)
     return {};
 }
 
-Result<qint64> queryNumber(Store &store, const char *sql, const QString &text)
-{
-    auto statement = store.db().prepare(sql);
-    if (!statement)
-        return statement.error();
-    statement->bind(1, text);
-    qint64 value = 0;
-    if (Status s = statement->forEachRow([&] {
-            value = statement->columnInt(0);
-            return false;
-        });
-        !s)
-        return s.error();
-    return value;
-}
-
 QString sizeCategory(qint64 n)
 {
     return n < 1000       ? QStringLiteral("n<1K")
@@ -420,8 +404,8 @@ Result<ExportReport> Exporter::run()
         });
         !s)
         return s.error();
-    auto last = queryNumber(m_store, "SELECT coalesce(max(version), 0) FROM datasets WHERE name = ?1",
-                            m_options.name);
+    auto last = m_store.db().queryInt("SELECT coalesce(max(version), 0) FROM datasets WHERE name = ?1",
+                                      {m_options.name});
     if (!last)
         return last.error();
     report.version = *last + 1;

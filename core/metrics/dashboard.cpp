@@ -175,7 +175,11 @@ Result<Statement> prepare(Database &db, const QByteArray &sql, const DashboardFi
     auto statement = db.prepare(sql.constData());
     if (!statement)
         return statement;
+    // A query may use only the first few of the filter's parameters: bind those it has.
+    const int used = statement->parameterCount();
     const auto bindDay = [&](int index, const QDate &day) {
+        if (index > used)
+            return;
         if (const auto number = dayNumber(day))
             statement->bind(index, *number);
         else
@@ -183,9 +187,12 @@ Result<Statement> prepare(Database &db, const QByteArray &sql, const DashboardFi
     };
     bindDay(1, filter.time.firstDay());
     bindDay(2, filter.time.lastDay());
-    statement->bind(3, jsonArray(versions ? filter.modelVersions : QStringList()));
-    statement->bind(4, jsonArray(filter.segments));
-    statement->bind(5, qint64(filter.bucket == DashboardFilter::Bucket::Week));
+    if (used >= 3)
+        statement->bind(3, jsonArray(versions ? filter.modelVersions : QStringList()));
+    if (used >= 4)
+        statement->bind(4, jsonArray(filter.segments));
+    if (used >= 5)
+        statement->bind(5, qint64(filter.bucket == DashboardFilter::Bucket::Week));
     return statement;
 }
 

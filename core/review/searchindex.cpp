@@ -22,14 +22,8 @@ struct Watermarks {
 
 Result<qint64> stateValue(Store &store, const char *name)
 {
-    auto query = store.db().prepare("SELECT value FROM search_state WHERE name = ?1");
-    if (!query)
-        return query.error();
-    query->bind(1, std::string_view(name));
-    auto row = query->step();
-    if (!row)
-        return row.error();
-    return *row ? query->columnInt(0) : 0;
+    return store.db().queryInt("SELECT coalesce((SELECT value FROM search_state WHERE name = ?1), 0)",
+                               {std::string_view(name)});
 }
 
 Status setStateValue(Store &store, const char *name, qint64 value)

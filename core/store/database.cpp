@@ -205,11 +205,14 @@ Result<Statement> Database::prepare(const char *sql)
     return Statement(m_db, stmt);
 }
 
-Result<qint64> Database::queryInt(const char *sql)
+Result<qint64> Database::queryInt(const char *sql, std::initializer_list<SqlValue> args)
 {
     auto stmt = prepare(sql);
     if (!stmt)
         return stmt.error();
+    int index = 0;
+    for (const SqlValue &arg : args)
+        std::visit([&](const auto &value) { stmt->bind(++index, value); }, arg);
     auto row = stmt->step();
     if (!row)
         return row.error();

@@ -4,7 +4,10 @@
 
 #include <QString>
 
+#include <initializer_list>
 #include <memory>
+#include <string_view>
+#include <variant>
 
 struct sqlite3;
 
@@ -16,6 +19,9 @@ class Statement;
 Error connectionError(sqlite3 *db);
 
 struct ConnectionHooks;
+
+/// A value bound to a query's parameter.
+using SqlValue = std::variant<qint64, double, std::string_view, QString>;
 
 /// RAII owner of one SQLite connection. Not thread-safe: each thread opens its own.
 ///
@@ -44,8 +50,9 @@ public:
     Status exec(const char *sql);
     Result<Statement> prepare(const char *sql);
 
-    /// The integer of a single-value query such as "PRAGMA user_version".
-    Result<qint64> queryInt(const char *sql);
+    /// The integer of a single-value query such as "PRAGMA user_version", whose parameters ?1,
+    /// ?2… take @p args. A query that returns no row is an error.
+    Result<qint64> queryInt(const char *sql, std::initializer_list<SqlValue> args = {});
 
     /// How long a statement waits for another connection's lock.
     void setBusyTimeout(int ms);

@@ -16,6 +16,7 @@ Statement::~Statement()
 Statement::Statement(Statement &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_stmt(std::exchange(other.m_stmt, nullptr))
+    , m_bindError(std::exchange(other.m_bindError, std::nullopt))
 {}
 
 Statement &Statement::operator=(Statement &&other) noexcept
@@ -24,28 +25,40 @@ Statement &Statement::operator=(Statement &&other) noexcept
         sqlite3_finalize(m_stmt);
         m_db = std::exchange(other.m_db, nullptr);
         m_stmt = std::exchange(other.m_stmt, nullptr);
+        m_bindError = std::exchange(other.m_bindError, std::nullopt);
     }
     return *this;
 }
 
+void Statement::checkBind(int rc, int index)
+{
+    if (rc == SQLITE_OK || m_bindError)
+        return;
+    m_bindError = Error{QStringLiteral("cannot bind parameter ?%1 of \"%2\": %3")
+                            .arg(index)
+                            .arg(QString::fromUtf8(sqlite3_sql(m_stmt)).simplified().left(80),
+                                 QString::fromUtf8(sqlite3_errstr(rc)))};
+}
+
 void Statement::bindNull(int index)
 {
-    sqlite3_bind_null(m_stmt, index);
+    checkBind(sqlite3_bind_null(m_stmt, index), index);
 }
 
 void Statement::bind(int index, qint64 value)
 {
-    sqlite3_bind_int64(m_stmt, index, value);
+    checkBind(sqlite3_bind_int64(m_stmt, index, value), index);
 }
 
 void Statement::bind(int index, double value)
 {
-    sqlite3_bind_double(m_stmt, index, value);
+    checkBind(sqlite3_bind_double(m_stmt, index, value), index);
 }
 
 void Statement::bind(int index, std::string_view utf8)
 {
-    sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    checkBind(sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+              index);
 }
 
 void Statement::bind(int index, const QString &text)
@@ -56,7 +69,7 @@ void Statement::bind(int index, const QString &text)
 
 void Statement::bindBlob(int index, const void *data, int size)
 {
-    sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_TRANSIENT);
+    checkBind(sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_TRANSIENT), index);
 }
 
 void Statement::bind(int index, const std::optional<qint64> &value)
@@ -85,7 +98,8 @@ void Statement::bindTextOrNull(int index, std::string_view utf8)
 
 void Statement::bindUnowned(int index, std::string_view utf8)
 {
-    sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_STATIC, SQLITE_UTF8);
+    checkBind(sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_STATIC, SQLITE_UTF8),
+              index);
 }
 
 void Statement::bindUnownedOrNull(int index, std::string_view utf8)
@@ -98,6 +112,8 @@ void Statement::bindUnownedOrNull(int index, std::string_view utf8)
 
 Result<bool> Statement::step()
 {
+    if (m_bindError)
+        return *m_bindError;
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
@@ -123,11 +139,17 @@ void Statement::reset()
 {
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
+    m_bindError.reset();
 }
 
 int Statement::columnType(int column) const
 {
     return sqlite3_column_type(m_stmt, column);
+}
+
+int Statement::parameterCount() const
+{
+    return sqlite3_bind_parameter_count(m_stmt);
 }
 
 int Statement::columnCount() const

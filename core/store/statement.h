@@ -15,7 +15,9 @@ struct sqlite3_stmt;
 namespace flywheel {
 
 /// A prepared statement. Values are always bound, never spliced into SQL text.
-/// Parameter indexes are 1-based as in SQLite; column indexes are 0-based.
+/// Parameter indexes are 1-based as in SQLite; column indexes are 0-based. A value that cannot be
+/// bound (no such parameter, too big) is not lost silently: the next step() or run() returns that
+/// error without running the statement, until reset().
 class Statement final {
 public:
     Statement() = default;
@@ -76,6 +78,8 @@ public:
     /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
     int columnType(int column) const;
     int columnCount() const;
+    /// The highest parameter index in the SQL (?N): binding beyond it is an error.
+    int parameterCount() const;
     qint64 columnInt(int column) const;
     double columnDouble(int column) const;
     QString columnText(int column) const;
@@ -84,9 +88,11 @@ public:
 
 private:
     Error error() const;
+    void checkBind(int rc, int index);
 
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
+    std::optional<Error> m_bindError;
 };
 
 } // namespace flywheel

@@ -181,14 +181,7 @@ Result<qint64> Store::sourceId(std::string_view name)
     insert->bind(2, currentTimeMs());
     if (Status s = insert->run(); !s)
         return s.error();
-    auto select = m_db.prepare("SELECT id FROM sources WHERE name = ?1");
-    if (!select)
-        return select.error();
-    select->bind(1, name);
-    auto row = select->step();
-    if (!row)
-        return row.error();
-    return select->columnInt(0);
+    return m_db.queryInt("SELECT id FROM sources WHERE name = ?1", {name});
 }
 
 } // namespace flywheel

@@ -34,6 +34,9 @@ public:
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
 
+    /// The value, or @p fallback after an error.
+    T value_or(T fallback) const { return ok() ? value() : std::move(fallback); }
+
     const Error &error() const { return std::get<Error>(m_state); }
     QString errorMessage() const { return ok() ? QString() : error().message; }
 

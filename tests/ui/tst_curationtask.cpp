@@ -67,15 +67,24 @@ private slots:
         ui::CurationTask task(&session);
         QSignalSpy finished(&task, &ui::CurationTask::finished);
         QSignalSpy failed(&task, &ui::CurationTask::failed);
+        QSignalSpy changed(&session, &ui::StudioSession::changed);
         QVERIFY(task.start(true));
+        // At once: the run checks the flag between its stages, long before it could finish.
         task.cancel();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, 60000);
         QVERIFY(!task.isRunning());
-        if (!finished.isEmpty())
-            QVERIFY(finished.first().first().value<CurationReport>().cancelled);
-        Store::Options options;
-        options.create = false;
-        QVERIFY(Store::open(m_storePath, options));
+        QVERIFY(failed.isEmpty());
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(finished.first().first().value<CurationReport>().cancelled);
+        // Nothing was written but the run's record, and the views were not told to reload.
+        QCOMPARE(changed.count(), 0);
+        auto store = Store::open(m_storePath, Store::readerOptions());
+        QVERIFY(store);
+        QCOMPARE(store->db().queryInt("SELECT count(*) FROM flags").value_or(-1), qint64(0));
+        QCOMPARE(store->db()
+                     .queryInt("SELECT count(*) FROM curation_runs WHERE status = 'cancelled'")
+                     .value_or(-1),
+                 qint64(1));
     }
 
     void failsOnAMissingStore()

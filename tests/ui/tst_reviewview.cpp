@@ -27,6 +27,7 @@
 
 #include "../common/demostore.h"
 #include <QTextBrowser>
+#include <QUndoStack>
 
 using namespace flywheel;
 
@@ -237,6 +238,14 @@ private slots:
                  ui::HistoryModel::State::Failed);
         QCOMPARE(view->history()->savedThisSession(), 0);
         QVERIFY(reviewsIn(m_path).isEmpty());
+        // Undo has nothing to take back: the command is dropped without a write.
+        QCOMPARE(view->undoStack()->count(), 1);
+        QVERIFY(view->undoStack()->command(0)->isObsolete());
+        view->undoStack()->undo();
+        QCOMPARE(view->undoStack()->count(), 0);
+        QCOMPARE(view->writer()->pending(), 0);
+        QCOMPARE(ui::HistoryModel::State(view->history()->index(0).data(ui::HistoryModel::StateRole).toInt()),
+                 ui::HistoryModel::State::Failed);
     }
 
     void filtersAndSearch()

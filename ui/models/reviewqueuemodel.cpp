@@ -2,32 +2,29 @@
 
 #include "review/decisions.h"
 #include "util/displaytext.h"
-#include "workers/storethread.h"
 
 #include <QDateTime>
 #include <QLocale>
 
 namespace flywheel::ui {
-namespace {
-
-constexpr int kMaxCachedPages = 60;
-
-} // namespace
-
 ReviewQueueModel::ReviewQueueModel(QObject *parent)
+    : ReviewQueueModel(std::make_unique<StoreQueueSource>(), parent)
+{}
+
+ReviewQueueModel::ReviewQueueModel(std::unique_ptr<QueueSource> source, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_thread(new StoreThread(QStringLiteral("queue loader"), StoreThread::Role::Reader, this))
+    , m_source(std::move(source))
 {}
 
 ReviewQueueModel::~ReviewQueueModel()
 {
-    // Stop the thread before the members its answers would touch.
-    delete m_thread;
+    // The source goes before the members its answers would touch.
+    m_source.reset();
 }
 
 void ReviewQueueModel::setStorePath(const QString &path)
 {
-    m_thread->setStorePath(path);
+    m_source->setStorePath(path);
     m_sessionDecisions.clear();
     refresh();
 }
@@ -51,19 +48,11 @@ void ReviewQueueModel::refresh()
     // The first page before the count: the count steps over every matching row.
     requestPage(0);
     const int generation = m_generation;
-    const QueueFilter filter = m_filter;
-    m_thread->post([this, generation, filter](Store *store, const QString &openError) {
-        if (!store) {
-            m_replies.post([this, openError] { emit failed(openError); });
-            return;
-        }
-        auto count = ReviewQueue(*store, filter).count();
-        m_replies.post([this, generation, count] {
-            if (!count)
-                emit failed(count.errorMessage());
-            else
-                receiveCount(generation, *count);
-        });
+    m_source->readCount(m_filter, [this, generation](const Result<qint64> &count) {
+        if (!count)
+            emit failed(count.errorMessage());
+        else
+            receiveCount(generation, *count);
     });
 }
 
@@ -77,28 +66,20 @@ void ReviewQueueModel::requestPage(int page) const
     std::optional<QueueKey> after;
     if (page > 0 && m_pages.contains(page - 1) && !m_pages.value(page - 1).isEmpty())
         after = m_pages.value(page - 1).constLast().key;
-    const qint64 start = qint64(page) * kPageSize;
-    const bool fromEnd = !after && m_counted && start > m_count / 2;
-    const qint64 limit = fromEnd ? qMin<qint64>(kPageSize, m_count - start) : kPageSize;
-    const qint64 offsetFromEnd = fromEnd ? m_count - start - limit : 0;
+    QueuePageRequest request;
+    request.filter = m_filter;
+    request.after = after;
+    request.offset = qint64(page) * kPageSize;
+    request.fromEnd = !after && m_counted && request.offset > m_count / 2;
+    request.limit = request.fromEnd ? int(qMin<qint64>(kPageSize, m_count - request.offset)) : kPageSize;
+    request.offsetFromEnd = request.fromEnd ? m_count - request.offset - request.limit : 0;
     const int generation = m_generation;
-    const QueueFilter filter = m_filter;
     auto *self = const_cast<ReviewQueueModel *>(this);
-    m_thread->post([=](Store *store, const QString &openError) {
-        if (!store) {
-            self->m_replies.post([self, openError] { emit self->failed(openError); });
-            return;
-        }
-        ReviewQueue queue(*store, filter);
-        auto rows = after     ? queue.pageAfter(&*after, kPageSize)
-                    : fromEnd ? queue.pageBeforeEnd(offsetFromEnd, int(limit))
-                              : queue.pageAt(start, kPageSize);
-        self->m_replies.post([self, generation, page, rows] {
-            if (!rows)
-                emit self->failed(rows.errorMessage());
-            else
-                self->receivePage(generation, page, *rows);
-        });
+    m_source->readPage(request, [self, generation, page](const QueueSource::Rows &rows) {
+        if (!rows)
+            emit self->failed(rows.errorMessage());
+        else
+            self->receivePage(generation, page, *rows);
     });
 }
 

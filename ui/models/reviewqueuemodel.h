@@ -1,21 +1,21 @@
 #pragma once
 
+#include "models/queuesource.h"
 #include "review/reviewqueue.h"
-#include "util/mailbox.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QSet>
 
+#include <memory>
 #include <optional>
 
 namespace flywheel::ui {
 
-class StoreThread;
-
 /// The review queue as a table over millions of rows: the exact count first, rows in pages of
-/// kPageSize read off the GUI thread into a bounded cache (keyset paging when the page before is
-/// cached, an offset for a jump), stale answers dropped by a generation counter. Decisions made in
+/// kPageSize read off the GUI thread into a bounded cache of kMaxCachedPages (keyset paging when the
+/// page before is cached, an offset for a jump, counted from the end in the second half), answers
+/// to an older question dropped by a generation counter. Decisions made in
 /// this session show at once in the Status column without re-reading the queue.
 class ReviewQueueModel final : public QAbstractTableModel {
     Q_OBJECT
@@ -25,8 +25,11 @@ public:
     enum Column { Priority, Reason, Status, Preview, Segment, Label, ModelVersion, Time, ColumnCount };
     enum Role { InteractionIdRole = Qt::UserRole + 1, ExternalIdRole, FlagReasonRole };
     static constexpr int kPageSize = 100;
+    static constexpr int kMaxCachedPages = 60;
 
+    /// Reads the store (StoreQueueSource).
     explicit ReviewQueueModel(QObject *parent = nullptr);
+    ReviewQueueModel(std::unique_ptr<QueueSource> source, QObject *parent = nullptr);
     ~ReviewQueueModel() override;
 
     void setStorePath(const QString &path);
@@ -66,8 +69,7 @@ private:
     void evictFarPages(int nearPage);
     QString statusText(const QueueRow &row) const;
 
-    StoreThread *m_thread;
-    Mailbox m_replies;
+    std::unique_ptr<QueueSource> m_source;
     QueueFilter m_filter;
     int m_generation = 0;
     qint64 m_count = 0;
