@@ -62,49 +62,63 @@ void CurationRun::indexTexts()
 // A full run searches every LSH bucket. An incremental one searches only the buckets new inputs
 // fell into: the pairs the previous run found in them are forgotten (their band bit cleared) and
 // found again, with the new inputs, as a full run would; pairs found in other buckets stay.
+bool CurationRun::pairBefore(const Pair &a, const Pair &b)
+{
+    return a.first != b.first ? a.first < b.first : a.second < b.second;
+}
+
+// The previous run's pairs for an incremental run, in (first, second) order since inputs are
+// numbered by first interaction; the inputs new this run (seeds) and those in a known pair.
+struct CurationRun::KnownPairs {
+    std::vector<Pair> pairs;
+    std::vector<bool> seeds;
+    std::vector<char> paired;
+};
+
+CurationRun::KnownPairs CurationRun::knownPairs(const NearDuplicateSettings &settings) const
+{
+    KnownPairs out;
+    out.seeds.resize(m_texts.size());
+    for (size_t t = 0; t < m_texts.size(); ++t)
+        out.seeds[t] = m_texts[t].fresh;
+    // Per input, the bands in which it shares a bucket with a new input: those buckets are
+    // searched again, and the pairs found there before are forgotten until found again.
+    std::vector<std::unordered_set<quint64>> searched(size_t(settings.bands));
+    for (size_t t = 0; t < m_texts.size(); ++t)
+        if (out.seeds[t] && !m_signatures.empty(t))
+            for (int b = 0; b < settings.bands; ++b)
+                searched[size_t(b)].insert(bandKey(m_signatures, t, b, settings.rows));
+    std::unordered_map<qint64, quint32> textOfFirst;
+    for (size_t t = 0; t < m_texts.size(); ++t)
+        textOfFirst.emplace(m_texts[t].firstId, quint32(t));
+    out.paired.assign(m_texts.size(), 0);
+    constexpr BandMask kNotYet = ~BandMask(0);
+    std::vector<BandMask> searchedBands(m_texts.size(), kNotYet); // computed when first needed
+    for (const StoredPair &stored : m_storedPairs) {
+        const auto a = textOfFirst.find(stored.first), b = textOfFirst.find(stored.second);
+        if (a == textOfFirst.end() || b == textOfFirst.end())
+            continue; // cannot happen without deleted interactions, which make a run full
+        BandMask &mask = searchedBands[a->second];
+        if (mask == kNotYet) {
+            mask = 0;
+            for (int band = 0; band < settings.bands && !m_signatures.empty(a->second); ++band)
+                if (searched[size_t(band)].count(bandKey(m_signatures, a->second, band, settings.rows)))
+                    mask |= bandBit(band);
+        }
+        out.pairs.push_back({a->second, b->second, stored.similarity, stored.bands & ~mask});
+        out.paired[a->second] = out.paired[b->second] = 1;
+    }
+    std::sort(out.pairs.begin(), out.pairs.end(), pairBefore);
+    return out;
+}
+
 Status CurationRun::nearDuplicatePairs()
 {
     const NearDuplicateSettings settings = nearDuplicateSettings();
-    const auto before = [](const Pair &a, const Pair &b) {
-        return a.first != b.first ? a.first < b.first : a.second < b.second;
-    };
-    // The pairs read back, in (first, second) order since inputs are numbered by first interaction.
-    std::vector<Pair> known;
-    std::vector<bool> seeds;
-    std::vector<char> paired;
-    if (m_incremental) {
-        seeds.resize(m_texts.size());
-        for (size_t t = 0; t < m_texts.size(); ++t)
-            seeds[t] = m_texts[t].fresh;
-        // Per input, the bands in which it shares a bucket with a new input: those buckets are
-        // searched again, and the pairs found there before are forgotten until found again.
-        std::vector<std::unordered_set<quint64>> searched(size_t(settings.bands));
-        for (size_t t = 0; t < m_texts.size(); ++t)
-            if (seeds[t] && !m_signatures.empty(t))
-                for (int b = 0; b < settings.bands; ++b)
-                    searched[size_t(b)].insert(bandKey(m_signatures, t, b, settings.rows));
-        std::unordered_map<qint64, quint32> textOfFirst;
-        for (size_t t = 0; t < m_texts.size(); ++t)
-            textOfFirst.emplace(m_texts[t].firstId, quint32(t));
-        paired.assign(m_texts.size(), 0);
-        constexpr BandMask kNotYet = ~BandMask(0);
-        std::vector<BandMask> searchedBands(m_texts.size(), kNotYet); // computed when first needed
-        for (const StoredPair &stored : m_storedPairs) {
-            const auto a = textOfFirst.find(stored.first), b = textOfFirst.find(stored.second);
-            if (a == textOfFirst.end() || b == textOfFirst.end())
-                continue; // cannot happen without deleted interactions, which make a run full
-            BandMask &mask = searchedBands[a->second];
-            if (mask == kNotYet) {
-                mask = 0;
-                for (int band = 0; band < settings.bands && !m_signatures.empty(a->second); ++band)
-                    if (searched[size_t(band)].count(bandKey(m_signatures, a->second, band, settings.rows)))
-                        mask |= bandBit(band);
-            }
-            known.push_back({a->second, b->second, stored.similarity, stored.bands & ~mask});
-            paired[a->second] = paired[b->second] = 1;
-        }
-        std::sort(known.begin(), known.end(), before);
-    }
+    KnownPairs previous = m_incremental ? knownPairs(settings) : KnownPairs{};
+    std::vector<Pair> &known = previous.pairs;
+    const std::vector<bool> &seeds = previous.seeds;
+    const std::vector<char> &paired = previous.paired;
     // Searched buckets of templated inputs hold thousands of earlier pairs, each looked up here:
     // among the pairs of its first input only (where each input's pairs start), not all of them.
     std::vector<quint32> pairsFrom(m_incremental ? m_texts.size() + 1 : 0, 0);
@@ -154,7 +168,7 @@ Status CurationRun::nearDuplicatePairs()
     for (size_t c = 0; c < checked.size(); ++c)
         if (similarity[c] >= settings.threshold)
             m_pairs.push_back({checked[c].first, checked[c].second, similarity[c], checked[c].bands});
-    std::sort(m_pairs.begin(), m_pairs.end(), before);
+    std::sort(m_pairs.begin(), m_pairs.end(), pairBefore);
     m_report.nearDuplicatePairs = qint64(m_pairs.size());
     return {};
 }

@@ -6,15 +6,13 @@
 #include "store/store.h"
 #include "util/hasher.h"
 #include "util/jsontext.h"
+#include "util/orderedpipeline.h"
 
 #include <QElapsedTimer>
 #include <QScopeGuard>
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <thread>
 
 namespace flywheel {
@@ -248,10 +246,11 @@ Status CurationRun::finishRun(const char *status, const QString &message)
     return update->run();
 }
 
-void CurationRun::fullBecause(std::string reason)
+Status CurationRun::fullBecause(std::string reason)
 {
     m_incremental = false;
     m_report.fullReason = std::move(reason);
+    return {};
 }
 
 // Incremental when the previous run's results can be brought up to date exactly; otherwise full,
@@ -284,24 +283,32 @@ Status CurationRun::chooseMode()
         !s)
         return s;
     if (!rulesHash)
-        return fullBecause("no earlier run"), Status{};
+        return fullBecause("no earlier run");
     if (!curated || !watermarked)
-        return fullBecause("the earlier run's results predate incremental runs"), Status{};
+        return fullBecause("the earlier run's results predate incremental runs");
     auto rollup = db.queryInt("SELECT count(*) FROM curation_state WHERE name = 'dashboard_rollup'");
     if (!rollup)
         return rollup.error();
     if (*rollup == 0)
-        return fullBecause("the earlier run's results predate the dashboard's rollup"), Status{};
+        return fullBecause("the earlier run's results predate the dashboard's rollup");
     if (*rulesHash != m_rules.hash())
-        return fullBecause("the rules changed"), Status{};
+        return fullBecause("the rules changed");
     if (m_rules.rules().size() > 64)
-        return fullBecause("more than 64 rules"), Status{};
+        return fullBecause("more than 64 rules");
+    return chooseModeFromChanges(*curated);
+}
+
+// The second half of chooseMode(): incremental unless what changed since the previous run (which
+// curated @p curated interactions) needs a full run.
+Status CurationRun::chooseModeFromChanges(qint64 curated)
+{
+    Database &db = m_store->db();
     auto count = db.queryInt("SELECT count(*) FROM curation");
     auto last = db.queryInt("SELECT coalesce(max(interaction_id), 0) FROM curation");
     if (!count || !last)
         return !count ? count.error() : last.error();
-    if (*count != *curated)
-        return fullBecause("interactions were deleted"), Status{};
+    if (*count != curated)
+        return fullBecause("interactions were deleted");
     m_previousCount = *count;
     m_previousLastId = *last;
     auto added = db.queryInt("SELECT count(*) FROM interactions WHERE id > ?1 AND id <= ?2",
@@ -313,7 +320,7 @@ Status CurationRun::chooseMode()
     if (!model)
         return model.error();
     if (!*model)
-        return fullBecause("no topic model"), Status{};
+        return fullBecause("no topic model");
     auto withoutCategory = db.queryInt("SELECT count(*) FROM interactions "
                                        "WHERE id > ?1 AND id <= ?2 AND coalesce(category, '') = ''",
                                        {m_previousLastId, m_watermark});
@@ -322,8 +329,7 @@ Status CurationRun::chooseMode()
     m_uncategorized += *withoutCategory;
     if (const qint64 checkpoint = topicCheckpoint(m_uncategorized); checkpoint != m_topicCheckpoint)
         return fullBecause("topics are retrained at " + std::to_string(checkpoint) +
-                           " interactions without a category"),
-               Status{};
+                           " interactions without a category");
     auto edited = db.queryInt("SELECT count(*) FROM curation_dirty d "
                               "JOIN curation c ON c.interaction_id = d.interaction_id "
                               "JOIN interactions i ON i.id = d.interaction_id "
@@ -332,125 +338,82 @@ Status CurationRun::chooseMode()
     if (!edited)
         return edited.error();
     if (*edited > 0)
-        return fullBecause("an interaction's content changed"), Status{};
+        return fullBecause("an interaction's content changed");
     m_topicModel = std::move(*model);
     m_incremental = true;
     m_total = newOnes;
     return {};
 }
 
+// Interactions read together and computed together.
+struct CurationRun::SignalBatch {
+    std::vector<InteractionSignals> rows;
+    std::vector<Computed> computed;
+};
+
 // One thread reads rows and their text signals from SQLite; worker threads compute labels,
 // personal data and flags from batches of them; this thread takes the batches back in id order
-// and does the little that needs the whole run (shared names, counts).
+// and does the little that needs the whole run (shared names, counts). The reader uses the run's
+// connection, inside its snapshot; this thread does not touch the connection until the pipeline
+// has finished.
 Status CurationRun::readSignals(const SignalSelection &selection)
 {
     m_curated.reserve(m_curated.size() + size_t(m_total));
-    constexpr size_t kBatch = 512;
+    using Batch = SignalBatch;
     const size_t workers = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 4));
-    const size_t inFlight = 4 * workers;
-    struct Batch {
-        enum class State { Waiting, Working, Done } state = State::Waiting;
-        std::vector<InteractionSignals> rows;
-        std::vector<Computed> computed;
-    };
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<std::unique_ptr<Batch>> batches; // in id order
-    bool finished = false, stop = false;
-    std::optional<Result<qint64>> read;
-
-    std::thread reader([&] {
-        auto batch = std::make_unique<Batch>();
-        const auto hand = [&](std::unique_ptr<Batch> full) {
-            std::unique_lock lock(mutex);
-            changed.wait(lock, [&] { return batches.size() < inFlight || stop; });
-            batches.push_back(std::move(full));
-            changed.notify_all();
-            return !stop;
-        };
-        auto result = SignalReader(*m_store).read(
-            [&](InteractionSignals &s) {
-                batch->rows.push_back(std::move(s));
-                if (batch->rows.size() < kBatch)
-                    return true;
-                return hand(std::exchange(batch, std::make_unique<Batch>()));
-            },
-            selection);
-        if (!batch->rows.empty())
-            hand(std::move(batch));
-        std::lock_guard lock(mutex);
-        read = std::move(result);
-        finished = true;
-        changed.notify_all();
+    std::vector<SpanCache> caches(workers);
+    std::vector<std::vector<size_t>> fired(workers);
+    OrderedPipeline<Batch> pipeline(4 * workers, workers, [&](Batch &batch, size_t worker) {
+        // Fresh results: compute() fills a default one, and these were moved from.
+        batch.computed.clear();
+        batch.computed.resize(batch.rows.size());
+        for (size_t i = 0; i < batch.rows.size(); ++i)
+            compute(batch.rows[i], caches[worker], fired[worker], batch.computed[i]);
     });
-    std::vector<std::thread> pool;
-    for (size_t w = 0; w < workers; ++w) {
-        pool.emplace_back([&] {
-            SpanCache cache;
-            std::vector<size_t> fired;
-            while (true) {
-                Batch *work = nullptr;
-                {
-                    std::unique_lock lock(mutex);
-                    const auto waiting = [&] {
-                        for (auto &b : batches)
-                            if (b->state == Batch::State::Waiting)
-                                return b.get();
-                        return static_cast<Batch *>(nullptr);
-                    };
-                    changed.wait(lock, [&] { return waiting() || finished || stop; });
-                    work = waiting();
-                    if (!work)
-                        return;
-                    work->state = Batch::State::Working;
-                }
-                work->computed.resize(work->rows.size());
-                for (size_t i = 0; i < work->rows.size(); ++i)
-                    compute(work->rows[i], cache, fired, work->computed[i]);
-                std::lock_guard lock(mutex);
-                work->state = Batch::State::Done;
-                changed.notify_all();
-            }
-        });
-    }
-    while (true) {
-        std::unique_ptr<Batch> done;
-        {
-            std::unique_lock lock(mutex);
-            changed.wait(lock, [&] {
-                return (!batches.empty() && batches.front()->state == Batch::State::Done) ||
-                       (batches.empty() && finished);
-            });
-            if (batches.empty())
-                break;
-            done = std::move(batches.front());
-            batches.pop_front();
-            changed.notify_all();
-        }
-        for (size_t i = 0; i < done->rows.size(); ++i)
-            take(done->rows[i], std::move(done->computed[i]));
+    Result<qint64> read = qint64(0);
+    pipeline.start([&](OrderedPipeline<Batch> &out) { read = readSignalBatches(selection, out); });
+    while (Batch *batch = pipeline.next()) {
+        for (size_t i = 0; i < batch->rows.size(); ++i)
+            take(batch->rows[i], std::move(batch->computed[i]));
+        pipeline.recycle(batch);
         progress("signals", qint64(m_curated.size()), m_total);
-        if (cancelled()) {
-            std::lock_guard lock(mutex);
-            stop = true;
-            changed.notify_all();
+        if (cancelled())
             break;
-        }
     }
-    reader.join();
-    {
-        std::lock_guard lock(mutex);
-        stop = true; // the workers may still wait for batches nobody will take
-        changed.notify_all();
-    }
-    for (std::thread &thread : pool)
-        thread.join();
+    pipeline.finish();
     if (cancelled())
         return {};
-    if (!*read)
-        return read->error();
+    if (!read)
+        return read.error();
     m_report.processed = qint64(m_curated.size());
     return {};
+}
+
+// The producer of readSignals(): the selected rows, @p batchSize at a time.
+Result<qint64> CurationRun::readSignalBatches(const SignalSelection &selection,
+                                              OrderedPipeline<SignalBatch> &out)
+{
+    constexpr size_t kBatchSize = 512;
+    SignalBatch *batch = out.acquire();
+    if (!batch)
+        return qint64(0);
+    batch->rows.clear();
+    auto result = SignalReader(*m_store).read(
+        [&](InteractionSignals &s) {
+            batch->rows.push_back(std::move(s));
+            if (batch->rows.size() < kBatchSize)
+                return true;
+            out.submit(batch);
+            batch = out.acquire();
+            if (!batch)
+                return false;
+            batch->rows.clear();
+            return true;
+        },
+        selection);
+    if (batch)
+        out.submit(batch); // even empty: taken and recycled like any other
+    return result;
 }
 
 void CurationRun::compute(const InteractionSignals &s, SpanCache &cache, std::vector<size_t> &fired,

@@ -22,6 +22,8 @@ namespace flywheel {
 
 class Statement;
 class Transaction;
+template <typename Batch>
+class OrderedPipeline;
 
 /// Interns strings (segments) as small indexes.
 class Names {
@@ -97,8 +99,12 @@ private:
     Result<qint64> startRun();
     Status finishRun(const char *status, const QString &message);
     Status chooseMode();
-    void fullBecause(std::string reason);
+    Status chooseModeFromChanges(qint64 curated);
+    /// A full run, for @p reason (shown in the report).
+    Status fullBecause(std::string reason);
     Status readSignals(const SignalSelection &selection);
+    struct SignalBatch;
+    Result<qint64> readSignalBatches(const SignalSelection &selection, OrderedPipeline<SignalBatch> &out);
     void compute(const InteractionSignals &s, SpanCache &cache, std::vector<size_t> &fired,
                  Computed &out) const;
     void take(const InteractionSignals &s, Computed &&computed);
@@ -109,6 +115,9 @@ private:
     Status duplicates();
     void indexTexts();
     Status nearDuplicatePairs();
+    struct KnownPairs;
+    KnownPairs knownPairs(const NearDuplicateSettings &settings) const;
+    static bool pairBefore(const Pair &a, const Pair &b);
     void clusters();
     NearDuplicateSettings nearDuplicateSettings() const;
 

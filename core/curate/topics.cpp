@@ -90,9 +90,7 @@ int TopicModel::nearest(const SparseVector &v) const
     int best = 0;
     double bestScore = -1;
     for (size_t c = 0; c < m_centroids.size(); ++c) {
-        double score = 0;
-        for (const auto &[term, value] : v.terms)
-            score += double(value) * m_centroids[c][size_t(term)];
+        const double score = dot(v, m_centroids[c]);
         if (score > bestScore) {
             bestScore = score;
             best = int(c);
@@ -120,15 +118,38 @@ TopicModel TopicModel::train(const std::vector<std::string_view> &texts, const s
                              int maxTopics)
 {
     TopicModel model;
-    if (texts.empty())
+    std::vector<std::vector<std::string_view>> tokens(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i)
+        tokens[i] = words(texts[i]);
+    model.chooseVocabulary(tokens, weights);
+    if (model.m_terms.empty())
         return model;
+    // TF-IDF vectors, unit length; a text with no known word takes no part.
+    std::vector<SparseVector> vectors(texts.size());
+    std::vector<size_t> usable;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        vectors[i] = model.vectorize(tokens[i]);
+        if (!vectors[i].terms.empty())
+            usable.push_back(i);
+    }
+    if (usable.empty())
+        return model;
+    const size_t k = std::clamp<size_t>(size_t(std::lround(std::sqrt(double(usable.size()) / 5.0))), 2,
+                                        size_t(std::max(2, maxTopics)));
+    const Training training{vectors, usable, weights};
+    model.seedCentroids(training, k);
+    model.nameTopics(training, model.refineCentroids(training));
+    return model;
+}
 
-    // Vocabulary: words in at least two texts' worth of traffic and in at most half of it.
+// Words in at least two texts' worth of traffic and in at most half of it; the 5,000 most frequent,
+// in a fixed order (frequency, then the word itself).
+void TopicModel::chooseVocabulary(const std::vector<std::vector<std::string_view>> &tokens,
+                                  const std::vector<qint64> &weights)
+{
     std::unordered_map<std::string_view, qint64> documentFrequency;
     qint64 total = 0;
-    std::vector<std::vector<std::string_view>> tokens(texts.size());
-    for (size_t i = 0; i < texts.size(); ++i) {
-        tokens[i] = words(texts[i]);
+    for (size_t i = 0; i < tokens.size(); ++i) {
         std::vector<std::string_view> distinct = tokens[i];
         std::sort(distinct.begin(), distinct.end());
         distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
@@ -140,93 +161,84 @@ TopicModel TopicModel::train(const std::vector<std::string_view> &texts, const s
     for (const auto &[word, df] : documentFrequency)
         if (df >= 2 && df * 2 <= std::max<qint64>(total, 4))
             ranked.emplace_back(df, word);
-    // The 5,000 most frequent terms, in a fixed order (frequency, then the word itself).
     std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     if (ranked.size() > 5000)
         ranked.resize(5000);
     for (const auto &[df, word] : ranked) {
-        model.m_terms.emplace_back(word);
-        model.m_idf.push_back(float(std::log(double(total) / double(df))));
+        m_terms.emplace_back(word);
+        m_idf.push_back(float(std::log(double(total) / double(df))));
     }
-    model.indexTerms();
-    if (model.m_terms.empty())
-        return model;
+    indexTerms();
+}
 
-    // TF-IDF vectors, unit length.
-    std::vector<SparseVector> vectors(texts.size());
-    std::vector<size_t> usable;
-    for (size_t i = 0; i < texts.size(); ++i) {
-        vectors[i] = model.vectorize(tokens[i]);
-        if (!vectors[i].terms.empty())
-            usable.push_back(i);
-    }
-    if (usable.empty())
-        return model;
+std::vector<float> TopicModel::toDense(const SparseVector &v) const
+{
+    std::vector<float> dense(m_terms.size(), 0);
+    for (const auto &[term, value] : v.terms)
+        dense[size_t(term)] = value;
+    return dense;
+}
 
-    const size_t k = std::clamp<size_t>(size_t(std::lround(std::sqrt(double(usable.size()) / 5.0))), 2,
-                                        size_t(std::max(2, maxTopics)));
-    const size_t dims = model.m_terms.size();
-    const auto dot = [&](const SparseVector &v, const std::vector<float> &centroid) {
-        double sum = 0;
-        for (const auto &[term, value] : v.terms)
-            sum += double(value) * centroid[size_t(term)];
-        return sum;
-    };
-    // Deterministic seeding: the heaviest text first, then each time the text farthest from the
-    // centroids chosen so far.
-    std::vector<std::vector<float>> &centroids = model.m_centroids;
-    const auto toDense = [&](const SparseVector &v) {
-        std::vector<float> dense(dims, 0);
-        for (const auto &[term, value] : v.terms)
-            dense[size_t(term)] = value;
-        return dense;
-    };
-    size_t first = usable[0];
-    for (const size_t i : usable)
-        if (weights[i] > weights[first])
+double TopicModel::dot(const SparseVector &v, const std::vector<float> &centroid)
+{
+    double sum = 0;
+    for (const auto &[term, value] : v.terms)
+        sum += double(value) * centroid[size_t(term)];
+    return sum;
+}
+
+// Deterministic seeding: the heaviest text first, then each time the text least like every
+// centroid chosen so far, weighted by its traffic.
+void TopicModel::seedCentroids(const Training &t, size_t k)
+{
+    size_t first = t.usable[0];
+    for (const size_t i : t.usable)
+        if (t.weights[i] > t.weights[first])
             first = i;
-    centroids.push_back(toDense(vectors[first]));
-    std::vector<double> distance(usable.size(), 2.0);
-    while (centroids.size() < std::min(k, usable.size())) {
+    m_centroids.push_back(toDense(t.vectors[first]));
+    std::vector<double> distance(t.usable.size(), 2.0);
+    while (m_centroids.size() < std::min(k, t.usable.size())) {
         double sum = 0;
-        for (size_t u = 0; u < usable.size(); ++u) {
-            distance[u] = std::min(distance[u], 1.0 - dot(vectors[usable[u]], centroids.back()));
-            sum += std::max(0.0, distance[u]) * double(weights[usable[u]]);
+        size_t chosen = t.usable.front();
+        double farthest = -1;
+        for (size_t u = 0; u < t.usable.size(); ++u) {
+            distance[u] = std::min(distance[u], 1.0 - dot(t.vectors[t.usable[u]], m_centroids.back()));
+            const double score = std::max(0.0, distance[u]) * double(t.weights[t.usable[u]]);
+            sum += score;
+            if (score > farthest) {
+                farthest = score;
+                chosen = t.usable[u];
+            }
         }
         if (sum <= 1e-12)
             break;
-        // Farthest-first: the text least like every centroid so far (weighted by its traffic).
-        size_t chosen = usable.front();
-        double farthest = -1;
-        for (size_t u = 0; u < usable.size(); ++u) {
-            const double score = std::max(0.0, distance[u]) * double(weights[usable[u]]);
-            if (score > farthest) {
-                farthest = score;
-                chosen = usable[u];
-            }
-        }
-        centroids.push_back(toDense(vectors[chosen]));
+        m_centroids.push_back(toDense(t.vectors[chosen]));
     }
+}
 
-    // Spherical k-means: assign by cosine, move each centroid to its members' weighted mean.
-    std::vector<int> assignment(texts.size(), -1);
+// Spherical k-means: assign by cosine, move each centroid to its members' weighted mean. Returns
+// each text's topic by the final centroids (-1 for texts that take no part), training texts
+// assigned as any other.
+std::vector<int> TopicModel::refineCentroids(const Training &t)
+{
+    std::vector<int> assignment(t.vectors.size(), -1);
     for (int iteration = 0; iteration < 12; ++iteration) {
         bool moved = false;
-        for (const size_t i : usable) {
-            const int best = model.nearest(vectors[i]);
+        for (const size_t i : t.usable) {
+            const int best = nearest(t.vectors[i]);
             moved |= assignment[i] != best;
             assignment[i] = best;
         }
         if (!moved)
             break;
-        for (auto &centroid : centroids)
+        for (auto &centroid : m_centroids)
             std::fill(centroid.begin(), centroid.end(), 0.f);
-        for (const size_t i : usable)
-            for (const auto &[term, value] : vectors[i].terms)
-                centroids[size_t(assignment[i])][size_t(term)] += value * float(weights[i]);
-        for (auto &centroid : centroids) {
+        for (const size_t i : t.usable)
+            for (const auto &[term, value] : t.vectors[i].terms)
+                m_centroids[size_t(assignment[i])][size_t(term)] += value * float(t.weights[i]);
+        for (auto &centroid : m_centroids) {
             double norm = 0;
             for (const float value : centroid)
                 norm += double(value) * value;
@@ -235,47 +247,55 @@ TopicModel TopicModel::train(const std::vector<std::string_view> &texts, const s
                     value = float(value / std::sqrt(norm));
         }
     }
-    // The model assigns by the final centroids, training texts as any other.
-    for (const size_t i : usable)
-        assignment[i] = model.nearest(vectors[i]);
+    for (const size_t i : t.usable)
+        assignment[i] = nearest(t.vectors[i]);
+    return assignment;
+}
 
-    // Names from the three terms that set each topic apart: its centroid's weight above the mean of
-    // all texts. Topics nobody is nearest to are dropped.
+// Names each topic from the three terms that set it apart: its centroid's weight above the mean
+// of all texts. Topics nobody is nearest to are dropped.
+void TopicModel::nameTopics(const Training &t, const std::vector<int> &assignment)
+{
+    const size_t dims = m_terms.size();
     std::vector<double> mean(dims, 0);
     double all = 0;
-    for (const size_t i : usable) {
-        for (const auto &[term, value] : vectors[i].terms)
-            mean[size_t(term)] += double(value) * double(weights[i]);
-        all += double(weights[i]);
+    for (const size_t i : t.usable) {
+        for (const auto &[term, value] : t.vectors[i].terms)
+            mean[size_t(term)] += double(value) * double(t.weights[i]);
+        all += double(t.weights[i]);
     }
     for (double &value : mean)
         value /= std::max(1.0, all);
-    std::vector<bool> used(centroids.size(), false);
-    for (const size_t i : usable)
+    std::vector<bool> used(m_centroids.size(), false);
+    for (const size_t i : t.usable)
         used[size_t(assignment[i])] = true;
     std::vector<std::vector<float>> kept;
-    for (size_t c = 0; c < centroids.size(); ++c) {
+    for (size_t c = 0; c < m_centroids.size(); ++c) {
         if (!used[c])
             continue;
-        std::vector<size_t> order(dims);
-        for (size_t t = 0; t < dims; ++t)
-            order[t] = t;
-        const size_t top = std::min<size_t>(3, dims);
-        const auto distinct = [&](size_t t) {
-            return double(centroids[c][t]) - mean[t];
-        };
-        std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(top), order.end(),
-                          [&](size_t a, size_t b) {
-                              return distinct(a) != distinct(b) ? distinct(a) > distinct(b) : a < b;
-                          });
-        std::string name = "topic:";
-        for (size_t t = 0; t < top && centroids[c][order[t]] > 0; ++t)
-            name += (t == 0 ? " " : " / ") + model.m_terms[order[t]];
-        model.m_names.push_back(name);
-        kept.push_back(std::move(centroids[c]));
+        m_names.push_back(topicName(m_centroids[c], mean));
+        kept.push_back(std::move(m_centroids[c]));
     }
-    centroids = std::move(kept);
-    return model;
+    m_centroids = std::move(kept);
+}
+
+std::string TopicModel::topicName(const std::vector<float> &centroid, const std::vector<double> &mean) const
+{
+    const size_t dims = m_terms.size();
+    std::vector<size_t> order(dims);
+    for (size_t term = 0; term < dims; ++term)
+        order[term] = term;
+    const size_t top = std::min<size_t>(3, dims);
+    const auto distinct = [&](size_t term) {
+        return double(centroid[term]) - mean[term];
+    };
+    std::partial_sort(
+        order.begin(), order.begin() + std::ptrdiff_t(top), order.end(),
+        [&](size_t a, size_t b) { return distinct(a) != distinct(b) ? distinct(a) > distinct(b) : a < b; });
+    std::string name = "topic:";
+    for (size_t rank = 0; rank < top && centroid[order[rank]] > 0; ++rank)
+        name += (rank == 0 ? " " : " / ") + m_terms[order[rank]];
+    return name;
 }
 
 std::string TopicModel::serialize() const

@@ -39,6 +39,21 @@ private:
     int nearest(const SparseVector &v) const;
     void indexTerms();
 
+    // The steps of train(), in order.
+    struct Training {
+        const std::vector<SparseVector> &vectors;
+        const std::vector<size_t> &usable; // the texts with a known word
+        const std::vector<qint64> &weights;
+    };
+    void chooseVocabulary(const std::vector<std::vector<std::string_view>> &tokens,
+                          const std::vector<qint64> &weights);
+    void seedCentroids(const Training &t, size_t k);
+    std::vector<int> refineCentroids(const Training &t);
+    void nameTopics(const Training &t, const std::vector<int> &assignment);
+    std::string topicName(const std::vector<float> &centroid, const std::vector<double> &mean) const;
+    std::vector<float> toDense(const SparseVector &v) const;
+    static double dot(const SparseVector &v, const std::vector<float> &centroid);
+
     std::vector<std::string> m_terms;
     std::vector<float> m_idf;
     std::vector<std::vector<float>> m_centroids; // unit length, dense over the terms

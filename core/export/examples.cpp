@@ -273,95 +273,141 @@ Result<std::unordered_map<qint64, StoredSpans>> readStoredSpans(Store &store)
 
 const char *const kPromptfooHeader = "question,messages,__expected";
 
+namespace {
+
+// An interaction as every kind reads it: redacted, its prompt as chat messages.
+struct ExampleParts {
+    explicit ExampleParts(const ExampleRow &r)
+        : row(r)
+    {}
+    const ExampleRow &row;
+    std::string output;
+    std::string correction;
+    bool hasOutput = false;
+    bool trl = false;
+    std::vector<InputMessage> messages;
+    std::string prompt;
+    /// The reference answer of eval, few-shot and retrieval: the correction, else a good output.
+    const std::string &answer() const { return !correction.empty() ? correction : output; }
+    std::string outputList() const { return assistantList(output, row.outputToolCallsJson); }
+};
+
+void sftExample(const ExampleParts &p, ExampleOutput &out)
+{
+    const bool useCorrection = !p.correction.empty();
+    if (!useCorrection && !p.hasOutput)
+        return;
+    const std::string assistant = useCorrection ? assistantList(p.correction) : p.outputList();
+    if (p.trl) {
+        out.lines.push_back("{\"prompt\":" + p.prompt + ",\"completion\":" + assistant + "}");
+        return;
+    }
+    // The conversation with the answer as its last message.
+    std::string conversation = p.prompt;
+    conversation.pop_back();
+    conversation += (p.prompt.size() > 2 ? "," : "") + assistant.substr(1);
+    out.lines.push_back("{\"messages\":" + conversation + "}");
+}
+
+void preferenceExample(const ExampleParts &p, ExampleOutput &out)
+{
+    if (p.correction.empty() || !p.hasOutput || p.correction == p.output)
+        return;
+    const std::string chosen = assistantList(p.correction);
+    const std::string rejected = p.outputList();
+    out.lines.push_back(p.trl ? "{\"prompt\":" + p.prompt + ",\"chosen\":" + chosen +
+                                    ",\"rejected\":" + rejected + "}"
+                              : "{\"input\":{\"messages\":" + p.prompt + "},\"preferred_output\":" + chosen +
+                                    ",\"non_preferred_output\":" + rejected + "}");
+}
+
+void evalExample(const ExampleParts &p, ExampleOutput &out)
+{
+    const std::string &answer = p.answer();
+    if (answer.empty())
+        return;
+    out.lines.push_back("{\"input\":" + p.prompt + ",\"ideal\":" + jsonString(answer) + "}");
+    out.extra = csvField(lastUserText(p.messages)) + ',' + csvField(p.prompt) + ',' +
+                csvField("llm-rubric: The answer agrees with this reference answer: " + answer);
+}
+
+void fewShotExample(const ExampleParts &p, ExampleOutput &out)
+{
+    const std::string &answer = p.answer();
+    if (answer.empty())
+        return;
+    const std::string question = lastUserText(p.messages);
+    out.lines.push_back("{\"prompt\":" + jsonString(question) + ",\"completion\":" + jsonString(answer) +
+                        ",\"segment\":" + jsonString(p.row.segment) +
+                        ",\"interaction_id\":" + std::to_string(p.row.id) + "}");
+    out.extra = "User: " + question + "\nAssistant: " + answer + "\n";
+}
+
+void retrievalExample(const ExampleParts &p, ExampleOutput &out)
+{
+    const std::string &answer = p.answer();
+    if (answer.empty())
+        return;
+    const std::string metadata = "{\"interaction_id\":" + std::to_string(p.row.id) +
+                                 ",\"segment\":" + jsonString(p.row.segment) +
+                                 ",\"label\":" + jsonString(p.row.label) +
+                                 ",\"model_version\":" + jsonString(p.row.modelVersion) + "}";
+    out.lines.push_back("{\"id\":\"interaction-" + std::to_string(p.row.id) +
+                        "\",\"text\":" + jsonString("Q: " + lastUserText(p.messages) + "\nA: " + answer) +
+                        ",\"metadata\":" + metadata + "}");
+}
+
+void ktoExample(const ExampleParts &p, ExampleOutput &out)
+{
+    const auto add = [&](const std::string &completion, bool good) {
+        out.lines.push_back("{\"prompt\":" + p.prompt + ",\"completion\":" + completion +
+                            ",\"label\":" + (good ? "true" : "false") + "}");
+    };
+    const std::string &label = p.row.label;
+    if (label == "gold" && !p.correction.empty()) {
+        add(assistantList(p.correction), true);
+        if (p.hasOutput && p.correction != p.output)
+            add(p.outputList(), false);
+    } else if (p.hasOutput && (label == "gold" || label == "positive" || label == "negative")) {
+        add(p.outputList(), label != "negative");
+    }
+}
+
+} // namespace
+
 ExampleOutput exampleOutput(const ExampleRow &row, const StoredSpans *spans, const ExportOptions &options)
 {
-    ExampleOutput result;
-    std::vector<std::string> &lines = result.lines;
     const PersonalDataMode mode = options.personalData;
-    const std::string output = redacted(row.output.value_or(""), spans ? &spans->output : nullptr, mode);
+    ExampleParts parts(row);
+    parts.output = redacted(row.output.value_or(""), spans ? &spans->output : nullptr, mode);
     // Corrections are not scanned by curation: they are scanned here.
-    std::string correction = row.correction;
-    if (mode == PersonalDataMode::Redact && !correction.empty())
-        correction = redact(correction, findPersonalData(correction));
-    const bool hasOutput = !output.empty() || !row.outputToolCallsJson.empty();
-    const bool trl = options.format == DatasetFormat::Trl;
-    const std::vector<InputMessage> messages = redactedMessages(row, spans, mode);
-    const std::string prompt = promptMessages(messages);
-    // The reference answer of eval, few-shot and retrieval: the correction, else a good output.
-    const std::string &answer = !correction.empty() ? correction : output;
+    parts.correction = row.correction;
+    if (mode == PersonalDataMode::Redact && !parts.correction.empty())
+        parts.correction = redact(parts.correction, findPersonalData(parts.correction));
+    parts.hasOutput = !parts.output.empty() || !row.outputToolCallsJson.empty();
+    parts.trl = options.format == DatasetFormat::Trl;
+    parts.messages = redactedMessages(row, spans, mode);
+    parts.prompt = promptMessages(parts.messages);
+    ExampleOutput result;
     switch (options.kind) {
-    case DatasetKind::Sft: {
-        const bool useCorrection = !correction.empty();
-        if (!useCorrection && !hasOutput)
-            break;
-        const std::string assistant =
-            useCorrection ? assistantList(correction) : assistantList(output, row.outputToolCallsJson);
-        if (trl) {
-            lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + assistant + "}");
-        } else {
-            // The conversation with the answer as its last message.
-            std::string conversation = prompt;
-            conversation.pop_back();
-            conversation += (prompt.size() > 2 ? "," : "") + assistant.substr(1);
-            lines.push_back("{\"messages\":" + conversation + "}");
-        }
+    case DatasetKind::Sft:
+        sftExample(parts, result);
         break;
-    }
-    case DatasetKind::Preference: {
-        if (correction.empty() || !hasOutput || correction == output)
-            break;
-        const std::string chosen = assistantList(correction);
-        const std::string rejected = assistantList(output, row.outputToolCallsJson);
-        lines.push_back(trl ? "{\"prompt\":" + prompt + ",\"chosen\":" + chosen +
-                                  ",\"rejected\":" + rejected + "}"
-                            : "{\"input\":{\"messages\":" + prompt + "},\"preferred_output\":" + chosen +
-                                  ",\"non_preferred_output\":" + rejected + "}");
+    case DatasetKind::Preference:
+        preferenceExample(parts, result);
         break;
-    }
-    case DatasetKind::Eval: {
-        if (answer.empty())
-            break;
-        lines.push_back("{\"input\":" + prompt + ",\"ideal\":" + jsonString(answer) + "}");
-        result.extra = csvField(lastUserText(messages)) + ',' + csvField(prompt) + ',' +
-                       csvField("llm-rubric: The answer agrees with this reference answer: " + answer);
+    case DatasetKind::Eval:
+        evalExample(parts, result);
         break;
-    }
-    case DatasetKind::FewShot: {
-        if (answer.empty())
-            break;
-        const std::string question = lastUserText(messages);
-        lines.push_back("{\"prompt\":" + jsonString(question) + ",\"completion\":" + jsonString(answer) +
-                        ",\"segment\":" + jsonString(row.segment) +
-                        ",\"interaction_id\":" + std::to_string(row.id) + "}");
-        result.extra = "User: " + question + "\nAssistant: " + answer + "\n";
+    case DatasetKind::FewShot:
+        fewShotExample(parts, result);
         break;
-    }
-    case DatasetKind::Retrieval: {
-        if (answer.empty())
-            break;
-        std::string metadata = "{\"interaction_id\":" + std::to_string(row.id) +
-                               ",\"segment\":" + jsonString(row.segment) +
-                               ",\"label\":" + jsonString(row.label) +
-                               ",\"model_version\":" + jsonString(row.modelVersion) + "}";
-        lines.push_back("{\"id\":\"interaction-" + std::to_string(row.id) +
-                        "\",\"text\":" + jsonString("Q: " + lastUserText(messages) + "\nA: " + answer) +
-                        ",\"metadata\":" + metadata + "}");
+    case DatasetKind::Retrieval:
+        retrievalExample(parts, result);
         break;
-    }
-    case DatasetKind::Kto: {
-        const auto add = [&](const std::string &completion, bool good) {
-            lines.push_back("{\"prompt\":" + prompt + ",\"completion\":" + completion +
-                            ",\"label\":" + (good ? "true" : "false") + "}");
-        };
-        if (row.label == "gold" && !correction.empty()) {
-            add(assistantList(correction), true);
-            if (hasOutput && correction != output)
-                add(assistantList(output, row.outputToolCallsJson), false);
-        } else if (hasOutput && (row.label == "gold" || row.label == "positive" || row.label == "negative")) {
-            add(assistantList(output, row.outputToolCallsJson), row.label != "negative");
-        }
+    case DatasetKind::Kto:
+        ktoExample(parts, result);
         break;
-    }
     }
     return result;
 }

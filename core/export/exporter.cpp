@@ -284,179 +284,254 @@ Exporter::Exporter(Store &store, ExportOptions options)
         m_options.name = kindName(m_options.kind);
 }
 
-Result<ExportReport> Exporter::run()
-{
-    if (Status s = checkOptions(m_options); !s)
-        return s.error();
-    if (Status s = finishInterruptedExports(m_store); !s)
-        return s.error();
-    const auto cancelled = [this] {
-        return m_cancel && m_cancel->load(std::memory_order_relaxed);
-    };
-    ExportReport report;
-    report.name = m_options.name;
+namespace {
 
-    // Everything is written in a hidden folder next to the destination, renamed into place at the end.
-    const QFileInfo destination(m_options.outDir);
-    QTemporaryDir building(destination.absolutePath() + QStringLiteral("/.") + destination.fileName() +
-                           QStringLiteral(".partial-XXXXXX"));
-    if (!building.isValid())
-        return Error{QStringLiteral("cannot create a folder in %1: %2")
-                         .arg(destination.absolutePath(), building.errorString())};
-    QFile spool(building.filePath(QStringLiteral(".spool")));
-    if (!spool.open(QIODevice::ReadWrite))
-        return Error{QStringLiteral("cannot write %1: %2").arg(spool.fileName(), spool.errorString())};
-
-    // Read: the selected interactions and their lines.
-    auto spans = readStoredSpans(m_store);
-    auto hardness = readSegmentHardness(m_store);
-    auto pinned = readPinnedInteractions(m_store);
-    if (!spans || !hardness || !pinned)
-        return !spans ? spans.error() : !hardness ? hardness.error() : pinned.error();
+// The selected examples: their lines in the spool, what splits them and what orders them.
+struct Spooled {
     std::vector<Example> examples;
     std::vector<SplitItem> items;
     std::vector<RankedExample> ranked;
-    QString spoolError;
-    qint64 offset = 0;
-    Status read = readExampleRows(m_store, m_options, [&](const ExampleRow &row) {
-        const auto found = spans->find(row.id);
-        const StoredSpans *stored = found == spans->end() ? nullptr : &found->second;
-        if (m_options.personalData == PersonalDataMode::Drop &&
-            ((stored && !stored->empty()) || !findPersonalData(row.correction).empty())) {
-            ++report.droppedForPersonalData;
-            return !cancelled();
-        }
-        ExampleOutput out = exampleOutput(row, stored, m_options);
-        if (!out.lines.empty()) {
-            qint64 bytes = 0;
-            for (const std::string &line : out.lines) {
-                if (spool.write(line.data(), qint64(line.size())) != qint64(line.size()) ||
-                    !spool.putChar('\n')) {
-                    spoolError = spool.errorString();
-                    return false;
-                }
-                bytes += qint64(line.size()) + 1;
-            }
-            examples.push_back(
-                {row.id, row.label, offset, bytes, qint32(out.lines.size()), std::move(out.extra)});
-            offset += bytes;
-            items.push_back({row.group, row.segment, pinned->count(row.id) > 0});
-            const auto segmentHardness = hardness->find(row.segment);
-            ranked.push_back({row.id, row.segment, row.reviewed && !row.correction.empty(),
-                              row.label == "gold"       ? 0
-                              : row.label == "positive" ? 1
-                                                        : 2,
-                              row.score, segmentHardness == hardness->end() ? 0.0 : segmentHardness->second});
-        }
-        if (m_progress && examples.size() % 10000 == 0)
-            m_progress(qint64(examples.size()));
-        return !cancelled();
-    });
-    if (!read)
-        return read.error();
-    if (!spoolError.isEmpty())
-        return Error{QStringLiteral("cannot write %1: %2").arg(spool.fileName(), spoolError)};
-    if (cancelled())
-        return Error{QStringLiteral("cancelled; nothing was written")};
+};
 
-    if (examples.empty())
-        return Error{
-            QStringLiteral("no interaction matches the selection for a %1 dataset (is the store curated? "
-                           "do the filters match?); nothing was written")
-                .arg(kindName(m_options.kind))};
-
-    // Order and limit (eval: hard segments first; few-shot: diverse best), then split.
-    const std::vector<size_t> order = orderExamples(
-        m_options.kind, ranked, m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind));
-    {
-        std::vector<Example> orderedExamples;
-        std::vector<SplitItem> orderedItems;
-        for (const size_t i : order) {
-            orderedExamples.push_back(std::move(examples[i]));
-            orderedItems.push_back(std::move(items[i]));
-        }
-        examples.swap(orderedExamples);
-        items.swap(orderedItems);
-    }
-    SplitPlan plan;
-    if (const std::optional<Split> only = singleSplit(m_options.kind)) {
-        plan.splitOf.assign(items.size(), *only);
-        for (const SplitItem &item : items) {
-            auto &counts = plan.counts[item.stratum];
-            ++counts[size_t(*only)];
-        }
-    } else {
-        plan = assignSplits(items, m_options.ratios, m_options.seed);
-    }
-    report.perSegment = plan.counts;
-    report.interactions = qint64(examples.size());
-
-    auto run = m_store.db().prepare(
-        "SELECT id, rules_hash FROM curation_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1");
-    if (!run)
-        return run.error();
+// Where a version comes from: the curation run it was selected from and its number.
+struct Provenance {
     qint64 curationRun = 0;
     QString rulesHash;
-    if (Status s = run->forEachRow([&] {
-            curationRun = run->columnInt(0);
-            rulesHash = run->columnText(1);
-            return false;
+    qint64 version = 0;
+};
+
+const Error kCancelled{QStringLiteral("cancelled; nothing was written")};
+
+int labelRank(const std::string &label)
+{
+    return label == "gold" ? 0 : label == "positive" ? 1 : 2;
+}
+
+// One export from options to a published folder, step by step; run() names the steps.
+class ExportRun {
+public:
+    ExportRun(Store &store, const ExportOptions &options, const Exporter::ProgressCallback &progress,
+              const std::atomic_bool *cancel)
+        : m_store(store)
+        , m_options(options)
+        , m_progress(progress)
+        , m_cancel(cancel)
+        , m_destination(options.outDir)
+        , m_building(m_destination.absolutePath() + QStringLiteral("/.") + m_destination.fileName() +
+                     QStringLiteral(".partial-XXXXXX"))
+        , m_spool(m_building.filePath(QStringLiteral(".spool")))
+    {
+        m_report.name = options.name;
+    }
+
+    Result<ExportReport> run()
+    {
+        // Everything is written in a hidden folder next to the destination, renamed into place at the end.
+        if (!m_building.isValid())
+            return Error{QStringLiteral("cannot create a folder in %1: %2")
+                             .arg(m_destination.absolutePath(), m_building.errorString())};
+        if (!m_spool.open(QIODevice::ReadWrite))
+            return Error{
+                QStringLiteral("cannot write %1: %2").arg(m_spool.fileName(), m_spool.errorString())};
+        auto spooled = spoolExamples();
+        if (!spooled)
+            return spooled.error();
+        const SplitPlan plan = orderAndSplit(*spooled);
+        auto provenance = readProvenance();
+        if (!provenance)
+            return provenance.error();
+        m_report.version = provenance->version;
+        auto written = writeSplitFiles(m_spool, spooled->examples, plan, m_options.kind, m_building, m_report,
+                                       [this] { return cancelled(); });
+        if (!written)
+            return written.error();
+        if (Status s = writeDescriptions(*provenance, *written, spooled->examples); !s)
+            return s.error();
+        if (Status s = checkValid(); !s)
+            return s.error();
+        if (Status s = record(*provenance, spooled->examples, plan); !s)
+            return s.error();
+        if (Status s = publish(); !s)
+            return s.error();
+        return m_report;
+    }
+
+private:
+    bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
+
+    // Reads the selected interactions and writes their lines to the spool, in the store's order.
+    Result<Spooled> spoolExamples()
+    {
+        auto spans = readStoredSpans(m_store);
+        auto hardness = readSegmentHardness(m_store);
+        auto pinned = readPinnedInteractions(m_store);
+        if (!spans || !hardness || !pinned)
+            return !spans ? spans.error() : !hardness ? hardness.error() : pinned.error();
+        Spooled out;
+        QString spoolError;
+        qint64 offset = 0;
+        Status read = readExampleRows(m_store, m_options, [&](const ExampleRow &row) {
+            const auto found = spans->find(row.id);
+            const StoredSpans *stored = found == spans->end() ? nullptr : &found->second;
+            if (m_options.personalData == PersonalDataMode::Drop &&
+                ((stored && !stored->empty()) || !findPersonalData(row.correction).empty())) {
+                ++m_report.droppedForPersonalData;
+                return !cancelled();
+            }
+            ExampleOutput example = exampleOutput(row, stored, m_options);
+            if (!example.lines.empty()) {
+                const qint64 bytes = spoolLines(example.lines, spoolError);
+                if (bytes < 0)
+                    return false;
+                out.examples.push_back({row.id, row.label, offset, bytes, qint32(example.lines.size()),
+                                        std::move(example.extra)});
+                offset += bytes;
+                out.items.push_back({row.group, row.segment, pinned->count(row.id) > 0});
+                const auto segmentHardness = hardness->find(row.segment);
+                out.ranked.push_back({row.id, row.segment, row.reviewed && !row.correction.empty(),
+                                      labelRank(row.label), row.score,
+                                      segmentHardness == hardness->end() ? 0.0 : segmentHardness->second});
+            }
+            if (m_progress && out.examples.size() % 10000 == 0)
+                m_progress(qint64(out.examples.size()));
+            return !cancelled();
         });
-        !s)
-        return s.error();
-    auto last = m_store.db().queryInt("SELECT coalesce(max(version), 0) FROM datasets WHERE name = ?1",
-                                      {m_options.name});
-    if (!last)
-        return last.error();
-    report.version = *last + 1;
+        if (!read)
+            return read.error();
+        if (!spoolError.isEmpty())
+            return Error{QStringLiteral("cannot write %1: %2").arg(m_spool.fileName(), spoolError)};
+        if (cancelled())
+            return kCancelled;
+        if (out.examples.empty())
+            return Error{QStringLiteral("no interaction matches the selection for a %1 dataset (is the store "
+                                        "curated? do the filters match?); nothing was written")
+                             .arg(kindName(m_options.kind))};
+        return out;
+    }
 
-    auto written = writeSplitFiles(spool, examples, plan, m_options.kind, building, report, cancelled);
-    if (!written)
-        return written.error();
+    // Appends an example's lines to the spool; their size in bytes, or -1 with @p error set.
+    qint64 spoolLines(const std::vector<std::string> &lines, QString &error)
+    {
+        qint64 bytes = 0;
+        for (const std::string &line : lines) {
+            if (m_spool.write(line.data(), qint64(line.size())) != qint64(line.size()) ||
+                !m_spool.putChar('\n')) {
+                error = m_spool.errorString();
+                return -1;
+            }
+            bytes += qint64(line.size()) + 1;
+        }
+        return bytes;
+    }
 
-    QJsonObject segments;
-    for (const auto &[segment, counts] : report.perSegment)
-        segments.insert(QString::fromStdString(segment), splitCountsJson(counts));
-    QJsonObject labels;
-    for (const auto &[label, n] : report.perLabel)
-        labels.insert(QString::fromStdString(label), n);
-    const QJsonObject options = optionsJson(m_options);
-    const QJsonObject manifest{
-        {QStringLiteral("name"), m_options.name},
-        {QStringLiteral("version"), report.version},
-        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-        {QStringLiteral("options"), options},
-        {QStringLiteral("curation_run"), curationRun ? QJsonValue(curationRun) : QJsonValue()},
-        {QStringLiteral("rules_hash"), rulesHash.isEmpty() ? QJsonValue() : QJsonValue(rulesHash)},
-        {QStringLiteral("examples"), report.examples},
-        {QStringLiteral("limit"), m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind)},
-        {QStringLiteral("interactions"), report.interactions},
-        {QStringLiteral("dropped_for_personal_data"), report.droppedForPersonalData},
-        {QStringLiteral("splits"), splitCountsJson(report.perSplit)},
-        {QStringLiteral("segments"), segments},
-        {QStringLiteral("labels"), labels},
-        {QStringLiteral("files"), written->files},
-        {QStringLiteral("interaction_ids"), written->ids},
-    };
-    const QByteArray manifestBytes = QJsonDocument(manifest).toJson(QJsonDocument::Indented);
-    report.manifestSha256 =
-        QString::fromLatin1(QCryptographicHash::hash(manifestBytes, QCryptographicHash::Sha256).toHex());
-    std::vector<std::pair<QString, QByteArray>> outputs{
-        {QStringLiteral("manifest.json"), manifestBytes},
-        {QStringLiteral("README.md"), datasetCard(m_options, report, written->written)}};
-    for (auto &extra : kindExtras(m_options.kind, examples, building))
-        outputs.push_back(std::move(extra));
-    for (const auto &[name, bytes] : outputs) {
-        QSaveFile file(building.filePath(name));
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            return Error{QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString())};
+    // Orders and limits the examples (eval: hard segments first; few-shot: diverse best), then
+    // places each in its split.
+    SplitPlan orderAndSplit(Spooled &spooled)
+    {
+        const qint64 limit = m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind);
+        const std::vector<size_t> order = orderExamples(m_options.kind, spooled.ranked, limit);
+        std::vector<Example> examples;
+        std::vector<SplitItem> items;
+        for (const size_t i : order) {
+            examples.push_back(std::move(spooled.examples[i]));
+            items.push_back(std::move(spooled.items[i]));
+        }
+        spooled.examples.swap(examples);
+        spooled.items.swap(items);
+        SplitPlan plan;
+        if (const std::optional<Split> only = singleSplit(m_options.kind)) {
+            plan.splitOf.assign(spooled.items.size(), *only);
+            for (const SplitItem &item : spooled.items)
+                ++plan.counts[item.stratum][size_t(*only)];
+        } else {
+            plan = assignSplits(spooled.items, m_options.ratios, m_options.seed);
+        }
+        m_report.perSegment = plan.counts;
+        m_report.interactions = qint64(spooled.examples.size());
+        return plan;
+    }
+
+    Result<Provenance> readProvenance()
+    {
+        auto run = m_store.db().prepare(
+            "SELECT id, rules_hash FROM curation_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1");
+        if (!run)
+            return run.error();
+        Provenance out;
+        if (Status s = run->forEachRow([&] {
+                out.curationRun = run->columnInt(0);
+                out.rulesHash = run->columnText(1);
+                return false;
+            });
+            !s)
+            return s.error();
+        auto last = m_store.db().queryInt("SELECT coalesce(max(version), 0) FROM datasets WHERE name = ?1",
+                                          {m_options.name});
+        if (!last)
+            return last.error();
+        out.version = *last + 1;
+        return out;
+    }
+
+    QJsonObject manifest(const Provenance &provenance, const SplitFiles &written) const
+    {
+        QJsonObject segments;
+        for (const auto &[segment, counts] : m_report.perSegment)
+            segments.insert(QString::fromStdString(segment), splitCountsJson(counts));
+        QJsonObject labels;
+        for (const auto &[label, n] : m_report.perLabel)
+            labels.insert(QString::fromStdString(label), n);
+        const qint64 limit = m_options.limit > 0 ? m_options.limit : defaultLimit(m_options.kind);
+        return {
+            {QStringLiteral("name"), m_options.name},
+            {QStringLiteral("version"), m_report.version},
+            {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("options"), optionsJson(m_options)},
+            {QStringLiteral("curation_run"),
+             provenance.curationRun ? QJsonValue(provenance.curationRun) : QJsonValue()},
+            {QStringLiteral("rules_hash"),
+             provenance.rulesHash.isEmpty() ? QJsonValue() : QJsonValue(provenance.rulesHash)},
+            {QStringLiteral("examples"), m_report.examples},
+            {QStringLiteral("limit"), limit},
+            {QStringLiteral("interactions"), m_report.interactions},
+            {QStringLiteral("dropped_for_personal_data"), m_report.droppedForPersonalData},
+            {QStringLiteral("splits"), splitCountsJson(m_report.perSplit)},
+            {QStringLiteral("segments"), segments},
+            {QStringLiteral("labels"), labels},
+            {QStringLiteral("files"), written.files},
+            {QStringLiteral("interaction_ids"), written.ids},
+        };
+    }
+
+    // manifest.json, the README.md dataset card and the kind's other files.
+    Status writeDescriptions(const Provenance &provenance, const SplitFiles &written,
+                             const std::vector<Example> &examples)
+    {
+        const QByteArray manifestBytes =
+            QJsonDocument(manifest(provenance, written)).toJson(QJsonDocument::Indented);
+        m_report.manifestSha256 =
+            QString::fromLatin1(QCryptographicHash::hash(manifestBytes, QCryptographicHash::Sha256).toHex());
+        std::vector<std::pair<QString, QByteArray>> outputs{
+            {QStringLiteral("manifest.json"), manifestBytes},
+            {QStringLiteral("README.md"), datasetCard(m_options, m_report, written.written)}};
+        for (auto &extra : kindExtras(m_options.kind, examples, m_building))
+            outputs.push_back(std::move(extra));
+        for (const auto &[name, bytes] : outputs) {
+            QSaveFile file(m_building.filePath(name));
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+                return Error{QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString())};
+        }
+        return {};
     }
 
     // Every export checks itself as `flywheel validate` would before anyone can load it.
-    auto validation = validateDataset(building.path());
-    if (!validation)
-        return validation.error();
-    if (!validation->ok()) {
+    Status checkValid() const
+    {
+        auto validation = validateDataset(m_building.path());
+        if (!validation)
+            return validation.error();
+        if (validation->ok())
+            return {};
         QString first = QStringLiteral("%1 problems").arg(validation->errors);
         for (const ValidationIssue &issue : validation->issues)
             if (!issue.warning) {
@@ -469,65 +544,94 @@ Result<ExportReport> Exporter::run()
         return Error{QStringLiteral("the export does not validate (%1); nothing was published").arg(first)};
     }
 
-    // Publish in two steps: record it with its hidden folder as staging, then rename the folder
-    // into place and clear the staging. A process killed in between leaves a record that
-    // finishInterruptedExports() completes from the staging folder, so a recorded dataset always
-    // ends up in place and an unrecorded one never appears.
-    Transaction transaction(m_store.db());
-    if (!transaction.beginStatus())
-        return transaction.beginStatus().error();
-    auto dataset = m_store.db().prepare(
-        "INSERT INTO datasets (name, version, kind, format, path, created_at, curation_run_id, rules_hash, "
-        "options, manifest_sha256, examples, pinned, staging) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, "
-        "?11, ?12, ?13)");
-    auto item = m_store.db().prepare(
-        "INSERT OR IGNORE INTO dataset_items (dataset_id, interaction_id, split) VALUES (?1, ?2, ?3)");
-    if (!dataset || !item)
-        return !dataset ? dataset.error() : item.error();
-    dataset->bind(1, m_options.name);
-    dataset->bind(2, report.version);
-    dataset->bind(3, kindName(m_options.kind));
-    dataset->bind(4, formatName(m_options.format));
-    dataset->bind(5, destination.absoluteFilePath());
-    dataset->bind(6, QDateTime::currentMSecsSinceEpoch());
-    if (curationRun)
-        dataset->bind(7, curationRun);
-    else
-        dataset->bindNull(7);
-    dataset->bindTextOrNull(8, rulesHash.toStdString());
-    dataset->bind(9, QString::fromUtf8(QJsonDocument(options).toJson(QJsonDocument::Compact)));
-    dataset->bind(10, report.manifestSha256);
-    dataset->bind(11, report.examples);
-    dataset->bind(12, qint64(m_options.kind == DatasetKind::Eval)); // evaluation sets stay out of train
-    dataset->bind(13, building.path());
-    if (Status s = dataset->run(); !s)
-        return s.error();
-    report.datasetId = m_store.db().lastInsertRowId();
-    for (size_t e = 0; e < examples.size(); ++e) {
-        item->bind(1, report.datasetId);
-        item->bind(2, examples[e].id);
-        item->bind(3, std::string_view(splitName(plan.splitOf[e])));
-        if (Status s = item->run(); !s)
-            return s.error();
+    // Publication's first step: the dataset and its items recorded, with the hidden folder as
+    // staging. A process killed before publish() leaves a record that finishInterruptedExports()
+    // completes from the staging folder, so a recorded dataset always ends up in place and an
+    // unrecorded one never appears.
+    Status record(const Provenance &provenance, const std::vector<Example> &examples, const SplitPlan &plan)
+    {
+        Transaction transaction(m_store.db());
+        if (!transaction.beginStatus())
+            return transaction.beginStatus().error();
+        auto dataset =
+            m_store.db().prepare("INSERT INTO datasets (name, version, kind, format, path, created_at, "
+                                 "curation_run_id, rules_hash, "
+                                 "options, manifest_sha256, examples, pinned, staging) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+        auto item = m_store.db().prepare(
+            "INSERT OR IGNORE INTO dataset_items (dataset_id, interaction_id, split) VALUES (?1, ?2, ?3)");
+        if (!dataset || !item)
+            return !dataset ? dataset.error() : item.error();
+        dataset->bind(1, m_options.name);
+        dataset->bind(2, m_report.version);
+        dataset->bind(3, kindName(m_options.kind));
+        dataset->bind(4, formatName(m_options.format));
+        dataset->bind(5, m_destination.absoluteFilePath());
+        dataset->bind(6, QDateTime::currentMSecsSinceEpoch());
+        if (provenance.curationRun)
+            dataset->bind(7, provenance.curationRun);
+        else
+            dataset->bindNull(7);
+        dataset->bindTextOrNull(8, provenance.rulesHash.toStdString());
+        dataset->bind(
+            9, QString::fromUtf8(QJsonDocument(optionsJson(m_options)).toJson(QJsonDocument::Compact)));
+        dataset->bind(10, m_report.manifestSha256);
+        dataset->bind(11, m_report.examples);
+        dataset->bind(12, qint64(m_options.kind == DatasetKind::Eval)); // evaluation sets stay out of train
+        dataset->bind(13, m_building.path());
+        if (Status s = dataset->run(); !s)
+            return s;
+        m_report.datasetId = m_store.db().lastInsertRowId();
+        for (size_t e = 0; e < examples.size(); ++e) {
+            item->bind(1, m_report.datasetId);
+            item->bind(2, examples[e].id);
+            item->bind(3, std::string_view(splitName(plan.splitOf[e])));
+            if (Status s = item->run(); !s)
+                return s;
+        }
+        // QTemporaryDir makes the folder private; a dataset is shared like any other folder.
+        QFile::setPermissions(m_building.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                     QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                                     QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                                     QFileDevice::ExeOther);
+        return transaction.commit();
     }
-    // QTemporaryDir makes the folder private; a dataset is shared like any other folder.
-    QFile::setPermissions(building.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                               QFileDevice::ExeOwner | QFileDevice::ReadGroup |
-                                               QFileDevice::ExeGroup | QFileDevice::ReadOther |
-                                               QFileDevice::ExeOther);
-    if (Status s = transaction.commit(); !s)
-        return s.error();
-    building.setAutoRemove(false);
-    if (!QDir().rename(building.path(), destination.absoluteFilePath())) {
-        QDir(building.path()).removeRecursively();
-        (void)forgetDataset(m_store, report.datasetId);
-        return Error{QStringLiteral("cannot move the dataset into %1").arg(destination.absoluteFilePath())};
+
+    // Publication's second step: the folder renamed into place and the staging cleared.
+    Status publish()
+    {
+        m_building.setAutoRemove(false);
+        const QString path = m_destination.absoluteFilePath();
+        if (!QDir().rename(m_building.path(), path)) {
+            QDir(m_building.path()).removeRecursively();
+            (void)forgetDataset(m_store, m_report.datasetId);
+            return Error{QStringLiteral("cannot move the dataset into %1").arg(path)};
+        }
+        if (Status s = clearStaging(m_store, m_report.datasetId); !s)
+            return s; // the next export or listing clears it
+        m_report.path = path;
+        return {};
     }
-    if (Status s = clearStaging(m_store, report.datasetId); !s)
-        return s.error(); // the next export or listing clears it
-    report.path = destination.absoluteFilePath();
-    return report;
+
+    Store &m_store;
+    const ExportOptions &m_options;
+    const Exporter::ProgressCallback &m_progress;
+    const std::atomic_bool *m_cancel;
+    const QFileInfo m_destination;
+    QTemporaryDir m_building;
+    QFile m_spool;
+    ExportReport m_report;
+};
+
+} // namespace
+
+Result<ExportReport> Exporter::run()
+{
+    if (Status s = checkOptions(m_options); !s)
+        return s.error();
+    if (Status s = finishInterruptedExports(m_store); !s)
+        return s.error();
+    return ExportRun(m_store, m_options, m_progress, m_cancel).run();
 }
 
 Status finishInterruptedExports(Store &store)

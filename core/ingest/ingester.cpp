@@ -75,21 +75,39 @@ Ingester::Ingester(Store &store, IngestOptions options)
     , m_options(std::move(options))
 {}
 
-Result<IngestReport> Ingester::ingest(const QStringList &inputs)
-{
-    // Open every input first: a typo in the last name should not leave a half-done job.
+namespace {
+
+struct OpenedInputs {
     std::vector<std::unique_ptr<LineReader>> readers;
     std::vector<qint64> sizes;
+};
+
+// Opens every input first: a typo in the last name should not leave a half-done job.
+Result<OpenedInputs> openInputs(const QStringList &inputs, const QString &storePath, qint64 maxLineBytes)
+{
+    OpenedInputs out;
     for (const QString &input : inputs) {
-        if (isStoreFile(input, m_store.path()))
+        if (isStoreFile(input, storePath))
             return Error{
                 QStringLiteral("%1 is the store itself (or one of its files), not capture data").arg(input)};
         auto reader = std::make_unique<LineReader>();
-        if (Status s = reader->open(input, m_options.maxLineBytes); !s)
+        if (Status s = reader->open(input, maxLineBytes); !s)
             return s.error();
-        sizes.push_back(reader->totalBytes());
-        readers.push_back(std::move(reader));
+        out.sizes.push_back(reader->totalBytes());
+        out.readers.push_back(std::move(reader));
     }
+    return out;
+}
+
+} // namespace
+
+Result<IngestReport> Ingester::ingest(const QStringList &inputs)
+{
+    auto opened = openInputs(inputs, m_store.path(), m_options.maxLineBytes);
+    if (!opened)
+        return opened.error();
+    std::vector<std::unique_ptr<LineReader>> &readers = opened->readers;
+    const std::vector<qint64> &sizes = opened->sizes;
 
     // Re-running the same ingest restores batches a power cut lost.
     SynchronousNormal relaxed(m_store.db());

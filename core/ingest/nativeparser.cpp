@@ -213,113 +213,137 @@ bool NativeParser::parse(std::string_view line, ParsedLine &out, std::string &re
                             "\": expected interaction, feedback or correction");
 }
 
-bool NativeParser::parseInteraction(const object &fields, std::string_view line, ParsedLine &out,
-                                    std::string &reason)
-{
-    InteractionRecord &r = out.interactions.emplace_back();
+namespace {
+
+// What parseInteraction() gathers from an interaction's fields besides the record itself.
+struct InteractionFields {
     MetadataBuilder metadata;
     std::optional<qint64> timestamp;
     bool haveInput = false;
     std::optional<array> feedback;
     std::optional<element> correction;
+};
 
-    for (auto field : fields) {
-        const std::string_view key = field.key;
-        const element v = field.value;
-        bool ok = true;
-        if (key == "type")
-            continue;
-        if (key == "id")
-            ok = readId(v, key, r.externalId, reason);
-        else if (key == "timestamp")
-            ok = readTimestamp(v, key, timestamp, reason);
-        else if (key == "input")
-            ok = haveInput = readInput(v, r.inputJson, reason);
-        else if (key == "output")
-            ok = readOutput(v, r, reason);
-        else if (key == "session_id")
-            ok = readString(v, key, r.sessionId, reason);
-        else if (key == "user_id")
-            ok = readString(v, key, r.userId, reason);
-        else if (key == "model")
-            ok = readString(v, key, r.modelName, reason);
-        else if (key == "model_version")
-            ok = readString(v, key, r.modelVersion, reason);
-        else if (key == "latency_ms")
-            ok = readCount(v, key, r.latencyMs, reason);
-        else if (key == "prompt_tokens")
-            ok = readCount(v, key, r.promptTokens, reason);
-        else if (key == "completion_tokens")
-            ok = readCount(v, key, r.completionTokens, reason);
-        else if (key == "usage")
-            ok = readUsage(v, r, reason);
-        else if (key == "finish_reason")
-            ok = readString(v, key, r.finishReason, reason);
-        else if (key == "category")
-            ok = readString(v, key, r.category, reason);
-        else if (key == "outcome") {
-            std::string name;
-            ok = readString(v, key, name, reason);
-            if (ok && !name.empty()) {
-                r.outcome = outcomeFromName(name);
-                if (!r.outcome)
-                    ok = fail(reason,
-                              "field \"outcome\" must be one of accepted, edited, regenerated, abandoned, "
-                              "copied or none, not \"" +
-                                  name.substr(0, 40) + "\"");
-            }
-        } else if (key == "feedback") {
-            array items;
-            if (v.get_array().get(items) != simdjson::SUCCESS)
-                ok = fail(reason, "field \"feedback\" must be a list of feedback objects");
-            else
-                feedback = items;
-        } else if (key == "correction")
-            correction = v;
-        else if (key == "metadata")
-            ok = metadata.addObject(v, reason);
+// One field of an interaction line; unknown fields go to the metadata.
+bool readInteractionField(std::string_view key, element v, InteractionRecord &r, InteractionFields &f,
+                          std::string &reason)
+{
+    bool ok = true;
+    if (key == "type")
+        return true;
+    if (key == "id")
+        ok = readId(v, key, r.externalId, reason);
+    else if (key == "timestamp")
+        ok = readTimestamp(v, key, f.timestamp, reason);
+    else if (key == "input")
+        ok = f.haveInput = readInput(v, r.inputJson, reason);
+    else if (key == "output")
+        ok = readOutput(v, r, reason);
+    else if (key == "session_id")
+        ok = readString(v, key, r.sessionId, reason);
+    else if (key == "user_id")
+        ok = readString(v, key, r.userId, reason);
+    else if (key == "model")
+        ok = readString(v, key, r.modelName, reason);
+    else if (key == "model_version")
+        ok = readString(v, key, r.modelVersion, reason);
+    else if (key == "latency_ms")
+        ok = readCount(v, key, r.latencyMs, reason);
+    else if (key == "prompt_tokens")
+        ok = readCount(v, key, r.promptTokens, reason);
+    else if (key == "completion_tokens")
+        ok = readCount(v, key, r.completionTokens, reason);
+    else if (key == "usage")
+        ok = readUsage(v, r, reason);
+    else if (key == "finish_reason")
+        ok = readString(v, key, r.finishReason, reason);
+    else if (key == "category")
+        ok = readString(v, key, r.category, reason);
+    else if (key == "outcome") {
+        std::string name;
+        ok = readString(v, key, name, reason);
+        if (ok && !name.empty()) {
+            r.outcome = outcomeFromName(name);
+            if (!r.outcome)
+                ok =
+                    fail(reason, "field \"outcome\" must be one of accepted, edited, regenerated, abandoned, "
+                                 "copied or none, not \"" +
+                                     name.substr(0, 40) + "\"");
+        }
+    } else if (key == "feedback") {
+        array items;
+        if (v.get_array().get(items) != simdjson::SUCCESS)
+            ok = fail(reason, "field \"feedback\" must be a list of feedback objects");
         else
-            metadata.addField(key, v);
-        if (!ok)
-            return false;
-    }
+            f.feedback = items;
+    } else if (key == "correction")
+        f.correction = v;
+    else if (key == "metadata")
+        ok = f.metadata.addObject(v, reason);
+    else
+        f.metadata.addField(key, v);
+    return ok;
+}
 
+// Feedback given inside an interaction line, each item an object.
+bool readEmbeddedFeedback(const array &items, const std::string &interaction, ParsedLine &out,
+                          std::string &reason)
+{
+    for (element item : items) {
+        object itemFields;
+        if (item.get_object().get(itemFields) != simdjson::SUCCESS)
+            return fail(reason, "each item of \"feedback\" must be an object");
+        out.feedback.emplace_back();
+        if (!readFeedback(itemFields, false, out.feedback.back(), reason))
+            return fail(reason, "feedback " + std::to_string(out.feedback.size() - 1) + ": " + reason);
+        out.feedback.back().interactionExternalId = interaction;
+    }
+    return true;
+}
+
+// A correction given inside an interaction line: just the corrected text, or an object.
+bool readEmbeddedCorrection(element correction, const std::string &interaction, ParsedLine &out,
+                            std::string &reason)
+{
+    CorrectionRecord &c = out.corrections.emplace_back();
+    object correctionFields;
+    std::string_view text;
+    if (correction.get_string().get(text) == simdjson::SUCCESS) {
+        c.correctedOutput.assign(text);
+        if (c.correctedOutput.empty())
+            return fail(reason, "field \"correction\" must not be empty");
+    } else if (correction.get_object().get(correctionFields) != simdjson::SUCCESS) {
+        return fail(reason, "field \"correction\" must be a string or an object with \"output\"");
+    } else if (!readCorrection(correctionFields, false, c, reason)) {
+        return false;
+    }
+    c.interactionExternalId = interaction;
+    return true;
+}
+
+} // namespace
+
+bool NativeParser::parseInteraction(const object &fields, std::string_view line, ParsedLine &out,
+                                    std::string &reason)
+{
+    InteractionRecord &r = out.interactions.emplace_back();
+    InteractionFields f;
+    for (auto field : fields)
+        if (!readInteractionField(field.key, field.value, r, f, reason))
+            return false;
     if (r.externalId.empty())
         return fail(reason, "missing required field \"id\"");
-    if (!timestamp)
+    if (!f.timestamp)
         return fail(reason, "missing required field \"timestamp\"");
-    if (!haveInput)
+    if (!f.haveInput)
         return fail(reason, "missing required field \"input\"");
-    r.timestampMs = *timestamp;
-
-    if (feedback) {
-        for (element item : *feedback) {
-            object itemFields;
-            if (item.get_object().get(itemFields) != simdjson::SUCCESS)
-                return fail(reason, "each item of \"feedback\" must be an object");
-            out.feedback.emplace_back();
-            if (!readFeedback(itemFields, false, out.feedback.back(), reason))
-                return fail(reason, "feedback " + std::to_string(out.feedback.size() - 1) + ": " + reason);
-            out.feedback.back().interactionExternalId = r.externalId;
-        }
-    }
-    if (correction && !correction->is_null()) {
-        // Embedded, a correction may be just the corrected text.
-        CorrectionRecord &c = out.corrections.emplace_back();
-        object correctionFields;
-        std::string_view text;
-        if (correction->get_string().get(text) == simdjson::SUCCESS) {
-            c.correctedOutput.assign(text);
-            if (c.correctedOutput.empty())
-                return fail(reason, "field \"correction\" must not be empty");
-        } else if (correction->get_object().get(correctionFields) != simdjson::SUCCESS) {
-            return fail(reason, "field \"correction\" must be a string or an object with \"output\"");
-        } else if (!readCorrection(correctionFields, false, c, reason)) {
-            return false;
-        }
-        c.interactionExternalId = r.externalId;
-    }
-    metadata.finishInto(r.metadataJson);
+    r.timestampMs = *f.timestamp;
+    if (f.feedback && !readEmbeddedFeedback(*f.feedback, r.externalId, out, reason))
+        return false;
+    if (f.correction && !f.correction->is_null() &&
+        !readEmbeddedCorrection(*f.correction, r.externalId, out, reason))
+        return false;
+    f.metadata.finishInto(r.metadataJson);
     r.contentHash = hash64(line);
     return true;
 }

@@ -22,61 +22,22 @@ ParsePipeline::ParsePipeline(std::vector<std::unique_ptr<LineReader>> readers, C
     , m_chunkLines(std::max<size_t>(chunkLines, 1))
     , m_chunkMaxAgeMs(chunkMaxAgeMs)
 {
-    for (size_t i = 0; i < kPoolSize; ++i) {
-        m_pool.push_back(std::make_unique<ParsedChunk>());
-        m_free.push_back(m_pool.back().get());
-    }
-    m_thread = std::thread(&ParsePipeline::run, this);
+    m_chunks.start([this](OrderedPipeline<ParsedChunk> &) { run(); });
 }
 
 ParsePipeline::~ParsePipeline()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_changed.notify_all();
-    m_thread.join();
+    m_chunks.finish();
 }
 
 ParsedChunk *ParsePipeline::next()
 {
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_ready.empty() || m_finished; });
-    if (m_ready.empty())
-        return nullptr;
-    ParsedChunk *chunk = m_ready.front();
-    m_ready.pop_front();
-    return chunk;
+    return m_chunks.next();
 }
 
 void ParsePipeline::recycle(ParsedChunk *chunk)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_free.push_back(chunk);
-    }
-    m_changed.notify_all();
-}
-
-ParsedChunk *ParsePipeline::takeFree()
-{
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_free.empty() || m_stopping; });
-    if (m_stopping)
-        return nullptr;
-    ParsedChunk *chunk = m_free.front();
-    m_free.pop_front();
-    return chunk;
-}
-
-void ParsePipeline::publish(ParsedChunk *chunk)
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_ready.push_back(chunk);
-    }
-    m_changed.notify_all();
+    m_chunks.recycle(chunk);
 }
 
 bool ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
@@ -210,7 +171,7 @@ void ParsePipeline::run()
         qint64 lastLine = 0;
         bool more = true;
         while (more) {
-            ParsedChunk *chunk = takeFree();
+            ParsedChunk *chunk = m_chunks.acquire();
             if (!chunk)
                 return;
             chunk->inputIndex = int(input);
@@ -245,14 +206,9 @@ void ParsePipeline::run()
             chunk->endOfInput = !more;
             if (!more)
                 chunk->inputError = reader.error();
-            publish(chunk);
+            m_chunks.submit(chunk);
         }
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_finished = true;
-    }
-    m_changed.notify_all();
 }
 
 } // namespace flywheel

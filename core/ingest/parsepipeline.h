@@ -3,15 +3,12 @@
 #include "ingest/lineparser.h"
 #include "ingest/linereader.h"
 #include "ingest/multilinedocument.h"
+#include "util/orderedpipeline.h"
 
 #include <QString>
 
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace flywheel {
@@ -64,8 +61,6 @@ public:
 
 private:
     void run();
-    ParsedChunk *takeFree();
-    void publish(ParsedChunk *chunk);
     /// Returns false when the line completed no record (a CSV header or an open quoted field).
     bool parseLine(const LineReader::Line &line, ParsedItem &item);
     void finishInput(qint64 lastLine, ParsedChunk &chunk);
@@ -90,15 +85,8 @@ private:
     bool m_lastLineUnterminated = false;
     size_t m_chunkLines;
     int m_chunkMaxAgeMs;
-    std::vector<std::unique_ptr<ParsedChunk>> m_pool;
-
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<ParsedChunk *> m_free;
-    std::deque<ParsedChunk *> m_ready;
-    bool m_finished = false;
-    bool m_stopping = false;
-    std::thread m_thread;
+    // Last, so its thread is joined before the members run() uses are destroyed.
+    OrderedPipeline<ParsedChunk> m_chunks{kPoolSize};
 };
 
 } // namespace flywheel
