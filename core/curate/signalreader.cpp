@@ -1,6 +1,7 @@
 #include "curate/signalreader.h"
 
 #include "curate/textnorm.h"
+#include "review/latestreview.h"
 #include "store/statement.h"
 #include "store/store.h"
 
@@ -11,6 +12,7 @@ namespace {
 
 // Events are aggregated per interaction in SQL; the read is one ordered pass over interactions.
 // %1 selects the interactions (by "interaction_id"), in the event tables as in the main query.
+// %3 and %4 are the latest review's label and segment (latestReview()).
 constexpr const char *kSignalsSql = R"sql(
 SELECT i.id, i.external_id, i.ts, i.model_name, i.model_version, i.category, i.finish_reason, i.outcome,
        i.latency_ms, i.input, i.output, i.metadata, i.content_hash,
@@ -32,10 +34,8 @@ LEFT JOIN (SELECT interaction_id, count(*) AS n,
            FROM corrections c1 WHERE %1 GROUP BY interaction_id) c
        ON c.interaction_id = i.id
 LEFT JOIN (SELECT interaction_id, count(*) AS n,
-                  (SELECT label FROM reviews r2 WHERE r2.interaction_id = r1.interaction_id
-                   AND r2.label IS NOT NULL ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1) AS label,
-                  (SELECT segment FROM reviews r2 WHERE r2.interaction_id = r1.interaction_id
-                   AND r2.segment <> '' ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1) AS segment
+                  %3 AS label,
+                  %4 AS segment
            FROM reviews r1 WHERE %1 GROUP BY interaction_id) r
        ON r.interaction_id = i.id
 WHERE %2
@@ -108,7 +108,9 @@ Result<qint64> SignalReader::read(const Visit &visit, const SignalSelection &sel
     };
     const QByteArray sql =
         QString::fromLatin1(kSignalsSql)
-            .arg(selected(QStringLiteral("interaction_id")), selected(QStringLiteral("i.id")))
+            .arg(selected(QStringLiteral("interaction_id")), selected(QStringLiteral("i.id")),
+                 QString::fromStdString(latestReview("label", "r1.interaction_id", "label IS NOT NULL")),
+                 QString::fromStdString(latestReview("segment", "r1.interaction_id", "segment <> ''")))
             .toUtf8();
     auto statement = m_store.db().prepare(sql.constData());
     if (!statement)

@@ -2,6 +2,7 @@
 
 #include "curate/textnorm.h"
 #include "export/redaction.h"
+#include "review/latestreview.h"
 #include "store/statement.h"
 #include "store/store.h"
 #include "util/jsontext.h"
@@ -9,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QString>
 
 namespace flywheel {
 namespace {
@@ -17,8 +19,7 @@ namespace {
 constexpr const char *kRowsSql = R"sql(
 SELECT i.id, i.input, i.output, i.output_tool_calls, c.segment, coalesce(c.cluster_id, i.id), e.label,
        e.decided_by = 'review',
-       coalesce((SELECT corrected_output FROM reviews r WHERE r.interaction_id = i.id
-                 AND r.corrected_output IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
+       coalesce(%1,
                 (SELECT corrected_output FROM corrections k WHERE k.interaction_id = i.id
                  ORDER BY coalesce(k.ts, 0) DESC, k.id DESC LIMIT 1), ''),
        c.score, coalesce(i.model_version, '')
@@ -169,7 +170,10 @@ Status readExampleRows(Store &store, const ExportOptions &options,
     const ExportSelection &selection = options.selection;
     const std::set<std::string> labels =
         selection.labels.empty() ? defaultLabels(options.kind) : selection.labels;
-    std::string sql = kRowsSql;
+    std::string sql = QString::fromLatin1(kRowsSql)
+                          .arg(QString::fromStdString(
+                              latestReview("corrected_output", "i.id", "corrected_output IS NOT NULL")))
+                          .toStdString();
     if (selection.collapseDuplicates)
         sql += " AND (c.cluster_id IS NULL OR c.cluster_id = c.interaction_id)";
     appendPlaceholders(sql, "e.label", labels.size());

@@ -4,8 +4,11 @@
 // interactions.
 
 #include "metrics/dashboardqueries.h"
+#include "review/latestreview.h"
 #include "store/statement.h"
 #include "store/store.h"
+
+#include <QString>
 
 namespace flywheel::dashboard {
 namespace {
@@ -40,10 +43,8 @@ SELECT k.model_name, k.model_version, k.segment, k.reasons,
        sum(k.label = 'negative' OR (k.label IS NOT NULL AND k.corrected)),
        sum(k.decision <> 'skip')
 FROM (SELECT m.model_name, m.model_version, c.segment, c.label AS rules_label, c.corrected,
-             (SELECT label FROM reviews WHERE interaction_id = i.interaction_id AND label IS NOT NULL
-              ORDER BY created_at DESC, id DESC LIMIT 1) AS label,
-             (SELECT decision FROM reviews WHERE interaction_id = i.interaction_id
-              ORDER BY created_at DESC, id DESC LIMIT 1) AS decision,
+             %1 AS label,
+             %2 AS decision,
              (SELECT group_concat(reason, ' ') FROM flags WHERE interaction_id = i.interaction_id) AS reasons
       FROM (SELECT DISTINCT interaction_id FROM reviews) i
       JOIN curation c ON c.interaction_id = i.interaction_id
@@ -55,12 +56,20 @@ FROM (SELECT m.model_name, m.model_version, c.segment, c.label AS rules_label, c
       LIMIT -1) k
 GROUP BY 1, 2, 3, 4)sql";
 
+QByteArray reviewedSql()
+{
+    return QString::fromLatin1(kReviewedSql)
+        .arg(QString::fromStdString(latestReview("label", "i.interaction_id", "label IS NOT NULL")),
+             QString::fromStdString(latestReview("decision", "i.interaction_id")))
+        .toUtf8();
+}
+
 } // namespace
 
 Result<ReviewFigures> loadReviewFigures(Database &db, const DashboardFilter &filter)
 {
     auto reviews = prepare(db, kReviewsSql, filter);
-    auto reviewed = prepare(db, kReviewedSql, filter);
+    auto reviewed = prepare(db, reviewedSql(), filter);
     if (!reviews || !reviewed)
         return !reviews ? reviews.error() : reviewed.error();
     ReviewFigures f;

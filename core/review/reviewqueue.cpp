@@ -1,5 +1,7 @@
 #include "review/reviewqueue.h"
 
+#include "review/latestreview.h"
+
 #include "curate/curationqueries.h"
 #include "curate/rules.h"
 #include "review/searchindex.h"
@@ -34,14 +36,12 @@ constexpr const char *kMatchesThenFlags =
     " FROM search_index s CROSS JOIN flags f ON f.interaction_id = s.rowid";
 constexpr const char *kInteractions = " JOIN interactions i ON i.id = f.interaction_id";
 constexpr const char *kCuration = " LEFT JOIN curation c ON c.interaction_id = f.interaction_id";
-constexpr const char *kLatestReview =
-    " LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews WHERE interaction_id = f.interaction_id"
-    " ORDER BY created_at DESC, id DESC LIMIT 1)";
+const QByteArray kLatestReview =
+    QByteArray::fromStdString(" LEFT JOIN reviews r ON r.id = " + latestReview("id", "f.interaction_id"));
 
 // The label that counts: the latest reviewer's label, else curation's.
-constexpr const char *kEffectiveLabel =
-    "coalesce((SELECT label FROM reviews WHERE interaction_id = f.interaction_id AND label IS NOT NULL "
-    "ORDER BY created_at DESC, id DESC LIMIT 1), c.label, '')";
+const QByteArray kEffectiveLabel = QByteArray::fromStdString(
+    "coalesce(" + latestReview("label", "f.interaction_id", "label IS NOT NULL") + ", c.label, '')");
 
 const char *orderBy(QueueFilter::Order order, bool reversed)
 {
@@ -88,13 +88,13 @@ QByteArray ReviewQueue::fromAndWhere() const
     // count over a million would cost a second.
     const bool interactions = !m_filter.modelVersion.isEmpty() || !m_filter.time.isOpen();
     const bool curation = !m_filter.segment.isEmpty() || !m_filter.label.isEmpty();
-    const bool latestReview = m_filter.status != QueueFilter::Status::All || !m_filter.segment.isEmpty();
+    const bool withLatestReview = m_filter.status != QueueFilter::Status::All || !m_filter.segment.isEmpty();
     QByteArray sql = search ? kMatchesThenFlags : kFlags;
     if (interactions)
         sql += kInteractions;
     if (curation)
         sql += kCuration;
-    if (latestReview)
+    if (withLatestReview)
         sql += kLatestReview;
     sql += search ? " WHERE search_index MATCH ?8" : " WHERE 1";
     if (m_filter.reason.isEmpty())
@@ -120,7 +120,7 @@ QByteArray ReviewQueue::fromAndWhere() const
     if (!m_filter.modelVersion.isEmpty())
         sql += " AND i.model_version = ?3";
     if (!m_filter.label.isEmpty())
-        sql += QByteArray(" AND ") + kEffectiveLabel + " = ?4";
+        sql += " AND " + kEffectiveLabel + " = ?4";
     if (!m_filter.annotator.isEmpty())
         sql +=
             " AND EXISTS (SELECT 1 FROM reviews WHERE interaction_id = f.interaction_id AND reviewer = ?5)";

@@ -8,6 +8,7 @@
 #include "demo/demogenerator.h"
 #include "review/decisions.h"
 #include "review/guidelines.h"
+#include "review/latestreview.h"
 #include "review/reviewqueue.h"
 #include "review/searchindex.h"
 
@@ -40,6 +41,41 @@ private slots:
     }
 
     void cleanup() { QVERIFY(m_store->db().exec("DELETE FROM reviews")); }
+
+    // The latest review wins: the latest time, then the highest id, among the reviews the
+    // condition keeps; the effective_labels view and latestReview() agree.
+    void latestReviewWinsByTimeThenId()
+    {
+        const qint64 id = count(*m_store, "SELECT min(interaction_id) FROM flags");
+        const auto exec = [&](const std::string &sql) {
+            return bool(m_store->db().exec(sql.c_str()));
+        };
+        const std::string insert =
+            "INSERT INTO reviews (id, interaction_id, decision, label, created_at) VALUES ";
+        const std::string target = std::to_string(id);
+        // Inserted out of order: ids 30, 10, 20; the two latest share a millisecond.
+        QVERIFY(exec(insert + "(30, " + target + ", 'approve', 'positive', 2000)"));
+        QVERIFY(exec(insert + "(10, " + target + ", 'reject', 'negative', 1000)"));
+        QVERIFY(exec(insert + "(20, " + target + ", 'skip', NULL, 2000)"));
+        const auto latest = [&](const char *column, const char *where) {
+            return queryText(*m_store, ("SELECT " + latestReview(column, target, where)).c_str());
+        };
+        const auto effectiveLabel = [&] {
+            return queryText(*m_store,
+                             ("SELECT label FROM effective_labels WHERE interaction_id = " + target).c_str());
+        };
+        QCOMPARE(latest("id", ""), QStringLiteral("30"));
+        QCOMPARE(latest("decision", ""), QStringLiteral("approve"));
+        QCOMPARE(latest("id", "decision <> 'approve'"), QStringLiteral("20"));
+        QCOMPARE(latest("label", "label = 'negative'"), QStringLiteral("negative"));
+        QVERIFY(exec("UPDATE reviews SET label = 'gold' WHERE id = 20"));
+        // Now 20 and 30 both give a label at 2000: the higher id, 30, still wins.
+        QCOMPARE(latest("label", "label IS NOT NULL"), QStringLiteral("positive"));
+        QCOMPARE(effectiveLabel(), QStringLiteral("positive"));
+        QVERIFY(exec("UPDATE reviews SET created_at = 3000 WHERE id = 20"));
+        QCOMPARE(latest("label", "label IS NOT NULL"), QStringLiteral("gold"));
+        QCOMPARE(effectiveLabel(), QStringLiteral("gold"));
+    }
 
     // Guidelines are versions: saving adds one, equal text adds none, and each decision records the
     // version it was made under.
