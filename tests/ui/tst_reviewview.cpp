@@ -82,15 +82,13 @@ private slots:
         ui::StudioSettings settings;
         settings.annotator = QStringLiteral("tester");
         settings.save();
-        QVERIFY(m_dir.isValid());
-        m_template = m_dir.filePath(QStringLiteral("template.flywheel"));
-        QCOMPARE(testing::makeCuratedDemoStore(m_template), QString());
+        QCOMPARE(m_stores.prepare(), QString());
     }
 
     void init()
     {
-        m_path = m_dir.filePath(QStringLiteral("review-%1.flywheel").arg(++m_copies));
-        QVERIFY(QFile::copy(m_template, m_path));
+        m_path = m_stores.copy(QStringLiteral("review"));
+        QVERIFY(!m_path.isEmpty());
     }
 
     void keyboardSession()
@@ -292,10 +290,8 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_dir;
-    QString m_template;
+    testing::DemoStoreCopies m_stores;
     QString m_path;
-    int m_copies = 0;
 };
 
 QTEST_MAIN(TestReviewView)

@@ -52,15 +52,13 @@ private slots:
         ui::StudioSettings settings;
         settings.annotator = QStringLiteral("tester");
         settings.save();
-        QVERIFY(m_dir.isValid());
-        m_template = m_dir.filePath(QStringLiteral("template.flywheel"));
-        QCOMPARE(testing::makeCuratedDemoStore(m_template), QString());
+        QCOMPARE(m_stores.prepare(), QString());
     }
 
     void init()
     {
-        m_path = m_dir.filePath(QStringLiteral("session-%1.flywheel").arg(++m_copies));
-        QVERIFY(QFile::copy(m_template, m_path));
+        m_path = m_stores.copy(QStringLiteral("session"));
+        QVERIFY(!m_path.isEmpty());
     }
 
     void readersRefuseWrites()
@@ -75,7 +73,7 @@ private slots:
 
     void readersNeverUpgrade()
     {
-        const QString old = m_dir.filePath(QStringLiteral("old.flywheel"));
+        const QString old = m_stores.filePath(QStringLiteral("old.flywheel"));
         Store::Options options;
         options.targetVersion = 3;
         QVERIFY(Store::open(old, options));
@@ -124,7 +122,7 @@ private slots:
     void writeTurnsReportAStoreThatCannotOpen()
     {
         ui::StudioSession session;
-        session.open(m_dir.filePath(QStringLiteral("missing.flywheel")));
+        session.open(m_stores.filePath(QStringLiteral("missing.flywheel")));
         Status turned;
         std::thread worker([&] { turned = session.writeTurn()([](Store &) { return Status{}; }); });
         worker.join();
@@ -149,7 +147,7 @@ private slots:
 
         QSignalSpy curated(window.curation(), &ui::CurationTask::finished);
         window.runCuration(true);
-        const QString capture = m_dir.filePath(QStringLiteral("capture.jsonl"));
+        const QString capture = m_stores.filePath(QStringLiteral("capture.jsonl"));
         QFile file(capture);
         QVERIFY(file.open(QIODevice::WriteOnly));
         for (int i = 0; i < 300; ++i)
@@ -230,8 +228,8 @@ private slots:
         view->actions().at(0)->trigger();
         QCOMPARE(window.session()->undoStack()->count(), 1);
         QCOMPARE(view->undoStack(), window.session()->undoStack());
-        const QString other = m_dir.filePath(QStringLiteral("other-%1.flywheel").arg(m_copies));
-        QVERIFY(QFile::copy(m_template, other));
+        const QString other = m_stores.copy(QStringLiteral("other"));
+        QVERIFY(!other.isEmpty());
         window.openStore(other);
         QCOMPARE(window.session()->undoStack()->count(), 0);
         // The decision asked for before the switch went to the first store.
@@ -241,10 +239,8 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_dir;
-    QString m_template;
+    testing::DemoStoreCopies m_stores;
     QString m_path;
-    int m_copies = 0;
 };
 
 QTEST_MAIN(TestStudioSession)

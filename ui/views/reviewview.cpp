@@ -118,13 +118,13 @@ ReviewView::ReviewView(StudioSession *session, QWidget *parent)
     connect(m_queue->searchBox(), &QLineEdit::returnPressed, this, &ReviewView::backToQueue);
     connect(session, &StudioSession::changed, this, [this](StudioSession::Changes what) {
         if (what & StudioSession::Change::Store)
-            openStore(m_session->storePath());
+            storeOpened();
         else if (what & (StudioSession::Change::Curation | StudioSession::Change::Import))
             reload();
     });
     showEmptyState();
     if (session->isOpen())
-        openStore(session->storePath());
+        storeOpened();
 }
 
 ReviewView::~ReviewView()
@@ -188,9 +188,9 @@ void ReviewView::setWritable(bool writable)
         m_undoStack->clear();
 }
 
-void ReviewView::openStore(const QString &path)
+void ReviewView::storeOpened()
 {
-    m_storePath = path;
+    const QString &path = m_session->storePath();
     m_currentId = 0;
     m_currentRow = -1;
     m_returnRow = -1;
@@ -202,9 +202,9 @@ void ReviewView::openStore(const QString &path)
 
 void ReviewView::reload()
 {
-    if (m_storePath.isEmpty())
+    if (!m_session->isOpen())
         return;
-    m_queue->loadChoices(m_storePath);
+    m_queue->loadChoices(m_session->storePath());
     loadHistory();
     updateSearchIndex();
     if (m_model->isCounted())
@@ -477,7 +477,7 @@ void ReviewView::searchIndexUpdated(bool finished)
 
 void ReviewView::loadHistory()
 {
-    const QString path = m_storePath;
+    const QString path = m_session->storePath();
     m_historyLoad.start([path]() -> StoredHistory {
         auto store = StudioSession::openReader(path);
         if (!store)

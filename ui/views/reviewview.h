@@ -83,7 +83,8 @@ signals:
 private:
     using StoredHistory = Result<QList<std::pair<Decision, QString>>>;
 
-    void openStore(const QString &path);
+    /// Shows the session's newly opened store.
+    void storeOpened();
     void createActions();
     QAction *makeAction(const QString &text, const QKeySequence &key, const std::function<void()> &slot);
     void setCurrent(qint64 id, const QString &externalId, const QString &reason, const QString &segment);
@@ -112,7 +113,6 @@ private:
     StudioSession *m_session;
     // Shared with the session: the index's jobs run on it and must finish before the view goes.
     std::shared_ptr<StoreThread> m_writerThread;
-    QString m_storePath;
     QString m_annotator;
     ReviewQueueModel *m_model;
     DetailLoader *m_details;
