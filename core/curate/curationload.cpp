@@ -12,13 +12,12 @@ namespace flywheel {
 
 Status CurationRun::loadPrevious()
 {
-    for (const auto &load :
-         {&CurationRun::loadReviewLabels, &CurationRun::loadRows, &CurationRun::loadFlags,
-          &CurationRun::loadSignatures, &CurationRun::loadPairs, &CurationRun::loadRollupModels}) {
+    for (const auto &load : {&CurationRun::loadReviewLabels, &CurationRun::loadRows, &CurationRun::loadFlags,
+                             &CurationRun::loadSignatures, &CurationRun::loadPairs}) {
         if (Status s = (this->*load)(); !s || cancelled())
             return s;
     }
-    return {};
+    return m_rollup.loadModelNames(m_store->db());
 }
 
 // The latest review with a label, per interaction: the label the rule analysis compares with.
@@ -129,7 +128,7 @@ Status CurationRun::loadSignatures()
     if (!texts)
         return texts.error();
     return texts->forEachRow([&] {
-        m_storedSignatures.emplace_back(texts->columnInt(0), texts->columnBlob(1).toStdString());
+        m_storedDuplicates.signatures.emplace_back(texts->columnInt(0), texts->columnBlob(1).toStdString());
         return true;
     });
 }
@@ -141,8 +140,8 @@ Status CurationRun::loadPairs()
     if (!pairs)
         return pairs.error();
     return pairs->forEachRow([&] {
-        m_storedPairs.push_back({pairs->columnInt(0), pairs->columnInt(1), float(pairs->columnDouble(2)),
-                                 BandMask(pairs->columnInt(3))});
+        m_storedDuplicates.pairs.push_back({pairs->columnInt(0), pairs->columnInt(1),
+                                            float(pairs->columnDouble(2)), BandMask(pairs->columnInt(3))});
         return true;
     });
 }
@@ -174,19 +173,21 @@ Result<std::optional<TopicModel>> CurationRun::loadTopicModel()
 }
 
 // The normalised input of an interaction this run did not read, for an exact near-duplicate check.
-std::string CurationRun::storedText(qint64 interactionId)
+Result<std::string> CurationRun::storedText(qint64 interactionId)
 {
     static constexpr const char *kInput = "SELECT input FROM interactions WHERE id = ?1";
     auto input = statement(kInput);
     if (!input)
-        return {};
+        return input.error();
     (*input)->bind(1, interactionId);
     std::string text;
-    (void)(*input)->forEachRow([&] {
+    const Status read = (*input)->forEachRow([&] {
         text = normalizeText(userTextOf((*input)->columnUtf8(0)));
         return false;
     });
     (*input)->reset();
+    if (!read)
+        return read.error();
     return text;
 }
 

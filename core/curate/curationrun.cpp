@@ -50,15 +50,6 @@ struct CurationRun::Computed {
     std::vector<size_t> fired;
 };
 
-int Names::index(std::string_view name)
-{
-    if (const auto it = m_index.find(name); it != m_index.end())
-        return it->second;
-    m_names.emplace_back(name);
-    m_index.emplace(m_names.back(), int(m_names.size() - 1));
-    return int(m_names.size() - 1);
-}
-
 qint64 topicCheckpoint(qint64 uncategorized)
 {
     if (uncategorized < 1000)
@@ -76,8 +67,8 @@ CurationRun::CurationRun(Store &store, const RuleSet &rules, const Curator::Prog
     , m_rules(rules)
     , m_progress(progress)
     , m_cancel(cancel)
+    , m_duplicates(nearDuplicateSettings(), cancel)
 {
-    m_signatures = TextSignatures(nearDuplicateSettings().width());
     if (full)
         m_report.fullReason = "asked for";
 }
@@ -168,7 +159,7 @@ Result<CurationReport> CurationRun::execute()
         });
     if (status && !cancelled())
         status = stage("rollup", [&]() -> Status {
-            buildRollup();
+            m_rollup.build(m_curated, m_duplicates.clusterOf());
             return {};
         });
     m_snapshot.reset();
@@ -177,9 +168,9 @@ Result<CurationReport> CurationRun::execute()
     // The rollup's rows are written in the results' transaction; that time is the rollup's.
     for (CurationReport::Stage &s : m_report.stages) {
         if (s.name == QLatin1String("rollup"))
-            s.ms += m_rollupWriteMs;
+            s.ms += m_rollup.writeMs();
         else if (s.name == QLatin1String("write"))
-            s.ms -= m_rollupWriteMs;
+            s.ms -= m_rollup.writeMs();
     }
     m_report.cancelled = cancelled();
     m_report.incremental = m_incremental;
@@ -460,7 +451,7 @@ void CurationRun::take(const InteractionSignals &s, Computed &&computed)
     c.segment = !s.reviewSegment.empty() ? m_segments.index(s.reviewSegment)
                 : c.uncategorized        ? -1
                                          : m_segments.index(s.category);
-    m_modelNames.try_emplace(c.modelKey, s.modelName, s.modelVersion);
+    m_rollup.nameModel(c.modelKey, s.modelName, s.modelVersion);
     m_curated.push_back(std::move(c));
 }
 
@@ -575,7 +566,7 @@ void CurationRun::coverage()
         if (!underCovered[size_t(c.segment)] || isCurated(c.label))
             continue;
         const std::string segment = "segment " + m_segments.name(c.segment);
-        if (m_singleton[i])
+        if (m_duplicates.singleton()[i])
             c.flags.push_back({FlagReason::NovelInput, "an input seen once, in under-covered " + segment});
         else
             c.flags.push_back({FlagReason::UnderCoveredSegment, segment + " is under-covered"});

@@ -1,10 +1,13 @@
 #pragma once
 
-// One curation run, internal to the curate module. curationrun.cpp has the stages,
-// curationduplicates.cpp the duplicates stage, curationload.cpp reads back the previous run's
-// results for an incremental run, and curationwrite.cpp stores the results.
+// One curation run, internal to the curate module. curationrun.cpp has the stages, DuplicateStage
+// (curationduplicates.cpp gives it its inputs) finds duplicates, DashboardRollup counts for the
+// dashboard, curationload.cpp reads back the previous run's results for an incremental run, and
+// curationwrite.cpp stores the results.
 
 #include "curate/curator.h"
+#include "curate/dashboardrollup.h"
+#include "curate/duplicatestage.h"
 #include "curate/interactioncuration.h"
 #include "curate/nearduplicates.h"
 #include "curate/signalreader.h"
@@ -25,34 +28,6 @@ class Transaction;
 template <typename Batch>
 class OrderedPipeline;
 
-/// Interns strings (segments) as small indexes.
-class Names {
-public:
-    int index(std::string_view name);
-    const std::string &name(int index) const { return m_names[size_t(index)]; }
-    size_t size() const { return m_names.size(); }
-
-private:
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-    };
-    std::unordered_map<std::string, int, Hash, std::equal_to<>> m_index;
-    std::vector<std::string> m_names;
-};
-
-/// The bits of curation.signal_bits: what the user did with the output, for the dashboard's rollup.
-enum SignalBit : quint8 {
-    AcceptedBit = 1,  ///< outcome accepted or copied
-    EditedBit = 2,    ///< outcome edited
-    AbandonedBit = 4, ///< outcome abandoned
-    ThumbedBit = 8,   ///< a thumbs event, up or down
-    ThumbsUpBit = 16, ///< a thumbs up
-};
-quint8 signalBitsOf(const InteractionSignals &s);
-/// Days since 1970-01-01 of a UTC time in epoch milliseconds, rounded down (also before 1970).
-qint32 utcDay(qint64 ms);
-
 /// Topics are trained on the interactions without a category up to a checkpoint: every one while
 /// there are fewer than 1,000, then the first 1,000 · 1.25^k. A model changes only when they have
 /// grown by a quarter, so the runs in between assign new inputs to the topics as they are.
@@ -68,26 +43,6 @@ public:
 
 private:
     struct Computed;
-    struct Text {
-        quint64 hash = 0;
-        /// Its first interaction, by which pairs are stored.
-        qint64 firstId = 0;
-        /// A text computed this run (empty for a text only read back).
-        bool fresh = false;
-    };
-    struct Pair {
-        quint32 first; // text indexes, first < second
-        quint32 second;
-        float similarity;
-        BandMask bands;
-    };
-    struct StoredPair {
-        qint64 first; // interaction ids
-        qint64 second;
-        float similarity;
-        BandMask bands;
-    };
-
     bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
     /// A statement prepared once per run (by the address of its SQL text), reset for reuse.
     Result<Statement *> statement(const char *sql);
@@ -113,12 +68,6 @@ private:
 
     // curationduplicates.cpp
     Status duplicates();
-    void indexTexts();
-    Status nearDuplicatePairs();
-    struct KnownPairs;
-    KnownPairs knownPairs(const NearDuplicateSettings &settings) const;
-    static bool pairBefore(const Pair &a, const Pair &b);
-    void clusters();
     NearDuplicateSettings nearDuplicateSettings() const;
 
     void latencyOutliers();
@@ -134,12 +83,7 @@ private:
     Status loadPairs();
     /// Also reads the checkpoint and the count of interactions without a category it was made at.
     Result<std::optional<TopicModel>> loadTopicModel();
-    std::string storedText(qint64 interactionId);
-
-    // curationrollup.cpp
-    Status loadRollupModels();
-    void buildRollup();
-    Status writeRollup();
+    Result<std::string> storedText(qint64 interactionId);
 
     // curationwrite.cpp
     Status write();
@@ -175,40 +119,14 @@ private:
     Names m_segments;
     std::unordered_map<quint64, int> m_versions;
     std::unordered_map<quint64, std::string> m_freshTexts; // normalised inputs computed this run
-    std::vector<Text> m_texts;
-    std::unordered_map<quint64, quint32> m_textOfHash;
-    TextSignatures m_signatures;
-    std::vector<Pair> m_pairs;
-    std::vector<StoredPair> m_storedPairs;
-    std::vector<std::pair<qint64, std::string>> m_storedSignatures; // by hash, as SQLite orders it
+    DuplicateStage::Stored m_storedDuplicates;             // read back for an incremental run
+    DuplicateStage m_duplicates;
     std::optional<TopicModel> m_topicModel;
     qint64 m_topicCheckpoint = 0;
     qint64 m_uncategorized = 0; // interactions without a category
     bool m_topicsTrained = false;
-    std::vector<qint64> m_clusterOf;
-    std::vector<bool> m_singleton;
     std::vector<double> m_hardness;
-    /// Model name and version by model key: of the interactions computed, and of the previous
-    /// run's rollup for those read back.
-    std::unordered_map<quint64, std::pair<std::string, std::string>> m_modelNames;
-    /// The dashboard's rollup rows (daily_rollup's counts in its column order; flag_rollup's),
-    /// built in memory from m_curated and written with the results.
-    struct RollupRow {
-        qint32 day = 0;
-        quint64 modelKey = 0;
-        int segment = 0;
-        std::array<qint64, 11> counts{};
-    };
-    struct FlagRollupRow {
-        qint32 day = 0;
-        quint64 modelKey = 0;
-        int segment = 0;
-        FlagReason reason{};
-        qint64 flagged = 0;
-    };
-    std::vector<RollupRow> m_rollupRows;
-    std::vector<FlagRollupRow> m_flagRollupRows;
-    qint64 m_rollupWriteMs = 0;
+    DashboardRollup m_rollup;
 };
 
 } // namespace flywheel

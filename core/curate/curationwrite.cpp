@@ -56,7 +56,7 @@ Status CurationRun::write()
         if (Status s = segment->run(); !s)
             return s;
     }
-    if (Status s = writeRollup(); !s)
+    if (Status s = m_rollup.write(m_store->db(), m_segments, m_report.runId); !s)
         return s;
     // The changes this run has seen are handled; those logged since wait for the next run.
     auto handled = m_store->db().prepare("DELETE FROM curation_dirty WHERE seq <= ?1");
@@ -106,10 +106,10 @@ Status CurationRun::writeChanges()
                     return s;
             continue;
         }
-        if (m_clusterOf[i] != c.storedCluster) {
+        if (m_duplicates.clusterOf()[i] != c.storedCluster) {
             cluster->bind(1, c.id);
-            if (m_clusterOf[i] != 0)
-                cluster->bind(2, m_clusterOf[i]);
+            if (m_duplicates.clusterOf()[i] != 0)
+                cluster->bind(2, m_duplicates.clusterOf()[i]);
             else
                 cluster->bindNull(2);
             if (Status s = cluster->run(); !s)
@@ -149,8 +149,8 @@ Status CurationRun::writeRow(size_t i, bool replace)
     row->bind(3, c.score);
     row->bindTextOrNull(4, c.votes);
     row->bind(5, qint64(c.inputHash));
-    if (m_clusterOf[i] != 0)
-        row->bind(6, m_clusterOf[i]);
+    if (m_duplicates.clusterOf()[i] != 0)
+        row->bind(6, m_duplicates.clusterOf()[i]);
     else
         row->bindNull(6);
     row->bind(7, std::string_view(m_segments.name(c.segment)));
@@ -220,11 +220,12 @@ Status CurationRun::writeTexts(bool onlyFresh)
         "INSERT OR REPLACE INTO curation_texts (input_hash, signature) VALUES (?1, ?2)");
     if (!text)
         return text.error();
-    for (size_t t = 0; t < m_texts.size(); ++t) {
-        if (onlyFresh && !m_texts[t].fresh)
+    const std::vector<DuplicateStage::Text> &texts = m_duplicates.texts();
+    for (size_t t = 0; t < texts.size(); ++t) {
+        if (onlyFresh && !texts[t].fresh)
             continue;
-        const std::string bytes = m_signatures.bytes(t);
-        text->bind(1, qint64(m_texts[t].hash));
+        const std::string bytes = m_duplicates.signatures().bytes(t);
+        text->bind(1, qint64(texts[t].hash));
         text->bindBlob(2, bytes.data(), int(bytes.size()));
         if (Status s = text->run(); !s)
             return s;
@@ -241,7 +242,7 @@ Status CurationRun::writePairs()
     auto remove = m_store->db().prepare("DELETE FROM duplicate_pairs WHERE first_id = ?1 AND second_id = ?2");
     if (!insert || !remove)
         return !insert ? insert.error() : remove.error();
-    const auto put = [&](qint64 first, qint64 second, const Pair &p) {
+    const auto put = [&](qint64 first, qint64 second, const DuplicateStage::Pair &p) {
         insert->bind(1, first);
         insert->bind(2, second);
         insert->bind(3, double(p.similarity));
@@ -249,27 +250,29 @@ Status CurationRun::writePairs()
         return insert->run();
     };
     size_t old = 0;
-    for (const Pair &p : m_pairs) {
-        const qint64 first = m_texts[p.first].firstId, second = m_texts[p.second].firstId;
-        const auto before = [&](const StoredPair &s) {
+    const std::vector<DuplicateStage::Text> &texts = m_duplicates.texts();
+    const std::vector<DuplicateStage::StoredPair> &storedPairs = m_duplicates.storedPairs();
+    for (const DuplicateStage::Pair &p : m_duplicates.pairs()) {
+        const qint64 first = texts[p.first].firstId, second = texts[p.second].firstId;
+        const auto before = [&](const DuplicateStage::StoredPair &s) {
             return s.first != first ? s.first < first : s.second < second;
         };
-        for (; old < m_storedPairs.size() && before(m_storedPairs[old]); ++old) {
-            remove->bind(1, m_storedPairs[old].first);
-            remove->bind(2, m_storedPairs[old].second);
+        for (; old < storedPairs.size() && before(storedPairs[old]); ++old) {
+            remove->bind(1, storedPairs[old].first);
+            remove->bind(2, storedPairs[old].second);
             if (Status s = remove->run(); !s)
                 return s;
         }
-        const bool stored = old < m_storedPairs.size() && m_storedPairs[old].first == first &&
-                            m_storedPairs[old].second == second;
-        if (!stored || m_storedPairs[old].bands != p.bands || m_storedPairs[old].similarity != p.similarity)
+        const bool stored =
+            old < storedPairs.size() && storedPairs[old].first == first && storedPairs[old].second == second;
+        if (!stored || storedPairs[old].bands != p.bands || storedPairs[old].similarity != p.similarity)
             if (Status s = put(first, second, p); !s)
                 return s;
         old += stored;
     }
-    for (; old < m_storedPairs.size(); ++old) {
-        remove->bind(1, m_storedPairs[old].first);
-        remove->bind(2, m_storedPairs[old].second);
+    for (; old < storedPairs.size(); ++old) {
+        remove->bind(1, storedPairs[old].first);
+        remove->bind(2, storedPairs[old].second);
         if (Status s = remove->run(); !s)
             return s;
     }

@@ -4,10 +4,10 @@
 // signal bits), and writes them in the results' transaction: they always describe the results the
 // store holds, and an incremental run never reads the interactions it does not recompute.
 
-#include "curate/curationrun.h"
+#include "curate/dashboardrollup.h"
 
+#include "store/database.h"
 #include "store/statement.h"
-#include "store/store.h"
 
 #include <QElapsedTimer>
 
@@ -56,11 +56,15 @@ qint32 utcDay(qint64 ms)
     return qint32(ms >= 0 ? ms / kDay : -((-ms + kDay - 1) / kDay));
 }
 
-// The names of the model keys of the rows read back: every one was in the previous run's rollup.
-Status CurationRun::loadRollupModels()
+void DashboardRollup::nameModel(quint64 modelKey, const std::string &name, const std::string &version)
 {
-    auto models =
-        m_store->db().prepare("SELECT DISTINCT model_key, model_name, model_version FROM daily_rollup");
+    m_modelNames.try_emplace(modelKey, name, version);
+}
+
+// Every model key of the rows read back was in the previous run's rollup.
+Status DashboardRollup::loadModelNames(Database &db)
+{
+    auto models = db.prepare("SELECT DISTINCT model_key, model_name, model_version FROM daily_rollup");
     if (!models)
         return models.error();
     return models->forEachRow([&] {
@@ -69,15 +73,15 @@ Status CurationRun::loadRollupModels()
     });
 }
 
-void CurationRun::buildRollup()
+void DashboardRollup::build(std::span<const Curated> curated, const std::vector<qint64> &clusterOf)
 {
     using Key = std::tuple<qint32, quint64, int>;
     std::map<Key, std::array<qint64, 11>> rows;
     std::map<std::tuple<qint32, quint64, int, FlagReason>, qint64> flags;
     // Rows in id order mostly share their key with the previous one.
     auto last = rows.end();
-    for (size_t i = 0; i < m_curated.size(); ++i) {
-        const Curated &c = m_curated[i];
+    for (size_t i = 0; i < curated.size(); ++i) {
+        const Curated &c = curated[i];
         const Key key{c.day, c.modelKey, c.segment};
         if (last == rows.end() || last->first != key)
             last = rows.try_emplace(key).first;
@@ -93,51 +97,53 @@ void CurationRun::buildRollup()
         n[CountCurated] += isCurated(c.label);
         n[CountFailures] += c.label == Label::Negative || c.corrected;
         n[CountFlagged] += !c.flags.empty();
-        n[CountDuplicates] += m_clusterOf[i] != 0 && m_clusterOf[i] != c.id;
+        n[CountDuplicates] += clusterOf[i] != 0 && clusterOf[i] != c.id;
         for (const FlagRow &flag : c.flags)
             ++flags[{c.day, c.modelKey, c.segment, flag.reason}];
     }
-    m_rollupRows.clear();
-    m_rollupRows.reserve(rows.size());
+    m_rows.clear();
+    m_rows.reserve(rows.size());
     for (const auto &entry : rows)
-        m_rollupRows.push_back(
+        m_rows.push_back(
             {std::get<0>(entry.first), std::get<1>(entry.first), std::get<2>(entry.first), entry.second});
-    m_flagRollupRows.clear();
-    m_flagRollupRows.reserve(flags.size());
+    m_flagRows.clear();
+    m_flagRows.reserve(flags.size());
     for (const auto &entry : flags)
-        m_flagRollupRows.push_back({std::get<0>(entry.first), std::get<1>(entry.first),
-                                    std::get<2>(entry.first), std::get<3>(entry.first), entry.second});
+        m_flagRows.push_back({std::get<0>(entry.first), std::get<1>(entry.first), std::get<2>(entry.first),
+                              std::get<3>(entry.first), entry.second});
 }
 
-// In write()'s transaction; the state entry tells the next run that the rows read back have their
+const std::pair<std::string, std::string> &DashboardRollup::namesOf(quint64 modelKey) const
+{
+    static const std::pair<std::string, std::string> kUnknown;
+    const auto names = m_modelNames.find(modelKey);
+    return names == m_modelNames.end() ? kUnknown : names->second;
+}
+
+// In the results' transaction; the state entry tells the next run that the rows read back have their
 // day and signal bits, so it may run incrementally.
-Status CurationRun::writeRollup()
+Status DashboardRollup::write(Database &db, const Names &segments, qint64 runId)
 {
     QElapsedTimer timer;
     timer.start();
     for (const char *sql : {"DELETE FROM daily_rollup", "DELETE FROM flag_rollup"})
-        if (Status s = m_store->db().exec(sql); !s)
+        if (Status s = db.exec(sql); !s)
             return s;
-    auto row = m_store->db().prepare(
+    auto row = db.prepare(
         "INSERT INTO daily_rollup (day, model_key, segment, model_name, model_version, interactions, "
         "accepted, corrected, with_correction, abandoned, thumbed, thumbs_up, curated, failures, flagged, "
         "duplicates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-    auto flag = m_store->db().prepare("INSERT INTO flag_rollup (day, model_key, segment, reason, model_name, "
-                                      "model_version, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    auto state = m_store->db().prepare(
-        "INSERT OR REPLACE INTO curation_state (name, value) VALUES ('dashboard_rollup', ?1)");
+    auto flag = db.prepare("INSERT INTO flag_rollup (day, model_key, segment, reason, model_name, "
+                           "model_version, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    auto state =
+        db.prepare("INSERT OR REPLACE INTO curation_state (name, value) VALUES ('dashboard_rollup', ?1)");
     if (!row || !flag || !state)
         return !row ? row.error() : !flag ? flag.error() : state.error();
-    const auto namesOf = [this](quint64 modelKey) -> const std::pair<std::string, std::string> & {
-        static const std::pair<std::string, std::string> kUnknown;
-        const auto names = m_modelNames.find(modelKey);
-        return names == m_modelNames.end() ? kUnknown : names->second;
-    };
-    for (const RollupRow &r : m_rollupRows) {
+    for (const Row &r : m_rows) {
         const auto &[model, version] = namesOf(r.modelKey);
         row->bind(1, qint64(r.day));
         row->bind(2, qint64(r.modelKey));
-        row->bind(3, std::string_view(m_segments.name(r.segment)));
+        row->bind(3, std::string_view(segments.name(r.segment)));
         row->bind(4, std::string_view(model));
         row->bind(5, std::string_view(version));
         for (size_t n = 0; n < r.counts.size(); ++n)
@@ -145,10 +151,10 @@ Status CurationRun::writeRollup()
         if (Status s = row->run(); !s)
             return s;
     }
-    for (const FlagRollupRow &f : m_flagRollupRows) {
+    for (const FlagCount &f : m_flagRows) {
         flag->bind(1, qint64(f.day));
         flag->bind(2, qint64(f.modelKey));
-        flag->bind(3, std::string_view(m_segments.name(f.segment)));
+        flag->bind(3, std::string_view(segments.name(f.segment)));
         flag->bind(4, flagReasonName(f.reason));
         const auto &[model, version] = namesOf(f.modelKey);
         flag->bind(5, std::string_view(model));
@@ -157,10 +163,10 @@ Status CurationRun::writeRollup()
         if (Status s = flag->run(); !s)
             return s;
     }
-    state->bind(1, m_report.runId);
+    state->bind(1, runId);
     if (Status s = state->run(); !s)
         return s;
-    m_rollupWriteMs = timer.elapsed();
+    m_writeMs = timer.elapsed();
     return {};
 }
 
