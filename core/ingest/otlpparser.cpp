@@ -365,17 +365,11 @@ void readAnnotations(const Attributes &a, const std::string &interactionId, Pars
     }
 }
 
-bool readSpan(element span, const std::string &service, std::string_view line, ParsedLine &out,
-              std::string &reason)
+// Who and what: ids, session, user, model, times and token counts. False with @p reason set when
+// the span lacks what an interaction needs.
+bool readSpanIdentity(element span, const Attributes &a, std::string_view spanId, std::string_view traceId,
+                      InteractionRecord &r, std::string &reason)
 {
-    const Attributes a = readAttributes(span["attributes"]);
-    if (!isLlmSpan(a))
-        return false; // not a model call
-    std::string_view traceId, spanId;
-    if (span["traceId"].get_string().get(traceId) != simdjson::SUCCESS ||
-        span["spanId"].get_string().get(spanId) != simdjson::SUCCESS)
-        return fail(reason, "an LLM span needs \"traceId\" and \"spanId\"");
-    InteractionRecord r;
     const std::string trace = normaliseId(traceId);
     r.externalId = trace + ":" + normaliseId(spanId);
     r.sessionId = anyText(a, "gen_ai.conversation.id");
@@ -406,8 +400,13 @@ bool readSpan(element span, const std::string &service, std::string_view line, P
          {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion"})
         if (!r.completionTokens)
             r.completionTokens = anyInt(a, key);
+    return true;
+}
 
-    MessageWriter input, output;
+// The messages, from wherever the span's conventions put them: the current JSON attributes, its
+// events, the flattened attributes of 1.26 and OpenInference, or OpenInference's plain values.
+void readSpanMessages(element span, const Attributes &a, MessageWriter &input, MessageWriter &output)
+{
     std::string json;
     const std::string system = anyText(a, "gen_ai.system_instructions");
     if (!system.empty())
@@ -429,21 +428,30 @@ bool readSpan(element span, const std::string &service, std::string_view line, P
         input.add("user", anyText(a, "input.value"), {}, {});
     if (output.empty() && !anyText(a, "output.value").empty())
         output.add("assistant", anyText(a, "output.value"), {}, {});
-    if (input.empty())
-        return fail(reason, "LLM span " + std::string(spanId) + " carries no input messages");
-    r.inputJson = input.finish();
-    if (!output.empty()) {
-        std::string ignored;
-        withJson(output.finish(), [&](element root) {
-            array messages;
-            if (root.get_array().get(messages) != simdjson::SUCCESS)
-                return false;
-            for (element message : messages)
-                return readOutput(message, r, ignored);
+}
+
+// The first output message as the interaction's output.
+void takeOutput(const MessageWriter &output, InteractionRecord &r)
+{
+    if (output.empty())
+        return;
+    std::string ignored;
+    withJson(output.finish(), [&](element root) {
+        array messages;
+        if (root.get_array().get(messages) != simdjson::SUCCESS)
             return false;
-        });
-    }
+        for (element message : messages)
+            return readOutput(message, r, ignored);
+        return false;
+    });
+}
+
+// The finish reason: of the output messages, else the span's list of them, else "error" for a
+// span whose status is an error.
+void readFinishReason(element span, const Attributes &a, const MessageWriter &output, InteractionRecord &r)
+{
     r.finishReason = output.lastFinishReason;
+    std::string json;
     if (r.finishReason.empty() && anyJson(a, "gen_ai.response.finish_reasons", json))
         withJson(json, [&](element root) {
             std::string_view first;
@@ -462,7 +470,11 @@ bool readSpan(element span, const std::string &service, std::string_view line, P
     if (r.finishReason.empty() && span["status"]["code"].get_int64().get(statusCode) == simdjson::SUCCESS &&
         statusCode == 2)
         r.finishReason = "error";
+}
 
+// The span's name, the service, and the request settings worth keeping.
+void readSpanMetadata(element span, const Attributes &a, const std::string &service, InteractionRecord &r)
+{
     MetadataBuilder metadata;
     std::string_view name;
     if (span["name"].get_string().get(name) == simdjson::SUCCESS)
@@ -481,6 +493,29 @@ bool readSpan(element span, const std::string &service, std::string_view line, P
         }
     }
     metadata.finishInto(r.metadataJson);
+}
+
+bool readSpan(element span, const std::string &service, std::string_view line, ParsedLine &out,
+              std::string &reason)
+{
+    const Attributes a = readAttributes(span["attributes"]);
+    if (!isLlmSpan(a))
+        return false; // not a model call
+    std::string_view traceId, spanId;
+    if (span["traceId"].get_string().get(traceId) != simdjson::SUCCESS ||
+        span["spanId"].get_string().get(spanId) != simdjson::SUCCESS)
+        return fail(reason, "an LLM span needs \"traceId\" and \"spanId\"");
+    InteractionRecord r;
+    if (!readSpanIdentity(span, a, spanId, traceId, r, reason))
+        return false;
+    MessageWriter input, output;
+    readSpanMessages(span, a, input, output);
+    if (input.empty())
+        return fail(reason, "LLM span " + std::string(spanId) + " carries no input messages");
+    r.inputJson = input.finish();
+    takeOutput(output, r);
+    readFinishReason(span, a, output, r);
+    readSpanMetadata(span, a, service, r);
     Hasher hasher;
     hasher.add(line).add(r.externalId);
     r.contentHash = hasher.digest64();
