@@ -1,6 +1,7 @@
 #include "workers/storethread.h"
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 namespace flywheel::ui {
@@ -97,18 +98,23 @@ void StoreThread::drain()
 void StoreThread::waitFor(const std::function<void()> &work)
 {
     Q_ASSERT(QThread::currentThread() != &m_thread);
-    // A mutex and condition variable rather than a future: TSan sees through pthreads.
-    std::mutex mutex;
-    std::condition_variable ran;
-    bool done = false;
-    m_context->post([&] {
+    // A mutex and condition variable rather than a future: TSan sees through pthreads. The job
+    // holds its own copy of the work and its state, so the store thread never reads the caller's
+    // stack frame itself.
+    struct Waiting {
+        std::mutex mutex;
+        std::condition_variable ran;
+        bool done = false;
+    };
+    const auto waiting = std::make_shared<Waiting>();
+    m_context->post([waiting, work] {
         work();
-        const std::lock_guard lock(mutex);
-        done = true;
-        ran.notify_one();
+        const std::lock_guard lock(waiting->mutex);
+        waiting->done = true;
+        waiting->ran.notify_one();
     });
-    std::unique_lock lock(mutex);
-    ran.wait(lock, [&] { return done; });
+    std::unique_lock lock(waiting->mutex);
+    waiting->ran.wait(lock, [&] { return waiting->done; });
 }
 
 } // namespace flywheel::ui
