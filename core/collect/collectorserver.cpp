@@ -1,6 +1,7 @@
 #include "collect/collectorserver.h"
 
 #include "collect/connectionguard.h"
+#include "collect/otlpreplies.h"
 #include "util/gzip.h"
 #include "util/jsontext.h"
 
@@ -52,19 +53,22 @@ QByteArray countsJson(const CaptureCounts &c)
         .toUtf8();
 }
 
-// An OTLP ExportTraceServiceResponse. Spans that are not model calls are accepted, not rejected:
-// the specification lets a server say so in errorMessage with rejectedSpans left at zero.
-QByteArray otlpResponse(const CaptureCounts &c)
+bool isProtobuf(const QHttpServerRequest &request)
 {
-    if (c.recordsSkipped == 0)
-        return "{}";
-    const QString message =
-        c.recordsSkipped == 1
-            ? QStringLiteral("1 span is not a model call and was not stored")
-            : QStringLiteral("%1 spans are not model calls and were not stored").arg(c.recordsSkipped);
-    return QStringLiteral("{\"partialSuccess\":{\"rejectedSpans\":\"0\",\"errorMessage\":\"%1\"}}")
-        .arg(message)
-        .toUtf8();
+    return request.value("content-type").toLower().contains("protobuf");
+}
+
+QByteArray errorBody(bool protobuf, int status, const QString &reason)
+{
+    return protobuf ? otlpStatus(status, reason) : errorJson(reason);
+}
+
+std::string firstRejection(const RequestRecords &records)
+{
+    for (const ParsedLine &line : records.lines)
+        if (!line.rejected.empty())
+            return line.rejected.front().reason;
+    return {};
 }
 
 QString methodName(QHttpServerRequest::Method method)
@@ -216,10 +220,10 @@ void CollectorServer::takeRecords(const QHttpServerRequest &request, RecordEndpo
         return refuse(request, reply, 401,
                       QStringLiteral("missing or wrong \"Authorization: Bearer <token>\""),
                       "WWW-Authenticate: Bearer\r\n");
-    if (request.value("content-type").toLower().contains("protobuf"))
+    reply->protobuf = isProtobuf(request);
+    if (reply->protobuf && endpoint != RecordEndpoint::Traces)
         return refuse(request, reply, 415,
-                      QStringLiteral("OTLP protobuf is not read; send JSON "
-                                     "(OTEL_EXPORTER_OTLP_PROTOCOL=http/json)"));
+                      QStringLiteral("protobuf is OTLP's encoding, read on /v1/traces; send JSON here"));
     const QByteArray body = request.body();
     const qint64 limit = m_options.maxBodyBytes;
     const QString tooLarge = QStringLiteral("the body is over the limit of %1 bytes").arg(limit);
@@ -256,9 +260,14 @@ void CollectorServer::takeRecords(const QHttpServerRequest &request, RecordEndpo
     // The parsers read up to 64 bytes past a record: give the body that padding.
     m_body.assign(text);
     m_body.append(simdjson::SIMDJSON_PADDING, '\0');
+    const std::string_view padded(m_body.data(), text.size());
     RequestRecords records;
     BodyError error;
-    if (!m_parser.parse(endpoint, std::string_view(m_body.data(), text.size()), format, records, error)) {
+    const bool parsed = reply->protobuf ? m_parser.parseTracesProtobuf(padded, records, error)
+                                        : m_parser.parse(endpoint, padded, format, records, error);
+    if (!parsed && reply->protobuf)
+        return refuse(request, reply, 400, QString::fromStdString(error.message()));
+    if (!parsed) {
         std::string json = "{\"error\":";
         appendJsonString(json, error.message());
         if (error.line > 0)
@@ -271,6 +280,7 @@ void CollectorServer::takeRecords(const QHttpServerRequest &request, RecordEndpo
         return answer(reply, 400, QByteArray::fromStdString(json));
     }
 
+    reply->firstRejection = firstRejection(records);
     const auto submitted =
         m_queue->submit(std::move(records), [this, reply, endpoint](const CommitOutcome &outcome) {
             m_answers.post([this, reply, endpoint, outcome] { committed(reply, endpoint, outcome); });
@@ -295,15 +305,17 @@ void CollectorServer::committed(const std::shared_ptr<Reply> &reply, RecordEndpo
     --m_inFlight;
     if (!outcome.committed) {
         emit refused(503, QStringLiteral("POST"), QString(), outcome.error);
-        answer(reply, 503,
-               errorJson(QStringLiteral("the store could not be written (%1); nothing of this request was "
-                                        "stored, retry")
-                             .arg(outcome.error)),
-               "Retry-After: 1\r\n");
+        const QString reason =
+            QStringLiteral("the store could not be written (%1); nothing of this request was stored, retry")
+                .arg(outcome.error);
+        answer(reply, 503, errorBody(reply->protobuf, 503, reason), "Retry-After: 1\r\n");
     } else {
+        const CaptureCounts &c = outcome.counts;
         answer(reply, 200,
-               endpoint == RecordEndpoint::Traces ? otlpResponse(outcome.counts)
-                                                  : countsJson(outcome.counts));
+               endpoint == RecordEndpoint::Traces
+                   ? otlpTracesResponse(OtlpOutcome{c.rejected, c.recordsSkipped, reply->firstRejection},
+                                        reply->protobuf)
+                   : countsJson(c));
     }
     checkDrained();
 }
@@ -312,7 +324,9 @@ void CollectorServer::refuse(const QHttpServerRequest &request, const std::share
                              int status, const QString &reason, const QByteArray &headers)
 {
     emit refused(status, methodName(request.method()), request.url().path(), reason);
-    answer(reply, status, errorJson(reason), headers);
+    // OTLP/HTTP answers a protobuf request's errors with a protobuf google.rpc.Status.
+    reply->protobuf = isProtobuf(request);
+    answer(reply, status, errorBody(reply->protobuf, status, reason), headers);
 }
 
 void CollectorServer::answer(const std::shared_ptr<Reply> &reply, int status, const QByteArray &json,
@@ -340,7 +354,8 @@ void CollectorServer::flush(QTcpSocket *socket)
         if (!live || live->state() != QAbstractSocket::ConnectedState)
             continue;
         QByteArray response = ConnectionGuard::response(
-            reply->status, reply->body, reply->headers + (reply->close ? "Connection: close\r\n" : ""));
+            reply->status, reply->body, reply->headers + (reply->close ? "Connection: close\r\n" : ""),
+            reply->protobuf ? "application/x-protobuf" : "application/json");
         if (reply->headOnly)
             response.chop(reply->body.size());
         live->write(response);

@@ -84,6 +84,10 @@ private:
         bool close = false;
         /// HEAD: the status and headers only.
         bool headOnly = false;
+        /// The request was OTLP protobuf: so is the answer.
+        bool protobuf = false;
+        /// The first rejected span's reason, for OTLP's partial success.
+        std::string firstRejection;
     };
     struct Connection {
         QPointer<QTcpSocket> socket;

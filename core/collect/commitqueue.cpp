@@ -118,6 +118,22 @@ void CommitQueue::run()
     }
 }
 
+// A line's records, and its rejected ones into the quarantine (OTLP's partial success).
+Status CommitQueue::storeRequestLine(const std::string &source, const ParsedLine &line, CaptureCounts &counts)
+{
+    for (const RejectedRecord &record : line.rejected) {
+        ++counts.rejected;
+        auto kept = m_writer->quarantine(
+            QuarantineRecord{source, record.position, record.reason, record.raw, qint64(record.raw.size())},
+            m_runId);
+        if (!kept)
+            return kept.error();
+    }
+    if (line.interactions.empty() && line.feedback.empty() && line.corrections.empty())
+        return {};
+    return storeParsedLine(*m_writer, line, counts);
+}
+
 void CommitQueue::writeBatch(std::vector<Pending> &batch)
 {
     std::vector<CommitOutcome> outcomes(batch.size());
@@ -129,7 +145,7 @@ void CommitQueue::writeBatch(std::vector<Pending> &batch)
         counts.skipped = records.skipped;
         counts.recordsSkipped = records.recordsSkipped;
         for (const ParsedLine &line : records.lines) {
-            if (status = storeParsedLine(*m_writer, line, counts); !status)
+            if (status = storeRequestLine(records.source, line, counts); !status)
                 break;
         }
     }

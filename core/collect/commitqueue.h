@@ -70,6 +70,7 @@ private:
     CommitQueue(Store store, Options options);
     void run();
     void writeBatch(std::vector<Pending> &batch);
+    Status storeRequestLine(const std::string &source, const ParsedLine &line, CaptureCounts &counts);
 
     Store m_store;
     std::optional<CaptureWriter> m_writer;

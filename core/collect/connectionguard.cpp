@@ -66,16 +66,16 @@ ConnectionGuard *ConnectionGuard::of(QTcpSocket *socket)
     return socket->findChild<ConnectionGuard *>(QString(), Qt::FindDirectChildrenOnly);
 }
 
-QByteArray ConnectionGuard::response(int status, const QByteArray &json, const QByteArray &extraHeaders)
+QByteArray ConnectionGuard::response(int status, const QByteArray &body, const QByteArray &extraHeaders,
+                                     const QByteArray &contentType)
 {
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + statusText(status) + "\r\n";
-    if (status != 100) {
-        out +=
-            "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n";
-    }
+    if (status != 100)
+        out += "Content-Type: " + contentType + "\r\nContent-Length: " + QByteArray::number(body.size()) +
+               "\r\n";
     out += extraHeaders;
     out += "\r\n";
-    out += json;
+    out += body;
     return out;
 }
 

@@ -23,7 +23,8 @@ public:
     static ConnectionGuard *of(QTcpSocket *socket);
 
     /// An HTTP/1.1 response with a JSON body, as the collector writes them.
-    static QByteArray response(int status, const QByteArray &json, const QByteArray &extraHeaders = {});
+    static QByteArray response(int status, const QByteArray &body, const QByteArray &extraHeaders = {},
+                               const QByteArray &contentType = "application/json");
 
 private:
     void inspect();

@@ -1,5 +1,9 @@
 #include "collect/requestbody.h"
 
+#include "ingest/otlp/genaispan.h"
+#include "ingest/otlp/otlpjson.h"
+#include "ingest/otlpparser.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -15,6 +19,11 @@ qint64 countLines(std::string_view text)
 }
 
 } // namespace
+
+struct RequestBodyParser::OtlpReaders {
+    otlp::GenAiSpanReader spans;
+    otlp::TracesRequest traces;
+};
 
 std::string BodyError::message() const
 {
@@ -32,6 +41,31 @@ RequestBodyParser::RequestBodyParser(size_t maxRecordBytes)
 
 RequestBodyParser::~RequestBodyParser() = default;
 
+bool RequestBodyParser::parseTracesProtobuf(std::string_view body, RequestRecords &out, BodyError &error)
+{
+    out = RequestRecords{};
+    out.format = CaptureFormat::Otlp;
+    out.source = "POST /v1/traces";
+    error = BodyError{};
+    if (!m_otlp)
+        m_otlp = std::make_unique<OtlpReaders>();
+    m_otlp->traces.Clear();
+    if (!m_otlp->traces.ParseFromArray(body.data(), int(body.size()))) {
+        error.reason = "the body is not an OTLP ExportTraceServiceRequest in protobuf";
+        return false;
+    }
+    out.read = 1;
+    out.lines.emplace_back();
+    ParsedLine &parsed = out.lines.back();
+    readTraces(m_otlp->spans, m_otlp->traces, parsed, error.reason);
+    out.recordsSkipped = parsed.skippedRecords;
+    if (parsed.skipped) {
+        out.skipped = 1;
+        out.lines.clear();
+    }
+    return true;
+}
+
 bool RequestBodyParser::parse(RecordEndpoint endpoint, std::string_view body, CaptureFormat format,
                               RequestRecords &out, BodyError &error)
 {
@@ -42,6 +76,9 @@ bool RequestBodyParser::parse(RecordEndpoint endpoint, std::string_view body, Ca
                   : endpoint == RecordEndpoint::Feedback ? CaptureFormat::Native
                                                          : format;
     m_parser = nullptr;
+    out.source = endpoint == RecordEndpoint::Traces         ? "POST /v1/traces"
+                 : endpoint == RecordEndpoint::Interactions ? "POST /v1/interactions"
+                                                            : "POST /v1/feedback";
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         error.reason = "the body is empty";
         return false;
@@ -194,7 +231,8 @@ bool RequestBodyParser::takeRecord(std::string_view text, RequestRecords &out, s
         out.lines.pop_back();
         return true;
     }
-    if (parsed.interactions.empty() && parsed.feedback.empty() && parsed.corrections.empty()) {
+    if (parsed.interactions.empty() && parsed.feedback.empty() && parsed.corrections.empty() &&
+        parsed.rejected.empty()) {
         reason = "the record holds nothing to store";
         return false;
     }

@@ -29,6 +29,8 @@ struct RequestRecords {
     /// Records inside them that are not model calls (the spans of an OTLP export).
     qint64 recordsSkipped = 0;
     CaptureFormat format = CaptureFormat::Native;
+    /// Where the records came from, as the quarantine names it ("POST /v1/traces").
+    std::string source;
 };
 
 /// Why a body was refused, and where.
@@ -45,7 +47,9 @@ struct BodyError {
 
 /// Turns a request body into store records. A body may hold JSON Lines, pretty-printed documents
 /// one after another, or (for interactions and feedback) JSON arrays of records; CSV is read line by
-/// line. A single bad record refuses the whole body, so a request is stored entirely or not at all.
+/// line. A single bad record refuses the whole body, so a request is stored entirely or not at all;
+/// OTLP exports are the exception, as OTLP's partial success asks: their unusable spans are
+/// rejected one by one (ParsedLine::rejected) and the others stored.
 ///
 /// Keeps its parsers between requests; use one per thread.
 class RequestBodyParser {
@@ -58,8 +62,12 @@ public:
     /// feedback always native.
     bool parse(RecordEndpoint endpoint, std::string_view body, CaptureFormat format, RequestRecords &out,
                BodyError &error);
+    /// An OTLP protobuf ExportTraceServiceRequest (as OTLP/HTTP and OTLP/gRPC carry it). Unusable
+    /// spans are rejected one by one (RejectedRecord); false only if the body is not such a message.
+    bool parseTracesProtobuf(std::string_view body, RequestRecords &out, BodyError &error);
 
 private:
+    struct OtlpReaders;
     bool parseDocuments(std::string_view body, RequestRecords &out, BodyError &error);
     bool parseArray(std::string_view array, qint64 line, RequestRecords &out, BodyError &error);
     bool parseCsvLines(std::string_view body, RequestRecords &out, BodyError &error);
@@ -74,6 +82,7 @@ private:
     std::map<CaptureFormat, std::unique_ptr<LineParser>> m_parsers;
     JsonDocumentScanner m_scanner;
     std::string m_item;
+    std::unique_ptr<OtlpReaders> m_otlp;
 };
 
 } // namespace flywheel

@@ -48,18 +48,30 @@ public:
             ++m_report.counts.skipped;
             return {};
         }
-        return item.rejected ? reject(item, file) : storeParsedLine(m_writer, item.parsed, m_report.counts);
+        if (item.rejected)
+            return reject(file, item.lineNumber, item.reason, item.raw, item.fullBytes);
+        for (const RejectedRecord &record : item.parsed.rejected) {
+            if (Status s =
+                    reject(file, item.lineNumber, record.reason, record.raw, qint64(record.raw.size()));
+                !s)
+                return s;
+        }
+        if (item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
+            item.parsed.corrections.empty())
+            return {}; // every record of the line was rejected
+        return storeParsedLine(m_writer, item.parsed, m_report.counts);
     }
 
 private:
-    Status reject(const ParsedItem &item, const std::string &file)
+    Status reject(const std::string &file, qint64 line, const std::string &reason, std::string_view raw,
+                  qint64 fullBytes)
     {
         ++m_report.counts.rejected;
         if (m_report.rejections.size() < m_options.rejectionSamples)
-            m_report.rejections.append(Rejection{QString::fromStdString(file), item.lineNumber,
-                                                 QString::fromStdString(item.reason)});
-        auto stored = m_writer.quarantine(
-            QuarantineRecord{file, item.lineNumber, item.reason, item.raw, item.fullBytes}, m_report.runId);
+            m_report.rejections.append(
+                Rejection{QString::fromStdString(file), line, QString::fromStdString(reason)});
+        auto stored =
+            m_writer.quarantine(QuarantineRecord{file, line, reason, raw, fullBytes}, m_report.runId);
         return stored ? Status() : Status(stored.error());
     }
 

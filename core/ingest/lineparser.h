@@ -10,6 +10,17 @@
 
 namespace flywheel {
 
+/// A record inside a line that cannot be stored while the rest of the line can (an unusable span of
+/// an OTLP export): quarantined on its own with its reason.
+struct RejectedRecord {
+    /// The record as JSON text.
+    std::string raw;
+    /// Says which record: "span 3: ...".
+    std::string reason;
+    /// 1-based position of the record in its line or request ("span 3").
+    qint64 position = 0;
+};
+
 /// What one input line turned into. Reused from line to line.
 struct ParsedLine {
     /// A native line holds at most one; an OpenAssistant tree holds one per assistant reply.
@@ -17,6 +28,8 @@ struct ParsedLine {
     /// Events embedded in the line's interactions, or the single event of a standalone line.
     std::vector<FeedbackRecord> feedback;
     std::vector<CorrectionRecord> corrections;
+    /// Records of the line refused one by one; the others are stored.
+    std::vector<RejectedRecord> rejected;
     /// The line was taken but its record is not complete yet (a CSV header, or a quoted CSV
     /// field that goes on over the next line): nothing to store or count for it.
     bool pending = false;
@@ -36,6 +49,7 @@ struct ParsedLine {
         interactions.clear();
         feedback.clear();
         corrections.clear();
+        rejected.clear();
         pending = false;
         skipped = false;
         skippedRecords = 0;

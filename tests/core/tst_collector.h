@@ -35,6 +35,11 @@ private slots:
     void pipelinedRequestsAreAnsweredInOrder();
     void clientLeavingBeforeItsAnswerIsHarmless();
     void drainAnswersRequestsInFlightAndRefusesNewOnes();
+    // OTLP (tst_collector_otlp.cpp)
+    void protobufTracesAreStoredAndAnsweredInProtobuf();
+    void aSpanIsStoredOnceWhicheverEncodingBringsIt();
+    void unusableSpansAreRejectedOneByOne();
+    void badProtobufIsAnsweredWithAStatus();
 
 private:
     void startServer(flywheel::CollectorOptions options = {});
