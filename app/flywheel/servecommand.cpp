@@ -36,11 +36,13 @@ QString parseListen(const QString &text, QHostAddress &address, quint16 &port)
 class ServeCommand final : public Command {
 public:
     ServeCommand()
-        : Command(QStringLiteral("serve"), QStringLiteral("Collect live traffic over HTTP into the store"),
-                  QStringLiteral("Run the live collector: POST /v1/traces (OTLP/HTTP JSON), /v1/interactions "
-                                 "and /v1/feedback write into the store; GET /healthz. A request is "
-                                 "answered only once its records are committed. Ctrl-C or SIGTERM stops "
-                                 "after answering the requests already received. See docs/collector.md."))
+        : Command(
+              QStringLiteral("serve"), QStringLiteral("Collect live traffic over HTTP into the store"),
+              QStringLiteral(
+                  "Run the live collector: POST /v1/traces and /v1/logs (OTLP/HTTP, protobuf or "
+                  "JSON), /v1/interactions and /v1/feedback write into the store; GET /healthz. A request is "
+                  "answered only once its records are committed. Ctrl-C or SIGTERM stops "
+                  "after answering the requests already received. See docs/collector.md."))
     {}
 
 protected:
@@ -59,6 +61,12 @@ protected:
         parser.addOption({QStringLiteral("max-body-bytes"),
                           QStringLiteral("Answer 413 to larger bodies (default: 33554432)."),
                           QStringLiteral("bytes")});
+        parser.addOption(
+            {QStringLiteral("content-wait"),
+             QStringLiteral("Seconds a model call's span and its content events (sent apart by "
+                            "the OpenTelemetry GenAI instrumentations) wait for each other before "
+                            "the call is stored with what came (default: 60)."),
+             QStringLiteral("seconds")});
         parser.addOption({QStringLiteral("quiet"), QStringLiteral("Do not log refused requests.")});
     }
 
@@ -78,6 +86,11 @@ protected:
         if (QString error = parseCount(parser, QStringLiteral("max-body-bytes"), options.maxBodyBytes, 1024);
             !error.isEmpty())
             return fail(error);
+        qint64 waitSeconds = options.contentWaitMs / 1000;
+        if (QString error = parseCount(parser, QStringLiteral("content-wait"), waitSeconds, 0);
+            !error.isEmpty())
+            return fail(error);
+        options.contentWaitMs = waitSeconds * 1000;
 
         const std::atomic_bool &interrupted = installInterruptFlag();
         auto server = CollectorServer::start(storePath(), options);

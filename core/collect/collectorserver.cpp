@@ -115,6 +115,8 @@ Result<std::unique_ptr<CollectorServer>> CollectorServer::start(const QString &s
     queueOptions.sourceName = options.sourceName;
     queueOptions.maxBatchRecords = options.maxBatchRecords;
     queueOptions.maxQueuedRecords = options.maxQueuedRecords;
+    queueOptions.join.waitMs = options.contentWaitMs;
+    queueOptions.sweepIntervalMs = options.sweepIntervalMs;
     queueOptions.runInputsJson =
         "[" +
         jsonString(QStringLiteral("http://%1:%2").arg(options.address.toString()).arg(port).toStdString()) +
@@ -190,15 +192,19 @@ void CollectorServer::route(const QHttpServerRequest &request, const std::shared
             return refuse(request, reply, 405, QStringLiteral("use GET"), "Allow: GET, HEAD\r\n");
         const CaptureCounts counts = m_queue->committed();
         answer(reply, 200,
-               QStringLiteral("{\"status\":\"ok\",\"records_committed\":%1,\"records_queued\":%2}")
+               QStringLiteral("{\"status\":\"ok\",\"records_committed\":%1,\"records_queued\":%2,"
+                              "\"calls_waiting\":%3}")
                    .arg(counts.read)
                    .arg(m_queue->queuedRecords())
+                   .arg(m_queue->waitingCalls())
                    .toUtf8());
         return;
     }
     std::optional<RecordEndpoint> endpoint;
     if (path == QStringLiteral("/v1/traces"))
         endpoint = RecordEndpoint::Traces;
+    else if (path == QStringLiteral("/v1/logs"))
+        endpoint = RecordEndpoint::Logs;
     else if (path == QStringLiteral("/v1/interactions"))
         endpoint = RecordEndpoint::Interactions;
     else if (path == QStringLiteral("/v1/feedback"))
@@ -206,7 +212,7 @@ void CollectorServer::route(const QHttpServerRequest &request, const std::shared
     if (!endpoint)
         return refuse(request, reply, 404,
                       QStringLiteral("no such endpoint: %1 (the collector takes POST /v1/traces, "
-                                     "/v1/interactions and /v1/feedback, and GET /healthz)")
+                                     "/v1/logs, /v1/interactions and /v1/feedback, and GET /healthz)")
                           .arg(path));
     if (method != QHttpServerRequest::Method::Post)
         return refuse(request, reply, 405, QStringLiteral("use POST"), "Allow: POST\r\n");
@@ -221,9 +227,10 @@ void CollectorServer::takeRecords(const QHttpServerRequest &request, RecordEndpo
                       QStringLiteral("missing or wrong \"Authorization: Bearer <token>\""),
                       "WWW-Authenticate: Bearer\r\n");
     reply->protobuf = isProtobuf(request);
-    if (reply->protobuf && endpoint != RecordEndpoint::Traces)
+    if (reply->protobuf && endpoint != RecordEndpoint::Traces && endpoint != RecordEndpoint::Logs)
         return refuse(request, reply, 415,
-                      QStringLiteral("protobuf is OTLP's encoding, read on /v1/traces; send JSON here"));
+                      QStringLiteral("protobuf is OTLP's encoding, read on /v1/traces and /v1/logs; send "
+                                     "JSON here"));
     const QByteArray body = request.body();
     const qint64 limit = m_options.maxBodyBytes;
     const QString tooLarge = QStringLiteral("the body is over the limit of %1 bytes").arg(limit);
@@ -263,7 +270,7 @@ void CollectorServer::takeRecords(const QHttpServerRequest &request, RecordEndpo
     const std::string_view padded(m_body.data(), text.size());
     RequestRecords records;
     BodyError error;
-    const bool parsed = reply->protobuf ? m_parser.parseTracesProtobuf(padded, records, error)
+    const bool parsed = reply->protobuf ? m_parser.parseOtlpProtobuf(endpoint, padded, records, error)
                                         : m_parser.parse(endpoint, padded, format, records, error);
     if (!parsed && reply->protobuf)
         return refuse(request, reply, 400, QString::fromStdString(error.message()));
@@ -311,11 +318,11 @@ void CollectorServer::committed(const std::shared_ptr<Reply> &reply, RecordEndpo
         answer(reply, 503, errorBody(reply->protobuf, 503, reason), "Retry-After: 1\r\n");
     } else {
         const CaptureCounts &c = outcome.counts;
+        const OtlpOutcome otlp{c.rejected, c.recordsSkipped, reply->firstRejection};
         answer(reply, 200,
-               endpoint == RecordEndpoint::Traces
-                   ? otlpTracesResponse(OtlpOutcome{c.rejected, c.recordsSkipped, reply->firstRejection},
-                                        reply->protobuf)
-                   : countsJson(c));
+               endpoint == RecordEndpoint::Traces ? otlpTracesResponse(otlp, reply->protobuf)
+               : endpoint == RecordEndpoint::Logs ? otlpLogsResponse(otlp, reply->protobuf)
+                                                  : countsJson(c));
     }
     checkDrained();
 }

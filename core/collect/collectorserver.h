@@ -31,10 +31,16 @@ struct CollectorOptions {
     /// Passed to the commit queue (group commit sizes).
     qint64 maxBatchRecords = 20000;
     qint64 maxQueuedRecords = 400000;
+    /// How long a model call's span and its content events (sent apart by the official GenAI
+    /// instrumentations) wait for each other before the call is stored with what came.
+    qint64 contentWaitMs = 60'000;
+    /// How often the idle writer stores the calls whose wait ran out.
+    int sweepIntervalMs = 1000;
 };
 
 /// The live collector behind `flywheel serve`: an HTTP server (Qt HttpServer) taking OTLP/HTTP
-/// JSON traces, native interactions and feedback, and writing them through a CommitQueue.
+/// traces and logs (protobuf or JSON), native interactions and feedback, and writing them through
+/// a CommitQueue.
 /// docs/collector.md describes the endpoints, status codes and guarantees.
 ///
 /// Bodies are parsed on the server's thread while the queue's thread writes: a request is answered
@@ -61,6 +67,8 @@ public:
 
     CaptureCounts committed() const { return m_queue->committed(); }
     qint64 transactions() const { return m_queue->transactions(); }
+    /// OTLP model calls whose span or content events wait for the other half.
+    qint64 waitingCalls() const { return m_queue->waitingCalls(); }
     qint64 requestsAnswered() const { return m_answered; }
     /// Requests taken and waiting for their commit.
     qint64 requestsInFlight() const { return m_inFlight; }

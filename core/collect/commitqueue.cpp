@@ -2,12 +2,14 @@
 
 #include "ingest/linestore.h"
 
+#include <QDateTime>
+
 namespace flywheel {
 namespace {
 
 qint64 weight(const RequestRecords &records)
 {
-    return std::max<qint64>(1, qint64(records.lines.size()));
+    return std::max<qint64>(1, qint64(records.lines.size() + records.telemetry.size()));
 }
 
 } // namespace
@@ -25,6 +27,10 @@ Result<std::unique_ptr<CommitQueue>> CommitQueue::start(const QString &storePath
     if (!writer)
         return writer.error();
     queue->m_writer.emplace(std::move(*writer));
+    auto join = OtlpJoin::create(queue->m_store, queue->m_options.join);
+    if (!join)
+        return join.error();
+    queue->m_join = std::move(*join);
     auto runId = queue->m_writer->startRun(queue->m_options.runInputsJson);
     if (!runId)
         return runId.error();
@@ -95,13 +101,25 @@ qint64 CommitQueue::queuedRecords() const
     return m_queuedRecords;
 }
 
+qint64 CommitQueue::waitingCalls() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_waitingCalls;
+}
+
 void CommitQueue::run()
 {
     std::vector<Pending> batch;
     while (true) {
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return !m_queue.empty() || m_closing; });
+            const bool woken = m_wake.wait_for(lock, std::chrono::milliseconds(m_options.sweepIntervalMs),
+                                               [this] { return !m_queue.empty() || m_closing; });
+            if (!woken) {
+                lock.unlock();
+                sweep();
+                continue;
+            }
             if (m_queue.empty())
                 return;
             qint64 records = 0;
@@ -115,6 +133,9 @@ void CommitQueue::run()
         }
         writeBatch(batch);
         batch.clear();
+        if (std::chrono::steady_clock::now() - m_lastSweep >=
+            std::chrono::milliseconds(m_options.sweepIntervalMs))
+            sweep();
     }
 }
 
@@ -134,6 +155,51 @@ Status CommitQueue::storeRequestLine(const std::string &source, const ParsedLine
     return storeParsedLine(*m_writer, line, counts);
 }
 
+Status CommitQueue::storeRequest(const RequestRecords &records, CaptureCounts &counts)
+{
+    for (const ParsedLine &line : records.lines)
+        if (Status s = storeRequestLine(records.source, line, counts); !s)
+            return s;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const TelemetryPiece &piece : records.telemetry)
+        if (Status s = m_join->take(piece, *m_writer, counts, now); !s)
+            return s;
+    return {};
+}
+
+// Stores, in a transaction of its own, the OTLP calls whose wait ran out, and forgets old stored
+// ones. Reads first, so an idle collector does not take the write lock every second.
+void CommitQueue::sweep()
+{
+    m_lastSweep = std::chrono::steady_clock::now();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (const auto waiting = m_join->waiting()) {
+        std::lock_guard lock(m_mutex);
+        m_waitingCalls = *waiting;
+    }
+    auto due = m_join->hasDue(now);
+    if (due && !*due)
+        return;
+    CaptureCounts counts;
+    Status status = due ? m_writer->begin() : Status(due.error());
+    if (status) {
+        auto stored = m_join->sweep(*m_writer, counts, now);
+        status = stored ? m_writer->commit() : Status(stored.error());
+    }
+    if (!status && m_writer->inBatch())
+        m_writer->rollback();
+    publish(status, status ? counts : CaptureCounts(), status.ok());
+}
+
+void CommitQueue::publish(const Status &status, const CaptureCounts &total, bool transaction)
+{
+    std::lock_guard lock(m_mutex);
+    m_committed += total;
+    m_transactions += transaction && status.ok();
+    if (!status)
+        m_lastError = status.errorMessage();
+}
+
 void CommitQueue::writeBatch(std::vector<Pending> &batch)
 {
     std::vector<CommitOutcome> outcomes(batch.size());
@@ -144,10 +210,7 @@ void CommitQueue::writeBatch(std::vector<Pending> &batch)
         counts.read = records.read;
         counts.skipped = records.skipped;
         counts.recordsSkipped = records.recordsSkipped;
-        for (const ParsedLine &line : records.lines) {
-            if (status = storeRequestLine(records.source, line, counts); !status)
-                break;
-        }
+        status = storeRequest(records, counts);
     }
     if (status)
         status = m_writer->commit();
@@ -162,13 +225,7 @@ void CommitQueue::writeBatch(std::vector<Pending> &batch)
         else
             outcome = CommitOutcome{false, {}, status.errorMessage()};
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_committed += total;
-        m_transactions += status.ok();
-        if (!status)
-            m_lastError = status.errorMessage();
-    }
+    publish(status, total, true);
     for (size_t i = 0; i < batch.size(); ++i)
         batch[i].done(outcomes[i]);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "collect/otlpjoin.h"
 #include "collect/requestbody.h"
 #include "store/capturewriter.h"
 #include "store/store.h"
@@ -7,6 +8,7 @@
 
 #include <QString>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -42,6 +44,10 @@ public:
         int busyTimeoutMs = 10000;
         /// What the ingest run records as its input, as a JSON array.
         std::string runInputsJson = "[]";
+        /// How the halves of OTLP model calls (spans, content events) wait for each other.
+        OtlpJoin::Options join;
+        /// How often the writer, when idle, stores the calls whose wait has run out.
+        int sweepIntervalMs = 1000;
     };
     enum class Submitted { Queued, Full, Closed };
     /// Called on the writer thread once the request's transaction has ended.
@@ -61,6 +67,8 @@ public:
     CaptureCounts committed() const;
     qint64 transactions() const;
     qint64 queuedRecords() const;
+    /// OTLP model calls waiting for their other half, as of the last write.
+    qint64 waitingCalls() const;
 
 private:
     struct Pending {
@@ -71,9 +79,13 @@ private:
     void run();
     void writeBatch(std::vector<Pending> &batch);
     Status storeRequestLine(const std::string &source, const ParsedLine &line, CaptureCounts &counts);
+    Status storeRequest(const RequestRecords &records, CaptureCounts &counts);
+    void sweep();
+    void publish(const Status &status, const CaptureCounts &total, bool transaction);
 
     Store m_store;
     std::optional<CaptureWriter> m_writer;
+    std::unique_ptr<OtlpJoin> m_join;
     qint64 m_runId = 0;
     Options m_options;
 
@@ -84,6 +96,8 @@ private:
     bool m_closing = false;
     CaptureCounts m_committed;
     qint64 m_transactions = 0;
+    qint64 m_waitingCalls = 0;
+    std::chrono::steady_clock::time_point m_lastSweep;
     QString m_lastError;
     std::thread m_thread;
 };

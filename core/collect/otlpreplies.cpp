@@ -1,6 +1,7 @@
 #include "collect/otlpreplies.h"
 
 #include "google/rpc/status.pb.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "util/jsontext.h"
 
@@ -9,19 +10,49 @@
 namespace flywheel {
 namespace {
 
-std::string partialMessage(const OtlpOutcome &o)
+struct Words {
+    const char *one;     ///< "span"
+    const char *many;    ///< "spans"
+    const char *skipped; ///< why skipped records were not stored
+    const char *skippedMany;
+};
+constexpr Words kSpans{"span", "spans", " is not a model call and was not stored",
+                       " are not model calls and were not stored"};
+constexpr Words kLogRecords{"log record", "log records", " is not a GenAI content event and was not stored",
+                            " are not GenAI content events and were not stored"};
+
+std::string partialMessage(const OtlpOutcome &o, const Words &w)
 {
     std::string message;
-    if (o.rejectedSpans > 0)
-        message = std::to_string(o.rejectedSpans) + (o.rejectedSpans == 1 ? " span was" : " spans were") +
-                  " rejected and kept in the quarantine (" + o.firstRejection + ")";
-    if (o.skippedSpans > 0) {
+    if (o.rejected > 0)
+        message = std::to_string(o.rejected) + " " + (o.rejected == 1 ? w.one : w.many) +
+                  (o.rejected == 1 ? " was" : " were") + " rejected and kept in the quarantine (" +
+                  o.firstRejection + ")";
+    if (o.skipped > 0) {
         message += message.empty() ? "" : "; ";
-        message += o.skippedSpans == 1
-                       ? std::string("1 span is not a model call and was not stored")
-                       : std::to_string(o.skippedSpans) + " spans are not model calls and were not stored";
+        message += std::to_string(o.skipped) + " " + (o.skipped == 1 ? w.one : w.many) +
+                   (o.skipped == 1 ? w.skipped : w.skippedMany);
     }
     return message;
+}
+
+// An Export*ServiceResponse: JSON (int64 as a string, as OTLP's JSON encoding writes it) or protobuf.
+template <typename Response, typename SetCounts>
+QByteArray exportResponse(const OtlpOutcome &outcome, bool protobuf, const Words &words, const char *jsonKey,
+                          SetCounts setCounts)
+{
+    const std::string message = partialMessage(outcome, words);
+    if (protobuf) {
+        Response response;
+        if (!message.empty())
+            setCounts(*response.mutable_partial_success(), outcome.rejected, message);
+        return QByteArray::fromStdString(response.SerializeAsString());
+    }
+    if (message.empty())
+        return "{}";
+    return QByteArray::fromStdString("{\"partialSuccess\":{\"" + std::string(jsonKey) + "\":\"" +
+                                     std::to_string(outcome.rejected) +
+                                     "\",\"errorMessage\":" + jsonString(message) + "}}");
 }
 
 // gRPC status codes, as google.rpc.Status carries them.
@@ -47,25 +78,28 @@ int grpcCode(int httpStatus)
 
 } // namespace
 
+// Records that are not model calls are accepted, not rejected: the specification lets a server say
+// so in the message with the rejected count left at zero.
 QByteArray otlpTracesResponse(const OtlpOutcome &outcome, bool protobuf)
 {
-    // Spans that are not model calls are accepted, not rejected: the specification lets a server
-    // say so in the message with rejected_spans left at zero.
-    const std::string message = partialMessage(outcome);
-    if (protobuf) {
-        opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse response;
-        if (!message.empty()) {
-            response.mutable_partial_success()->set_rejected_spans(outcome.rejectedSpans);
-            response.mutable_partial_success()->set_error_message(message);
-        }
-        return QByteArray::fromStdString(response.SerializeAsString());
-    }
-    if (message.empty())
-        return "{}";
-    // int64 is a string in OTLP's JSON encoding.
-    return QByteArray::fromStdString("{\"partialSuccess\":{\"rejectedSpans\":\"" +
-                                     std::to_string(outcome.rejectedSpans) +
-                                     "\",\"errorMessage\":" + jsonString(message) + "}}");
+    using namespace opentelemetry::proto::collector::trace::v1;
+    return exportResponse<ExportTraceServiceResponse>(
+        outcome, protobuf, kSpans, "rejectedSpans",
+        [](auto &partial, qint64 rejected, const std::string &message) {
+            partial.set_rejected_spans(rejected);
+            partial.set_error_message(message);
+        });
+}
+
+QByteArray otlpLogsResponse(const OtlpOutcome &outcome, bool protobuf)
+{
+    using namespace opentelemetry::proto::collector::logs::v1;
+    return exportResponse<ExportLogsServiceResponse>(
+        outcome, protobuf, kLogRecords, "rejectedLogRecords",
+        [](auto &partial, qint64 rejected, const std::string &message) {
+            partial.set_rejected_log_records(rejected);
+            partial.set_error_message(message);
+        });
 }
 
 QByteArray otlpStatus(int httpStatus, const QString &message)

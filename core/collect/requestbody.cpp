@@ -1,5 +1,6 @@
 #include "collect/requestbody.h"
 
+#include "ingest/jsonfields.h"
 #include "ingest/otlp/genaispan.h"
 #include "ingest/otlp/otlpjson.h"
 #include "ingest/otlpparser.h"
@@ -13,6 +14,11 @@ namespace {
 
 constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
 
+bool isOtlp(RecordEndpoint endpoint)
+{
+    return endpoint == RecordEndpoint::Traces || endpoint == RecordEndpoint::Logs;
+}
+
 qint64 countLines(std::string_view text)
 {
     return qint64(std::count(text.begin(), text.end(), '\n'));
@@ -21,8 +27,13 @@ qint64 countLines(std::string_view text)
 } // namespace
 
 struct RequestBodyParser::OtlpReaders {
+    explicit OtlpReaders(size_t maxRecordBytes)
+        : document(maxRecordBytes)
+    {}
+    json::LineDocument document;
     otlp::GenAiSpanReader spans;
     otlp::TracesRequest traces;
+    otlp::LogsRequest logs;
 };
 
 std::string BodyError::message() const
@@ -41,28 +52,77 @@ RequestBodyParser::RequestBodyParser(size_t maxRecordBytes)
 
 RequestBodyParser::~RequestBodyParser() = default;
 
-bool RequestBodyParser::parseTracesProtobuf(std::string_view body, RequestRecords &out, BodyError &error)
+static std::string sourceName(RecordEndpoint endpoint)
+{
+    switch (endpoint) {
+    case RecordEndpoint::Traces:
+        return "POST /v1/traces";
+    case RecordEndpoint::Logs:
+        return "POST /v1/logs";
+    case RecordEndpoint::Interactions:
+        return "POST /v1/interactions";
+    case RecordEndpoint::Feedback:
+        break;
+    }
+    return "POST /v1/feedback";
+}
+
+bool RequestBodyParser::parseOtlpProtobuf(RecordEndpoint endpoint, std::string_view body, RequestRecords &out,
+                                          BodyError &error)
 {
     out = RequestRecords{};
     out.format = CaptureFormat::Otlp;
-    out.source = "POST /v1/traces";
+    out.source = sourceName(endpoint);
     error = BodyError{};
+    m_endpoint = endpoint;
     if (!m_otlp)
-        m_otlp = std::make_unique<OtlpReaders>();
+        m_otlp = std::make_unique<OtlpReaders>(m_maxRecordBytes);
     m_otlp->traces.Clear();
-    if (!m_otlp->traces.ParseFromArray(body.data(), int(body.size()))) {
-        error.reason = "the body is not an OTLP ExportTraceServiceRequest in protobuf";
+    m_otlp->logs.Clear();
+    const bool traces = endpoint == RecordEndpoint::Traces;
+    const bool parsed = traces ? m_otlp->traces.ParseFromArray(body.data(), int(body.size()))
+                               : m_otlp->logs.ParseFromArray(body.data(), int(body.size()));
+    if (!parsed) {
+        error.reason = traces ? "the body is not an OTLP ExportTraceServiceRequest in protobuf"
+                              : "the body is not an OTLP ExportLogsServiceRequest in protobuf";
         return false;
     }
     out.read = 1;
-    out.lines.emplace_back();
-    ParsedLine &parsed = out.lines.back();
-    readTraces(m_otlp->spans, m_otlp->traces, parsed, error.reason);
-    out.recordsSkipped = parsed.skippedRecords;
-    if (parsed.skipped) {
-        out.skipped = 1;
-        out.lines.clear();
-    }
+    ParsedLine parsedLine;
+    readOtlp(parsedLine, out);
+    return true;
+}
+
+// The export in m_otlp, read into @p parsed (kept unless it holds nothing but skipped records).
+void RequestBodyParser::readOtlp(ParsedLine &parsed, RequestRecords &out)
+{
+    if (m_endpoint == RecordEndpoint::Traces)
+        readTraces(m_otlp->spans, m_otlp->traces, parsed, &out.telemetry);
+    else
+        readLogs(m_otlp->logs, parsed, out.telemetry);
+    out.recordsSkipped += parsed.skippedRecords;
+    if (parsed.skipped)
+        ++out.skipped;
+    else if (!parsed.interactions.empty() || !parsed.feedback.empty() || !parsed.rejected.empty())
+        out.lines.push_back(std::move(parsed));
+}
+
+bool RequestBodyParser::takeOtlpJson(std::string_view text, ParsedLine &parsed, RequestRecords &out,
+                                     std::string &reason)
+{
+    if (!m_otlp)
+        m_otlp = std::make_unique<OtlpReaders>(m_maxRecordBytes);
+    json::element root;
+    if (!m_otlp->document.parse(text, root, reason))
+        return false;
+    m_otlp->traces.Clear();
+    m_otlp->logs.Clear();
+    const bool read = m_endpoint == RecordEndpoint::Traces
+                          ? otlp::readTracesJson(root, m_otlp->traces, reason)
+                          : otlp::readLogsJson(root, m_otlp->logs, reason);
+    if (!read)
+        return false;
+    readOtlp(parsed, out);
     return true;
 }
 
@@ -72,13 +132,11 @@ bool RequestBodyParser::parse(RecordEndpoint endpoint, std::string_view body, Ca
     out = RequestRecords{};
     error = BodyError{};
     m_endpoint = endpoint;
-    m_requested = endpoint == RecordEndpoint::Traces     ? CaptureFormat::Otlp
+    m_requested = isOtlp(endpoint)                       ? CaptureFormat::Otlp
                   : endpoint == RecordEndpoint::Feedback ? CaptureFormat::Native
                                                          : format;
     m_parser = nullptr;
-    out.source = endpoint == RecordEndpoint::Traces         ? "POST /v1/traces"
-                 : endpoint == RecordEndpoint::Interactions ? "POST /v1/interactions"
-                                                            : "POST /v1/feedback";
+    out.source = sourceName(endpoint);
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         error.reason = "the body is empty";
         return false;
@@ -92,7 +150,7 @@ bool RequestBodyParser::parse(RecordEndpoint endpoint, std::string_view body, Ca
     else
         ok = parseDocuments(body, out, error);
     out.format = m_format;
-    if (ok && out.lines.empty() && out.skipped == 0) {
+    if (ok && out.lines.empty() && out.skipped == 0 && out.telemetry.empty()) {
         error.reason = "the body holds nothing to store";
         ok = false;
     }
@@ -126,7 +184,7 @@ bool RequestBodyParser::parseDocuments(std::string_view body, RequestRecords &ou
             end = std::min(body.find('\n', start), body.size());
         }
         const std::string_view document = body.substr(start, end - start);
-        const bool isArray = document.front() == '[' && m_endpoint != RecordEndpoint::Traces;
+        const bool isArray = document.front() == '[' && !isOtlp(m_endpoint);
         // A pretty-printed record reads, and hashes, as the same record on one line.
         const bool multiLine = document.find('\n') != std::string_view::npos;
         std::string_view record = document;
@@ -218,6 +276,12 @@ bool RequestBodyParser::takeRecord(std::string_view text, RequestRecords &out, s
         reason = "the record is " + std::to_string(text.size()) + " bytes, over the limit of " +
                  std::to_string(m_maxRecordBytes);
         return false;
+    }
+    if (isOtlp(m_endpoint)) {
+        ++out.read;
+        m_format = CaptureFormat::Otlp;
+        ParsedLine parsed;
+        return takeOtlpJson(text, parsed, out, reason);
     }
     LineParser &parser = m_parser ? *m_parser : parserFor(text);
     ++out.read;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ingest/lineparser.h"
+#include "ingest/otlp/telemetrypiece.h"
 #include "util/jsonscanner.h"
 
 #include <map>
@@ -13,7 +14,8 @@ namespace flywheel {
 
 /// The collector endpoints that carry records (docs/collector.md).
 enum class RecordEndpoint {
-    Traces,       ///< POST /v1/traces: OTLP/HTTP JSON export requests
+    Traces,       ///< POST /v1/traces: OTLP/HTTP trace export requests, JSON or protobuf
+    Logs,         ///< POST /v1/logs: OTLP/HTTP logs export requests (GenAI content events)
     Interactions, ///< POST /v1/interactions: what `flywheel ingest` reads, or a JSON array of it
     Feedback,     ///< POST /v1/feedback: native feedback and correction events
 };
@@ -31,6 +33,8 @@ struct RequestRecords {
     CaptureFormat format = CaptureFormat::Native;
     /// Where the records came from, as the quarantine names it ("POST /v1/traces").
     std::string source;
+    /// Halves of model calls to join with their other half (OtlpJoin) rather than store as read.
+    std::vector<TelemetryPiece> telemetry;
 };
 
 /// Why a body was refused, and where.
@@ -62,9 +66,11 @@ public:
     /// feedback always native.
     bool parse(RecordEndpoint endpoint, std::string_view body, CaptureFormat format, RequestRecords &out,
                BodyError &error);
-    /// An OTLP protobuf ExportTraceServiceRequest (as OTLP/HTTP and OTLP/gRPC carry it). Unusable
-    /// spans are rejected one by one (RejectedRecord); false only if the body is not such a message.
-    bool parseTracesProtobuf(std::string_view body, RequestRecords &out, BodyError &error);
+    /// An OTLP protobuf export request of @p endpoint (Traces or Logs), as OTLP/HTTP and OTLP/gRPC
+    /// carry it. Unusable spans and log records are rejected one by one (RejectedRecord); false only
+    /// if the body is not such a message.
+    bool parseOtlpProtobuf(RecordEndpoint endpoint, std::string_view body, RequestRecords &out,
+                           BodyError &error);
 
 private:
     struct OtlpReaders;
@@ -72,6 +78,8 @@ private:
     bool parseArray(std::string_view array, qint64 line, RequestRecords &out, BodyError &error);
     bool parseCsvLines(std::string_view body, RequestRecords &out, BodyError &error);
     bool takeRecord(std::string_view text, RequestRecords &out, std::string &reason);
+    bool takeOtlpJson(std::string_view text, ParsedLine &parsed, RequestRecords &out, std::string &reason);
+    void readOtlp(ParsedLine &parsed, RequestRecords &out);
     LineParser &parserFor(std::string_view firstRecord);
 
     size_t m_maxRecordBytes;

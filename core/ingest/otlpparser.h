@@ -1,12 +1,20 @@
 #pragma once
 
 #include "ingest/lineparser.h"
+#include "ingest/otlp/telemetrypiece.h"
 
 #include <memory>
 
-namespace opentelemetry::proto::collector::trace::v1 {
+#include <vector>
+
+namespace opentelemetry::proto::collector {
+namespace trace::v1 {
 class ExportTraceServiceRequest;
-} // namespace opentelemetry::proto::collector::trace::v1
+} // namespace trace::v1
+namespace logs::v1 {
+class ExportLogsServiceRequest;
+} // namespace logs::v1
+} // namespace opentelemetry::proto::collector
 
 namespace flywheel {
 
@@ -16,10 +24,17 @@ class GenAiSpanReader;
 
 /// The model calls of an OTLP trace export, whichever encoding brought it, into @p out (cleared
 /// first by the caller). Spans that are not model calls are counted as skipped records; unusable
-/// model calls go to out.rejected with their reasons. False only if nothing could be read.
-bool readTraces(otlp::GenAiSpanReader &reader,
+/// model calls go to out.rejected with their reasons. With @p waiting, a model call without
+/// content is not read but handed there, to wait for its content events.
+void readTraces(otlp::GenAiSpanReader &reader,
                 const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request,
-                ParsedLine &out, std::string &reason);
+                ParsedLine &out, std::vector<TelemetryPiece> *waiting = nullptr);
+
+/// The content events of an OTLP logs export (GenAiSpanReader::isContentEvent) as pieces to join
+/// with their spans; other log records are counted in out.skippedRecords, and content events
+/// without trace and span ids go to out.rejected.
+void readLogs(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest &request,
+              ParsedLine &out, std::vector<TelemetryPiece> &pieces);
 
 /// Reads OTLP/HTTP JSON trace exports ({"resourceSpans": [...]}, one export request a line)
 /// holding GenAI spans in the OpenTelemetry semantic conventions' three generations, or

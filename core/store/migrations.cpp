@@ -423,6 +423,26 @@ CREATE TABLE guidelines (
 ALTER TABLE reviews ADD COLUMN guidelines_version INTEGER REFERENCES guidelines(version);
 )sql";
 
+// Version 12: OTLP telemetry waiting for its other half. The official GenAI instrumentations send a
+// model call's span and its content events (log records) separately, in either order and in
+// different requests; each half is held here, durably, until the other arrives or the collector's
+// wait runs out (core/collect/otlpjoin.cpp). Once stored, a call's span ('stored') and events stay
+// a while longer, so an event that comes late still completes it.
+constexpr const char *kHeldTelemetry = R"sql(
+CREATE TABLE telemetry_held (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('span', 'event', 'stored')),
+    trace_id      TEXT NOT NULL,
+    span_id       TEXT NOT NULL,
+    service       TEXT NOT NULL,
+    payload       BLOB NOT NULL,
+    payload_hash  BLOB NOT NULL,
+    received_at   INTEGER NOT NULL,
+    UNIQUE (trace_id, span_id, kind, payload_hash)
+);
+CREATE INDEX telemetry_held_by_age ON telemetry_held (received_at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -439,6 +459,7 @@ constexpr std::array kMigrations{
     Migration{"dashboard rollups: per day, model version and segment; dataset items per segment",
               kDashboardRollups},
     Migration{"annotation guidelines, versioned; the version each review was made under", kGuidelines},
+    Migration{"OTLP spans and content events held until their other half arrives", kHeldTelemetry},
 };
 
 } // namespace

@@ -40,6 +40,10 @@ private slots:
     void aSpanIsStoredOnceWhicheverEncodingBringsIt();
     void unusableSpansAreRejectedOneByOne();
     void badProtobufIsAnsweredWithAStatus();
+    void spanAndContentEventsAreJoinedInEitherOrder();
+    void aHalfAloneIsStoredWhenItsWaitRunsOut();
+    void waitingHalvesSurviveARestart();
+    void logRecordsThatAreNotContentAreSkippedOrRejected();
 
 private:
     void startServer(flywheel::CollectorOptions options = {});

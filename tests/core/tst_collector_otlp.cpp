@@ -60,6 +60,43 @@ const char *const kMixedExport = R"({"resourceSpans":[{"scopeSpans":[{"spans":[
  {"traceId":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","spanId":"1000000000000003","name":"GET /","startTimeUnixNano":"1790000000000000000"}
 ]}]}]})";
 
+// A chat span as the official OpenTelemetry instrumentations send it: no messages on the span.
+QByteArray bareSpan(const QByteArray &spanId)
+{
+    return R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]},
+      "scopeSpans":[{"scope":{"name":"@opentelemetry/instrumentation-openai"},"spans":[
+      {"traceId":"cccccccccccccccccccccccccccccccc","spanId":")" +
+           spanId + R"(","name":"chat gpt-4o-mini",
+       "kind":3,"startTimeUnixNano":"1790000000000000000","endTimeUnixNano":"1790000000900000000",
+       "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+        {"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o-mini"}},
+        {"key":"gen_ai.usage.input_tokens","value":{"intValue":"12"}}]}]}]}]})";
+}
+
+// Its content events: the user's message and the model's choice, in the log records' bodies.
+QByteArray contentEvents(const QByteArray &spanId, const QByteArray &question = "Where is my order?")
+{
+    const QByteArray ids = R"("traceId":"cccccccccccccccccccccccccccccccc","spanId":")" + spanId + R"(")";
+    return R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[
+      {"timeUnixNano":"1790000000000000000","eventName":"gen_ai.user.message",)" +
+           ids + R"(,
+       "body":{"kvlistValue":{"values":[{"key":"content","value":{"stringValue":")" +
+           question + R"("}}]}}},
+      {"timeUnixNano":"1790000000900000000",)" +
+           ids + R"(,
+       "attributes":[{"key":"event.name","value":{"stringValue":"gen_ai.choice"}}],
+       "body":{"kvlistValue":{"values":[{"key":"index","value":{"intValue":"0"}},
+        {"key":"finish_reason","value":{"stringValue":"stop"}},
+        {"key":"message","value":{"kvlistValue":{"values":[{"key":"content","value":{"stringValue":"It ships today."}}]}}}]}}}
+    ]}]}]})";
+}
+
+QString interactionText(const QString &storePath, const char *sql)
+{
+    auto store = Store::open(storePath);
+    return store ? queryText(*store, sql) : QString();
+}
+
 } // namespace
 
 void TestCollector::protobufTracesAreStoredAndAnsweredInProtobuf()
@@ -144,5 +181,135 @@ void TestCollector::badProtobufIsAnsweredWithAStatus()
     HttpResponse elsewhere =
         call([](HttpClient &c) { return c.post("/v1/interactions", "\x0a\x00", kProtobuf); });
     QCOMPARE(elsewhere.status, 415);
+    QCOMPARE(interactions(), qint64(0));
+}
+
+void TestCollector::spanAndContentEventsAreJoinedInEitherOrder()
+{
+    startServer();
+    // Span first (protobuf), then its events (JSON): the call waits, then is stored whole.
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/traces", asProtobuf(bareSpan("d000000000000001")), kProtobuf);
+             }).status,
+             200);
+    QCOMPARE(interactions(), qint64(0));
+    HttpResponse logs =
+        call([](HttpClient &c) { return c.post("/v1/logs", contentEvents("d000000000000001"), kJson); });
+    QCOMPARE(logs.status, 200);
+    QCOMPARE(logs.body, QByteArray("{}"));
+    QCOMPARE(interactions(), qint64(1));
+    QCOMPARE(interactionText(storePath(),
+                             "SELECT json_extract(input, '$[0].content') || '|' || output || '|' || "
+                             "finish_reason || '|' || model_name || '|' || prompt_tokens || '|' || "
+                             "latency_ms FROM interactions"),
+             QStringLiteral("Where is my order?|It ships today.|stop|gpt-4o-mini|12|900"));
+
+    // Events first, then the span.
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("d000000000000002", "Refund?"), kJson);
+             }).status,
+             200);
+    QCOMPARE(interactions(), qint64(1));
+    QCOMPARE(
+        call([](HttpClient &c) { return c.post("/v1/traces", bareSpan("d000000000000002"), kJson); }).status,
+        200);
+    QCOMPARE(interactions(), qint64(2));
+    QCOMPARE(interactionText(storePath(),
+                             "SELECT json_extract(input, '$[0].content') || ' ' || "
+                             "coalesce(json_extract(metadata, '$.content_captured'), 'captured') FROM "
+                             "interactions WHERE external_id LIKE '%d000000000000002'"),
+             QStringLiteral("Refund? 1")); // content_captured: true, from its events
+
+    // A retried logs request changes nothing.
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("d000000000000002", "Refund?"), kJson);
+             }).status,
+             200);
+    QCOMPARE(interactionText(storePath(),
+                             "SELECT json_array_length(input) FROM interactions WHERE external_id "
+                             "LIKE '%d000000000000002'"),
+             QStringLiteral("1"));
+}
+
+void TestCollector::aHalfAloneIsStoredWhenItsWaitRunsOut()
+{
+    CollectorOptions options;
+    options.contentWaitMs = 1000;
+    options.sweepIntervalMs = 50;
+    startServer(options);
+    QCOMPARE(
+        call([](HttpClient &c) { return c.post("/v1/traces", bareSpan("e000000000000001"), kJson); }).status,
+        200);
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("e000000000000002"), kJson);
+             }).status,
+             200);
+    QCOMPARE(interactions(), qint64(0));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->waitingCalls(), qint64(2), 5000);
+    const HttpResponse health = call([](HttpClient &c) { return c.get("/healthz"); });
+    QVERIFY2(health.body.contains("\"calls_waiting\":2") || interactions() > 0, health.body.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(interactions(), qint64(2), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->waitingCalls(), qint64(0), 5000);
+    // Never dropped: each is stored with a flag saying what is missing.
+    QCOMPARE(interactionText(storePath(),
+                             "SELECT group_concat(substr(external_id, 34) || '=' || coalesce("
+                             "json_extract(metadata, '$.content_captured'), '-') || '/' || "
+                             "coalesce(json_extract(metadata, '$.span_missing'), '-'), ' ') FROM "
+                             "(SELECT * FROM interactions ORDER BY external_id)"),
+             QStringLiteral("e000000000000001=0/- e000000000000002=-/1"));
+    QCOMPARE(interactionText(storePath(), "SELECT output FROM interactions WHERE external_id LIKE '%2'"),
+             QStringLiteral("It ships today."));
+
+    // Content that comes late still completes its call.
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("e000000000000001"), kJson);
+             }).status,
+             200);
+    QCOMPARE(interactionText(storePath(), "SELECT output || ' ' || coalesce(json_extract(metadata, "
+                                          "'$.content_captured'), 'captured') || ' ' || model_name FROM "
+                                          "interactions WHERE external_id LIKE '%1'"),
+             QStringLiteral("It ships today. 1 gpt-4o-mini"));
+    QCOMPARE(interactions(), qint64(2));
+}
+
+void TestCollector::waitingHalvesSurviveARestart()
+{
+    startServer();
+    QCOMPARE(
+        call([](HttpClient &c) { return c.post("/v1/traces", bareSpan("f000000000000001"), kJson); }).status,
+        200);
+    QVERIFY(m_server->close());
+    m_server.reset();
+    startServer();
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("f000000000000001"), kProtobuf);
+             }).status,
+             400); // JSON sent as protobuf is not an export
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("f000000000000001"), kJson);
+             }).status,
+             200);
+    QCOMPARE(interactionText(storePath(), "SELECT output FROM interactions"),
+             QStringLiteral("It ships today."));
+}
+
+void TestCollector::logRecordsThatAreNotContentAreSkippedOrRejected()
+{
+    startServer();
+    const QByteArray body = R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[
+      {"timeUnixNano":"1790000000000000000","severityText":"INFO","body":{"stringValue":"GET /health 200"}},
+      {"timeUnixNano":"1790000000000000000","eventName":"gen_ai.user.message",
+       "body":{"kvlistValue":{"values":[{"key":"content","value":{"stringValue":"orphan"}}]}}}]}]}]})";
+    HttpResponse logs = call([&](HttpClient &c) { return c.post("/v1/logs", body, kJson); });
+    QCOMPARE(logs.status, 200);
+    const QJsonObject partial =
+        QJsonDocument::fromJson(logs.body).object().value(QStringLiteral("partialSuccess")).toObject();
+    QCOMPARE(partial.value(QStringLiteral("rejectedLogRecords")).toString(), QStringLiteral("1"));
+    const QString message = partial.value(QStringLiteral("errorMessage")).toString();
+    QVERIFY2(message.contains(QStringLiteral("no trace and span ids")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("1 log record is not a GenAI content event")),
+             qPrintable(message));
+    QCOMPARE(interactionText(storePath(), "SELECT source_file || ' ' || line_number FROM quarantine"),
+             QStringLiteral("POST /v1/logs 2"));
     QCOMPARE(interactions(), qint64(0));
 }

@@ -71,7 +71,7 @@ void TestGenAiSpan::aCallWithoutContentIsStillAnInteraction()
     GenAiSpanReader reader;
     ParsedLine out;
     std::string reason;
-    QCOMPARE(reader.read(span, "support-api", out, reason), SpanRead::Read);
+    QCOMPARE(reader.read(span, "support-api", out, reason), SpanRead::ReadWithoutContent);
     QCOMPARE(out.interactions.size(), size_t(1));
     const InteractionRecord &r = out.interactions.front();
     QCOMPARE(r.externalId, "5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174");

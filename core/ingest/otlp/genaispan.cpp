@@ -105,6 +105,21 @@ void readMessages(simdjson::dom::parser &parser, const Span &span, const Attribu
         output.add("assistant", anyText(a, "output.value"), {}, {});
 }
 
+// Content events sent as log records: their bodies hold the messages, or (for the newest
+// operation-details event) their attributes hold the JSON attributes a span would.
+void readLogEvents(simdjson::dom::parser &parser, const std::vector<GenAiSpanReader::LogRecord> &events,
+                   MessageWriter &input, MessageWriter &output)
+{
+    for (const auto &event : events) {
+        const Attributes a = attributesOf(event.attributes());
+        if (event.event_name() == "gen_ai.client.inference.operation.details")
+            addContentAttributes(parser, a, input, output);
+        else
+            addMessageEvent(parser, event.event_name(), a, event.has_body() ? &event.body() : nullptr, input,
+                            output);
+    }
+}
+
 // The first output message as the interaction's output.
 void takeOutput(simdjson::dom::parser &parser, const MessageWriter &output, InteractionRecord &r)
 {
@@ -150,8 +165,10 @@ void readFinishReason(simdjson::dom::parser &parser, const Span &span, const Att
 }
 
 // The span's name, the service, the request settings worth keeping, and whether content came.
-void readMetadata(const Span &span, const Attributes &a, const std::string &service, bool contentCaptured,
-                  InteractionRecord &r)
+// "content_captured": false when no content came; true when it came in events (so a call first
+// stored without content, then completed by late events, says so: metadata is merged on update).
+void readMetadata(const Span &span, const Attributes &a, const std::string &service,
+                  std::optional<bool> contentCaptured, InteractionRecord &r)
 {
     json::MetadataBuilder metadata;
     if (!span.name().empty())
@@ -171,8 +188,8 @@ void readMetadata(const Span &span, const Attributes &a, const std::string &serv
     }
     if (!span.status().message().empty())
         metadata.addRaw("status_message", jsonString(span.status().message()));
-    if (!contentCaptured)
-        metadata.addRaw("content_captured", "false");
+    if (contentCaptured)
+        metadata.addRaw("content_captured", *contentCaptured ? "true" : "false");
     metadata.finishInto(r.metadataJson);
 }
 
@@ -213,7 +230,8 @@ void readAnnotations(const Attributes &a, const std::string &interactionId, Pars
 }
 
 // One hash for the same span whichever encoding brought it, so a retry is stored once.
-quint64 spanHash(const Span &span, const std::string &service)
+quint64 spanHash(const Span &span, const std::string &service,
+                 const std::vector<GenAiSpanReader::LogRecord> &events)
 {
     std::string bytes;
     {
@@ -224,13 +242,15 @@ quint64 spanHash(const Span &span, const std::string &service)
     }
     Hasher hasher;
     hasher.add(bytes).add(service);
+    for (const auto &event : events)
+        hasher.add(event.SerializeAsString());
     return hasher.digest64();
 }
 
 } // namespace
 
 SpanRead GenAiSpanReader::read(const Span &span, const std::string &service, ParsedLine &out,
-                               std::string &reason)
+                               std::string &reason, const std::vector<LogRecord> &events)
 {
     const Attributes a = attributesOf(span.attributes());
     if (!isLlmSpan(a))
@@ -244,15 +264,63 @@ SpanRead GenAiSpanReader::read(const Span &span, const std::string &service, Par
         return SpanRead::Unusable;
     MessageWriter input, output;
     readMessages(m_parser, span, a, input, output);
+    if (input.empty() && output.empty())
+        readLogEvents(m_parser, events, input, output);
     const bool contentCaptured = !input.empty() || !output.empty();
     r.inputJson = input.finish();
     takeOutput(m_parser, output, r);
     readFinishReason(m_parser, span, a, output, r);
-    readMetadata(span, a, service, contentCaptured, r);
-    r.contentHash = spanHash(span, service);
+    std::optional<bool> captured;
+    if (!contentCaptured || !events.empty())
+        captured = contentCaptured;
+    readMetadata(span, a, service, captured, r);
+    r.contentHash = spanHash(span, service, events);
     readAnnotations(a, r.externalId, out);
     out.interactions.push_back(std::move(r));
-    return SpanRead::Read;
+    return contentCaptured ? SpanRead::Read : SpanRead::ReadWithoutContent;
+}
+
+void GenAiSpanReader::readEventsOnly(const std::string &traceId, const std::string &spanId,
+                                     const std::string &service, const std::vector<LogRecord> &events,
+                                     ParsedLine &out)
+{
+    InteractionRecord r;
+    r.externalId = traceId + ":" + spanId;
+    r.sessionId = traceId;
+    quint64 firstNanos = 0;
+    Hasher hasher;
+    for (const auto &event : events) {
+        const quint64 nanos =
+            event.time_unix_nano() ? event.time_unix_nano() : event.observed_time_unix_nano();
+        if (nanos && (!firstNanos || nanos < firstNanos))
+            firstNanos = nanos;
+        hasher.add(event.SerializeAsString());
+    }
+    r.timestampMs = nanosToMs(firstNanos).value_or(0);
+    MessageWriter input, output;
+    readLogEvents(m_parser, events, input, output);
+    r.inputJson = input.finish();
+    takeOutput(m_parser, output, r);
+    r.finishReason = output.lastFinishReason;
+    json::MetadataBuilder metadata;
+    if (!service.empty())
+        metadata.addRaw("service_name", jsonString(service));
+    metadata.addRaw("span_missing", "true");
+    if (input.empty() && output.empty())
+        metadata.addRaw("content_captured", "false");
+    metadata.finishInto(r.metadataJson);
+    r.contentHash = hasher.add(service).digest64();
+    out.interactions.push_back(std::move(r));
+}
+
+bool GenAiSpanReader::isContentEvent(const LogRecord &record, std::string &name)
+{
+    name = record.event_name();
+    if (name.empty())
+        name = anyText(attributesOf(record.attributes()), "event.name");
+    return name == "gen_ai.system.message" || name == "gen_ai.user.message" ||
+           name == "gen_ai.assistant.message" || name == "gen_ai.tool.message" || name == "gen_ai.choice" ||
+           name == "gen_ai.client.inference.operation.details";
 }
 
 } // namespace flywheel::otlp

@@ -6,18 +6,21 @@
 // LLM spans (docs/capture-format.md, "OpenTelemetry and OpenInference").
 
 #include "ingest/lineparser.h"
+#include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <simdjson.h>
 
 #include <string>
+#include <vector>
 
 namespace flywheel::otlp {
 
 enum class SpanRead {
-    NotModelCall, ///< an HTTP, database or other span: skipped
-    Read,         ///< an interaction (and its annotations) added to the output
-    Unusable,     ///< a model call that cannot be stored; the reason says why
+    NotModelCall,       ///< an HTTP, database or other span: skipped
+    Read,               ///< an interaction (and its annotations) added to the output
+    ReadWithoutContent, ///< as Read, but neither the span nor the events given held messages
+    Unusable,           ///< a model call that cannot be stored; the reason says why
 };
 
 /// Reads spans into interactions keyed "<trace id>:<span id>" in a session per trace (unless the
@@ -27,8 +30,20 @@ enum class SpanRead {
 /// thread.
 class GenAiSpanReader {
 public:
+    using LogRecord = opentelemetry::proto::logs::v1::LogRecord;
+
+    /// @p events: the span's content events sent as log records (gen_ai.user.message and its kin,
+    /// gen_ai.choice, gen_ai.client.inference.operation.details), read when the span has no
+    /// messages of its own.
     SpanRead read(const opentelemetry::proto::trace::v1::Span &span, const std::string &service,
-                  ParsedLine &out, std::string &reason);
+                  ParsedLine &out, std::string &reason, const std::vector<LogRecord> &events = {});
+    /// A model call known only from its content events, their span never having come: the events'
+    /// time, messages and output, with "span_missing": true in its metadata.
+    void readEventsOnly(const std::string &traceId, const std::string &spanId, const std::string &service,
+                        const std::vector<LogRecord> &events, ParsedLine &out);
+    /// Whether @p record is an event that holds a model call's content, by its event_name (or, as
+    /// older SDKs send it, its event.name attribute); sets @p name.
+    static bool isContentEvent(const LogRecord &record, std::string &name);
 
 private:
     simdjson::dom::parser m_parser;
