@@ -142,6 +142,10 @@ void TestGenAiSpan::readsMessageBodiesOfLogEvents()
     QVERIFY(addMessageEvent(parser, "gen_ai.user.message", none, &user, input, output));
     QVERIFY(addMessageEvent(parser, "gen_ai.choice", none, &choice, input, output));
     QVERIFY(!addMessageEvent(parser, "gen_ai.client.token.usage", none, &user, input, output));
+    // With content capture off the instrumentations still send the events, with empty bodies.
+    AnyValue empty;
+    empty.mutable_kvlist_value();
+    QVERIFY(addMessageEvent(parser, "gen_ai.system.message", none, &empty, input, output));
     QCOMPARE(input.finish(), R"([{"role":"user","content":"Reset my password"}])");
     QCOMPARE(output.finish(),
              R"([{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":)"

@@ -89,10 +89,14 @@ void addMessage(element message, std::string_view defaultRole, MessageWriter &wr
         for (element part : parts)
             addPart(part, text, toolCalls, toolCallId);
     } else {
-        if (message["content"].get(content) == simdjson::SUCCESS)
+        const bool hasContent = message["content"].get(content) == simdjson::SUCCESS;
+        if (hasContent)
             text = content.type() == element_type::NULL_VALUE ? std::string() : textOrJson(content);
         toolCalls = openAiToolCalls(message);
         toolCallId = stringOr(message["tool_call_id"], stringOr(message["id"]));
+        // An event of an instrumentation that does not capture content: {} or {"role": ...}.
+        if (!hasContent && toolCalls.empty())
+            return;
     }
     const std::string_view finish = stringOr(message["finish_reason"]);
     if (!finish.empty())
