@@ -4,6 +4,7 @@
 #include "collect/collectorserver.h"
 
 #include <QCoreApplication>
+#include <QJsonValue>
 #include <QLocale>
 #include <QTimer>
 
@@ -37,7 +38,7 @@ class ServeCommand final : public Command {
 public:
     ServeCommand()
         : Command(
-              QStringLiteral("serve"), QStringLiteral("Collect live traffic over HTTP into the store"),
+              QStringLiteral("serve"), QStringLiteral("Collect live traffic over HTTP and OTLP/gRPC into the store"),
               QStringLiteral(
                   "Run the live collector: POST /v1/traces and /v1/logs (OTLP/HTTP, protobuf or "
                   "JSON), /v1/interactions and /v1/feedback write into the store; GET /healthz. A request is "
@@ -61,6 +62,10 @@ protected:
         parser.addOption({QStringLiteral("max-body-bytes"),
                           QStringLiteral("Answer 413 to larger bodies (default: 33554432)."),
                           QStringLiteral("bytes")});
+        parser.addOption({QStringLiteral("grpc-listen"),
+                          QStringLiteral("Address and port for OTLP/gRPC (TraceService and LogsService), or "
+                                         "\"off\" (default: 127.0.0.1:4317)."),
+                          QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
         parser.addOption(
             {QStringLiteral("content-wait"),
              QStringLiteral("Seconds a model call's span and its content events (sent apart by "
@@ -91,6 +96,17 @@ protected:
             !error.isEmpty())
             return fail(error);
         options.contentWaitMs = waitSeconds * 1000;
+        const QString grpc = parser.value(QStringLiteral("grpc-listen"));
+        if (grpc != QStringLiteral("off")) {
+            QHostAddress grpcHost;
+            quint16 grpcPort = 0;
+            if (QString error = parseListen(grpc, grpcHost, grpcPort); !error.isEmpty())
+                return fail(QStringLiteral("--grpc-listen: %1").arg(error));
+            const QString host = grpcHost.protocol() == QAbstractSocket::IPv6Protocol
+                                     ? QStringLiteral("[%1]").arg(grpcHost.toString())
+                                     : grpcHost.toString();
+            options.grpcAddress = QStringLiteral("%1:%2").arg(host).arg(grpcPort);
+        }
 
         const std::atomic_bool &interrupted = installInterruptFlag();
         auto server = CollectorServer::start(storePath(), options);
@@ -125,13 +141,20 @@ protected:
 private:
     void announce(const CollectorServer &collector, const CollectorOptions &options) const
     {
+        const QString grpc = collector.grpcPort() == 0
+                                 ? QString()
+                                 : options.grpcAddress.section(QLatin1Char(':'), 0, -2) +
+                                       QStringLiteral(":%1").arg(collector.grpcPort());
         if (json()) {
-            printJsonLine(
-                {{QStringLiteral("listening"), collector.url()}, {QStringLiteral("store"), storePath()}});
+            printJsonLine({{QStringLiteral("listening"), collector.url()},
+                           {QStringLiteral("grpc"), grpc.isEmpty() ? QJsonValue() : QJsonValue(grpc)},
+                           {QStringLiteral("store"), storePath()}});
         } else {
-            print(QStringLiteral("Collecting on %1 into %2%3. Ctrl-C stops after answering the requests "
+            print(QStringLiteral("Collecting on %1%2 into %3%4. Ctrl-C stops after answering the requests "
                                  "received.")
-                      .arg(collector.url(), storePath(),
+                      .arg(collector.url(),
+                           grpc.isEmpty() ? QString() : QStringLiteral(" and %1 (OTLP/gRPC)").arg(grpc),
+                           storePath(),
                            options.token.isEmpty() ? QString() : QStringLiteral(" (token required)")));
         }
         std::fflush(stdout);

@@ -63,14 +63,6 @@ QByteArray errorBody(bool protobuf, int status, const QString &reason)
     return protobuf ? otlpStatus(status, reason) : errorJson(reason);
 }
 
-std::string firstRejection(const RequestRecords &records)
-{
-    for (const ParsedLine &line : records.lines)
-        if (!line.rejected.empty())
-            return line.rejected.front().reason;
-    return {};
-}
-
 QString methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
@@ -129,7 +121,34 @@ Result<std::unique_ptr<CollectorServer>> CollectorServer::start(const QString &s
     std::unique_ptr<CollectorServer> server(new CollectorServer(std::move(*queue), std::move(options)));
     server->m_port = port;
     server->bind(tcp);
+    if (Status grpc = server->startGrpc(); !grpc)
+        return grpc.error();
     return server;
+}
+
+Status CollectorServer::startGrpc()
+{
+    if (m_options.grpcAddress.isEmpty())
+        return {};
+    QString host = m_options.grpcAddress.section(QLatin1Char(':'), 0, -2);
+    if (host.startsWith(QLatin1Char('[')))
+        host = host.mid(1, host.size() - 2);
+    const bool loopback = host == QStringLiteral("localhost") || QHostAddress(host).isLoopback();
+    if (!loopback && m_options.token.isEmpty())
+        return Error{QStringLiteral("refusing to serve OTLP/gRPC on %1 without a token: set one with --token "
+                                    "or FLYWHEEL_COLLECTOR_TOKEN, or listen on 127.0.0.1.")
+                         .arg(m_options.grpcAddress)};
+    auto grpc =
+        GrpcCollector::start(*m_queue, {m_options.grpcAddress, m_options.token, m_options.maxBodyBytes});
+    if (!grpc)
+        return grpc.error();
+    m_grpc = std::move(*grpc);
+    return {};
+}
+
+int CollectorServer::grpcPort() const
+{
+    return m_grpc ? m_grpc->port() : 0;
 }
 
 CollectorServer::CollectorServer(std::unique_ptr<CommitQueue> queue, CollectorOptions options)
@@ -141,7 +160,7 @@ CollectorServer::CollectorServer(std::unique_ptr<CommitQueue> queue, CollectorOp
 CollectorServer::~CollectorServer()
 {
     // Joins the writer thread while this object can still receive its queued answers.
-    (void)m_queue->close();
+    (void)close();
 }
 
 QString CollectorServer::url() const
@@ -378,6 +397,9 @@ void CollectorServer::drain()
     m_draining = true;
     for (QTcpServer *server : servers())
         server->close();
+    // Answers the gRPC calls in flight (their commits go on on the writer's thread), refuses new ones.
+    if (m_grpc)
+        m_grpc->shutdown();
     checkDrained();
 }
 
@@ -409,6 +431,8 @@ void CollectorServer::checkDrained()
 
 Status CollectorServer::close()
 {
+    if (m_grpc)
+        m_grpc->shutdown();
     return m_queue->close();
 }
 

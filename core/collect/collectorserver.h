@@ -1,6 +1,7 @@
 #pragma once
 
 #include "collect/commitqueue.h"
+#include "collect/grpccollector.h"
 #include "collect/requestbody.h"
 #include "util/mailbox.h"
 #include "util/result.h"
@@ -36,6 +37,8 @@ struct CollectorOptions {
     qint64 contentWaitMs = 60'000;
     /// How often the idle writer stores the calls whose wait ran out.
     int sweepIntervalMs = 1000;
+    /// OTLP/gRPC's host:port (port 0 picks a free one); empty serves no gRPC.
+    QString grpcAddress;
 };
 
 /// The live collector behind `flywheel serve`: an HTTP server (Qt HttpServer) taking OTLP/HTTP
@@ -55,6 +58,8 @@ public:
     ~CollectorServer() override;
 
     quint16 port() const { return m_port; }
+    /// The OTLP/gRPC port, 0 when gRPC is off.
+    int grpcPort() const;
     QString url() const;
 
     /// Stops listening and refuses new requests (503), answers every request already taken, then
@@ -107,6 +112,7 @@ private:
     void takeRecords(const QHttpServerRequest &request, RecordEndpoint endpoint,
                      const std::shared_ptr<Reply> &reply);
     bool authorized(const QHttpServerRequest &request) const;
+    Status startGrpc();
     void answer(const std::shared_ptr<Reply> &reply, int status, const QByteArray &json,
                 const QByteArray &headers = {});
     void refuse(const QHttpServerRequest &request, const std::shared_ptr<Reply> &reply, int status,
@@ -119,6 +125,8 @@ private:
     // Before the queue, so it outlives the writer thread that posts the answers.
     Mailbox m_answers;
     std::unique_ptr<CommitQueue> m_queue;
+    // After the queue, so its calls are answered and it is gone before the queue closes.
+    std::unique_ptr<GrpcCollector> m_grpc;
     CollectorOptions m_options;
     RequestBodyParser m_parser;
     quint16 m_port = 0;

@@ -1,5 +1,6 @@
 #include "collect/requestbody.h"
 
+#include "collect/otlprecords.h"
 #include "ingest/jsonfields.h"
 #include "ingest/otlp/genaispan.h"
 #include "ingest/otlp/otlpjson.h"
@@ -88,18 +89,15 @@ bool RequestBodyParser::parseOtlpProtobuf(RecordEndpoint endpoint, std::string_v
         return false;
     }
     out.read = 1;
-    ParsedLine parsedLine;
-    readOtlp(parsedLine, out);
+    readOtlp(out);
     return true;
 }
 
-// The export in m_otlp, read into @p parsed (kept unless it holds nothing but skipped records).
-void RequestBodyParser::readOtlp(ParsedLine &parsed, RequestRecords &out)
+namespace {
+
+// One export's records, kept unless it holds nothing but skipped records.
+void keepExport(ParsedLine &parsed, RequestRecords &out)
 {
-    if (m_endpoint == RecordEndpoint::Traces)
-        readTraces(m_otlp->spans, m_otlp->traces, parsed, &out.telemetry);
-    else
-        readLogs(m_otlp->logs, parsed, out.telemetry);
     out.recordsSkipped += parsed.skippedRecords;
     if (parsed.skipped)
         ++out.skipped;
@@ -107,8 +105,40 @@ void RequestBodyParser::readOtlp(ParsedLine &parsed, RequestRecords &out)
         out.lines.push_back(std::move(parsed));
 }
 
-bool RequestBodyParser::takeOtlpJson(std::string_view text, ParsedLine &parsed, RequestRecords &out,
-                                     std::string &reason)
+} // namespace
+
+void addOtlpTraces(otlp::GenAiSpanReader &reader, const otlp::TracesRequest &request, RequestRecords &out)
+{
+    ParsedLine parsed;
+    readTraces(reader, request, parsed, &out.telemetry);
+    keepExport(parsed, out);
+}
+
+void addOtlpLogs(const otlp::LogsRequest &request, RequestRecords &out)
+{
+    ParsedLine parsed;
+    readLogs(request, parsed, out.telemetry);
+    keepExport(parsed, out);
+}
+
+std::string firstRejection(const RequestRecords &records)
+{
+    for (const ParsedLine &line : records.lines)
+        if (!line.rejected.empty())
+            return line.rejected.front().reason;
+    return {};
+}
+
+// The export in m_otlp.
+void RequestBodyParser::readOtlp(RequestRecords &out)
+{
+    if (m_endpoint == RecordEndpoint::Traces)
+        addOtlpTraces(m_otlp->spans, m_otlp->traces, out);
+    else
+        addOtlpLogs(m_otlp->logs, out);
+}
+
+bool RequestBodyParser::takeOtlpJson(std::string_view text, RequestRecords &out, std::string &reason)
 {
     if (!m_otlp)
         m_otlp = std::make_unique<OtlpReaders>(m_maxRecordBytes);
@@ -122,7 +152,7 @@ bool RequestBodyParser::takeOtlpJson(std::string_view text, ParsedLine &parsed, 
                           : otlp::readLogsJson(root, m_otlp->logs, reason);
     if (!read)
         return false;
-    readOtlp(parsed, out);
+    readOtlp(out);
     return true;
 }
 
@@ -280,8 +310,7 @@ bool RequestBodyParser::takeRecord(std::string_view text, RequestRecords &out, s
     if (isOtlp(m_endpoint)) {
         ++out.read;
         m_format = CaptureFormat::Otlp;
-        ParsedLine parsed;
-        return takeOtlpJson(text, parsed, out, reason);
+        return takeOtlpJson(text, out, reason);
     }
     LineParser &parser = m_parser ? *m_parser : parserFor(text);
     ++out.read;

@@ -37,6 +37,9 @@ struct RequestRecords {
     std::vector<TelemetryPiece> telemetry;
 };
 
+/// The first rejected record's reason, for OTLP's partial success; empty when none was.
+std::string firstRejection(const RequestRecords &records);
+
 /// Why a body was refused, and where.
 struct BodyError {
     /// 1-based line of the body the faulty record starts on; 0 for the body as a whole.
@@ -78,8 +81,8 @@ private:
     bool parseArray(std::string_view array, qint64 line, RequestRecords &out, BodyError &error);
     bool parseCsvLines(std::string_view body, RequestRecords &out, BodyError &error);
     bool takeRecord(std::string_view text, RequestRecords &out, std::string &reason);
-    bool takeOtlpJson(std::string_view text, ParsedLine &parsed, RequestRecords &out, std::string &reason);
-    void readOtlp(ParsedLine &parsed, RequestRecords &out);
+    bool takeOtlpJson(std::string_view text, RequestRecords &out, std::string &reason);
+    void readOtlp(RequestRecords &out);
     LineParser &parserFor(std::string_view firstRecord);
 
     size_t m_maxRecordBytes;

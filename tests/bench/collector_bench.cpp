@@ -141,7 +141,8 @@ int main(int argc, char *argv[])
     serve.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     serve.start(parser.value(QStringLiteral("flywheel")),
                 {QStringLiteral("--store"), storePath, QStringLiteral("--json"), QStringLiteral("serve"),
-                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")});
+                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--grpc-listen"),
+                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")});
     if (!serve.waitForStarted() || !serve.waitForReadyRead(30000)) {
         std::fprintf(stderr, "cannot start %s\n", qPrintable(parser.value(QStringLiteral("flywheel"))));
         return 2;

@@ -147,6 +147,14 @@ void TestCli::usageErrorsExitTwo_data()
     QTest::newRow("serve off loopback without a token")
         << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")}
         << QStringLiteral("without a token");
+    QTest::newRow("serve gRPC on a bad address")
+        << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                       QStringLiteral("--grpc-listen"), QStringLiteral("here:4317")}
+        << QStringLiteral("--grpc-listen:");
+    QTest::newRow("serve gRPC off loopback without a token")
+        << QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                       QStringLiteral("--grpc-listen"), QStringLiteral("0.0.0.0:0")}
+        << QStringLiteral("refusing to serve OTLP/gRPC on 0.0.0.0:0 without a token");
 }
 
 void TestCli::usageErrorsExitTwo()
@@ -453,7 +461,8 @@ void TestCli::serveCollectsUntilTerminated()
     serve.setProcessEnvironment(env);
     serve.start(QStringLiteral(FLYWHEEL_CLI),
                 {QStringLiteral("--store"), store(), QStringLiteral("--json"), QStringLiteral("serve"),
-                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--grpc-listen"),
+                 QStringLiteral("127.0.0.1:0")});
     QVERIFY(serve.waitForStarted());
     QVERIFY(serve.waitForReadyRead(20000));
     const QJsonObject listening = QJsonDocument::fromJson(serve.readLine()).object();

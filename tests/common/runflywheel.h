@@ -38,7 +38,8 @@ inline quint16 startServe(QProcess &serve, const QString &store)
 {
     serve.start(flywheelProgram(),
                 {QStringLiteral("--store"), store, QStringLiteral("--json"), QStringLiteral("serve"),
-                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--grpc-listen"),
+                 QStringLiteral("127.0.0.1:0")});
     if (!serve.waitForStarted() || !serve.waitForReadyRead(20000))
         return 0;
     const QJsonObject started = QJsonDocument::fromJson(serve.readLine()).object();

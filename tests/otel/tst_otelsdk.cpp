@@ -22,9 +22,11 @@ private slots:
     void initTestCase();
     void init();
     void cleanup();
+    void startCollector(const QString &token = {});
     void exportersAndInstrumentations_data();
     void exportersAndInstrumentations();
     void contentCaptureOffStillRecordsTheCall();
+    void theTokenIsRequiredOverEveryProtocol();
 
 private:
     QString storePath() const { return m_dir->filePath(QStringLiteral("otel.flywheel")); }
@@ -49,8 +51,16 @@ void TestOtelSdk::initTestCase()
 void TestOtelSdk::init()
 {
     m_dir.emplace();
+    startCollector();
+}
+
+void TestOtelSdk::startCollector(const QString &token)
+{
+    m_server.reset();
     CollectorOptions options;
     options.port = 0;
+    options.grpcAddress = QStringLiteral("127.0.0.1:0");
+    options.token = token;
     auto server = CollectorServer::start(storePath(), options);
     QVERIFY2(server, qPrintable(server.errorMessage()));
     m_server = std::move(*server);
@@ -73,7 +83,8 @@ int TestOtelSdk::runApp(const QString &protocol, const QString &instrumentation,
     for (const QString &pair : environment)
         env.insert(pair.section(QLatin1Char('='), 0, 0), pair.section(QLatin1Char('='), 1));
     app.setProcessEnvironment(env);
-    const QString collector = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
+    const int port = protocol == QStringLiteral("grpc") ? m_server->grpcPort() : m_server->port();
+    const QString collector = QStringLiteral("http://127.0.0.1:%1").arg(port);
     app.start(m_node, {QStringLiteral("app.cjs"), protocol, instrumentation, collector, question});
     // The collector serves on this thread: wait by spinning its event loop, not by blocking it.
     QDeadlineTimer deadline(60000);
@@ -100,7 +111,7 @@ void TestOtelSdk::exportersAndInstrumentations_data()
 {
     QTest::addColumn<QString>("protocol");
     QTest::addColumn<QString>("instrumentation");
-    for (const char *protocol : {"http/protobuf", "http/json"})
+    for (const char *protocol : {"http/protobuf", "http/json", "grpc"})
         for (const char *instrumentation : {"otel", "openinference"})
             QTest::addRow("%s %s", protocol, instrumentation)
                 << QString::fromLatin1(protocol) << QString::fromLatin1(instrumentation);
@@ -137,6 +148,23 @@ void TestOtelSdk::contentCaptureOffStillRecordsTheCall()
               "finish_reason || '|' || json_extract(metadata, '$.content_captured') FROM "
               "interactions"),
         QStringLiteral("[]|-|gpt-4o-mini|stop|0"), 10000);
+}
+
+void TestOtelSdk::theTokenIsRequiredOverEveryProtocol()
+{
+    startCollector(QStringLiteral("e2e-secret"));
+    for (const QString &protocol : {QStringLiteral("http/protobuf"), QStringLiteral("grpc")}) {
+        // Without the token the exporters are refused (and say so when flushed), with it taken.
+        QCOMPARE(runApp(protocol, QStringLiteral("openinference"), QStringLiteral("No token")), 1);
+        QCOMPARE(query("SELECT count(*) FROM interactions WHERE input LIKE '%No token%'"),
+                 QStringLiteral("0"));
+        QCOMPARE(runApp(protocol, QStringLiteral("openinference"), QStringLiteral("With token ") + protocol,
+                        {QStringLiteral("FLYWHEEL_COLLECTOR_TOKEN=e2e-secret")}),
+                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(query("SELECT count(*) FROM interactions WHERE input LIKE '%With token " +
+                                        protocol.toUtf8() + "%'"),
+                                  QStringLiteral("1"), 10000);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestOtelSdk)

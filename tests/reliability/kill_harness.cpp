@@ -236,7 +236,9 @@ bool collectorWriter(const QString &dir, int kills, std::mt19937_64 &random)
     const auto startServer = [&](QProcess &server) -> quint16 {
         server.start(QStringLiteral(FLYWHEEL_CLI),
                      {QStringLiteral("--store"), store, QStringLiteral("--json"), QStringLiteral("serve"),
-                      QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")});
+                      QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--grpc-listen"), QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--quiet")});
         if (!server.waitForStarted() || !server.waitForReadyRead(20000))
             return 0;
         return quint16(QUrl(QJsonDocument::fromJson(server.readLine())
