@@ -275,6 +275,34 @@ private slots:
         QVERIFY(!text.contains(QStringLiteral("Correction")));
     }
 
+    void saysWhatAnOpenTelemetryCaptureLacks()
+    {
+        InteractionDetails d;
+        d.externalId = QStringLiteral("5b8e:eee1");
+        d.inputJson = QStringLiteral("[]");
+        d.metadataJson = QStringLiteral(R"({"span_name":"chat gpt-4o","content_captured":false})");
+        QString text = plainText(interactionHtml(d, {}, htmlColors(lightPalette())));
+        QVERIFY(text.contains(QStringLiteral("Content not captured")));
+        QVERIFY(text.contains(QStringLiteral("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true")));
+        QVERIFY(!text.contains(QStringLiteral("span never arrived")));
+        QVERIFY(!text.contains(QStringLiteral("Input"))); // no empty message list shown as JSON
+        d.metadataJson = QStringLiteral(R"({"span_missing":true})");
+        text = plainText(interactionHtml(d, {}, htmlColors(lightPalette())));
+        QVERIFY(text.contains(QStringLiteral("span never arrived")));
+        QVERIFY(!text.contains(QStringLiteral("Content not captured")));
+        // As a reviewer sees a call captured without its messages, for people to look at.
+        d.metadataJson = QStringLiteral(R"({"content_captured":false})");
+        d.modelName = QStringLiteral("gpt-4o-mini");
+        QTextBrowser browser;
+        browser.setPalette(lightPalette());
+        browser.resize(720, 420);
+        browser.setHtml(interactionHtml(d, {}, htmlColors(browser.palette())));
+        QVERIFY(browser.grab().toImage().save(QDir::temp().filePath(QStringLiteral("detail-incomplete.png"))));
+        d.metadataJson = QStringLiteral(R"({"content_captured":true})");
+        QVERIFY(!plainText(interactionHtml(d, {}, htmlColors(lightPalette())))
+                     .contains(QStringLiteral("Incomplete")));
+    }
+
     void diffMarksChanges()
     {
         const HtmlColors colors = htmlColors(lightPalette());

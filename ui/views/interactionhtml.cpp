@@ -308,11 +308,35 @@ RoleStyle roleStyle(const QString &role, const HtmlColors &colors)
     return {role.isEmpty() ? tr("Message") : readableName(role), colors.code, colors.muted};
 }
 
+// What an OpenTelemetry capture lacks: the messages (content capture is off in the
+// instrumentation) or the span (model, tokens and latency), as the collector flags them.
+QString missingContentHtml(const InteractionDetails &d, const HtmlColors &colors)
+{
+    const QJsonObject metadata = QJsonDocument::fromJson(d.metadataJson.toUtf8()).object();
+    QString notes;
+    if (metadata.value(QLatin1String("content_captured")) == QJsonValue(false))
+        notes += textParagraph(
+            esc(tr("Content not captured: the instrumentation sent this call without its messages. Set "
+                   "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true in the application to capture "
+                   "them.")));
+    if (metadata.value(QLatin1String("span_missing")) == QJsonValue(true))
+        notes +=
+            textParagraph(esc(tr("The call's span never arrived: only its messages are known, not its model, "
+                                 "tokens or latency.")));
+    return notes.isEmpty() ? QString()
+                           : block(esc(tr("Incomplete capture")), notes, colors.flag, colors.muted, colors);
+}
+
 QString conversationHtml(const InteractionDetails &d, const HtmlColors &colors)
 {
-    QString html = heading(tr("Conversation"));
+    const QString missing = missingContentHtml(d, colors);
+    QString html = heading(tr("Conversation")) + missing;
     const std::vector<InputMessage> messages = inputMessages(d.inputJson.toStdString());
-    if (messages.empty() && !d.inputJson.trimmed().isEmpty()) {
+    const bool noMessages = QJsonDocument::fromJson(d.inputJson.toUtf8()).array().isEmpty() &&
+                            d.inputJson.trimmed().startsWith(QLatin1Char('['));
+    if (noMessages && missing.isEmpty())
+        html += mutedParagraph(esc(tr("(no messages)")), colors);
+    if (messages.empty() && !noMessages && !d.inputJson.trimmed().isEmpty()) {
         // Not a list of chat messages: a prompt string, or something else; show it as it is.
         const QJsonDocument wrapped = QJsonDocument::fromJson("[" + d.inputJson.toUtf8() + "]");
         const QJsonValue input = wrapped.array().at(0);
