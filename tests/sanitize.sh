@@ -16,9 +16,9 @@ if [ "${1:-}" = "--fast" ]; then
     mapfile -t targets < <(sed -n 's/^flywheel_add_test(\(tst_[a-z_]*\).*/\1/p' tests/core/CMakeLists.txt)
     targets+=(fuzz_native_replay fuzz_openai_replay fuzz_oasst_replay fuzz_csv_replay fuzz_langfuse_replay
               fuzz_otlp_replay fuzz_auto_replay fuzz_request_replay fuzz_curate_replay fuzz_export_replay
-              fuzz_search_replay)
+              fuzz_search_replay fuzz_otlp_protobuf_replay)
     cmake --build build/asan --target "${targets[@]}"
-    pattern="^($(IFS='|'; echo "${targets[*]}" | sed 's/fuzz_\([a-z]*\)_replay/fuzz_replay_\1/g'))\$"
+    pattern="^($(IFS='|'; echo "${targets[*]}" | sed 's/fuzz_\([a-z_]*\)_replay/fuzz_replay_\1/g'))\$"
     ctest --preset asan -R "$pattern" "$@"
 else
     cmake --build --preset asan

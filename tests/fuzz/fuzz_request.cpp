@@ -1,7 +1,7 @@
 // libFuzzer target for the collector's request bodies: whatever a client sends (JSON Lines,
-// pretty-printed documents, arrays, CSV, gzip) is either taken whole or refused with a reason,
-// without crashes, hangs, leaks or sanitizer reports. The first byte picks the endpoint and how
-// the rest is read.
+// pretty-printed documents, arrays, CSV, gzip, OTLP traces and logs) is either taken or refused with a
+// reason, without crashes, hangs, leaks or sanitizer reports. The first byte picks the endpoint and how the
+// rest is read (bit 5 makes a traces body a logs one).
 
 #include "collect/requestbody.h"
 #include "util/gzip.h"
@@ -28,9 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap(); // a corrupt stream must say what is wrong
         body = inflated.text;
     }
-    const RecordEndpoint endpoint = selector % 3 == 0   ? RecordEndpoint::Traces
-                                    : selector % 3 == 1 ? RecordEndpoint::Interactions
-                                                        : RecordEndpoint::Feedback;
+    RecordEndpoint endpoint = selector % 3 == 0   ? RecordEndpoint::Traces
+                              : selector % 3 == 1 ? RecordEndpoint::Interactions
+                                                  : RecordEndpoint::Feedback;
+    if (endpoint == RecordEndpoint::Traces && (selector & 0x20))
+        endpoint = RecordEndpoint::Logs;
     const CaptureFormat format = (selector & 0x40) ? CaptureFormat::Csv : CaptureFormat::Auto;
     std::string padded(body);
     padded.append(simdjson::SIMDJSON_PADDING, '\0');
@@ -40,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         parser.parse(endpoint, std::string_view(padded.data(), body.size()), format, records, error);
     if (!ok && (error.reason.empty() || !records.lines.empty()))
         __builtin_trap(); // a refusal says why and keeps nothing
-    if (ok && records.lines.empty() && records.skipped == 0)
+    if (ok && records.lines.empty() && records.skipped == 0 && records.telemetry.empty())
         __builtin_trap(); // an accepted body holds something
     return 0;
 }

@@ -33,7 +33,7 @@ if [ ! -f "$build/build.ninja" ]; then
         -DFLYWHEEL_BUILD_TESTS=OFF -DFLYWHEEL_FUZZ=ON
 fi
 cmake --build "$build" --target fuzz_native fuzz_openai fuzz_oasst fuzz_csv fuzz_langfuse fuzz_otlp fuzz_auto \
-    fuzz_request fuzz_curate fuzz_export fuzz_search
+    fuzz_request fuzz_otlp_protobuf fuzz_curate fuzz_export fuzz_search
 
 # Each campaign starts from the committed corpus and the past findings; with FLYWHEEL_FUZZ_MERGE=1
 # what adds coverage is merged back into tests/fuzz/corpus (commit it).
@@ -43,7 +43,7 @@ mkdir -p "$corpus" "$build/findings"
 cp -r tests/fuzz/corpus/. "$corpus/"
 rm -f "$corpus/README.md"
 status=0
-for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request curate export search}; do
+for format in ${FLYWHEEL_FUZZ_TARGETS:-native openai oasst csv langfuse otlp auto request otlp_protobuf curate export search}; do
     echo "fuzz_$format: ${limit#-}"
     mkdir -p "$corpus/$format"
     cp tests/data/fuzz-* "$corpus/$format/"

@@ -249,6 +249,16 @@ quint64 spanHash(const Span &span, const std::string &service,
 
 } // namespace
 
+struct GenAiSpanReader::Parser {
+    simdjson::dom::parser parser;
+};
+
+GenAiSpanReader::GenAiSpanReader()
+    : m_json(std::make_unique<Parser>())
+{}
+
+GenAiSpanReader::~GenAiSpanReader() = default;
+
 SpanRead GenAiSpanReader::read(const Span &span, const std::string &service, ParsedLine &out,
                                std::string &reason, const std::vector<LogRecord> &events)
 {
@@ -263,13 +273,13 @@ SpanRead GenAiSpanReader::read(const Span &span, const std::string &service, Par
     if (!readIdentity(span, a, r, reason))
         return SpanRead::Unusable;
     MessageWriter input, output;
-    readMessages(m_parser, span, a, input, output);
+    readMessages(m_json->parser, span, a, input, output);
     if (input.empty() && output.empty())
-        readLogEvents(m_parser, events, input, output);
+        readLogEvents(m_json->parser, events, input, output);
     const bool contentCaptured = !input.empty() || !output.empty();
     r.inputJson = input.finish();
-    takeOutput(m_parser, output, r);
-    readFinishReason(m_parser, span, a, output, r);
+    takeOutput(m_json->parser, output, r);
+    readFinishReason(m_json->parser, span, a, output, r);
     std::optional<bool> captured;
     if (!contentCaptured || !events.empty())
         captured = contentCaptured;
@@ -298,9 +308,9 @@ void GenAiSpanReader::readEventsOnly(const std::string &traceId, const std::stri
     }
     r.timestampMs = nanosToMs(firstNanos).value_or(0);
     MessageWriter input, output;
-    readLogEvents(m_parser, events, input, output);
+    readLogEvents(m_json->parser, events, input, output);
     r.inputJson = input.finish();
-    takeOutput(m_parser, output, r);
+    takeOutput(m_json->parser, output, r);
     r.finishReason = output.lastFinishReason;
     json::MetadataBuilder metadata;
     if (!service.empty())

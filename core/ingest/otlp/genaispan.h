@@ -9,8 +9,7 @@
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
-#include <simdjson.h>
-
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +31,9 @@ class GenAiSpanReader {
 public:
     using LogRecord = opentelemetry::proto::logs::v1::LogRecord;
 
+    GenAiSpanReader();
+    ~GenAiSpanReader();
+
     /// @p events: the span's content events sent as log records (gen_ai.user.message and its kin,
     /// gen_ai.choice, gen_ai.client.inference.operation.details), read when the span has no
     /// messages of its own.
@@ -46,7 +48,10 @@ public:
     static bool isContentEvent(const LogRecord &record, std::string &name);
 
 private:
-    simdjson::dom::parser m_parser;
+    // Behind a pointer: simdjson's parser changes layout with SIMDJSON_THREADS_ENABLED, which not
+    // every includer defines.
+    struct Parser;
+    std::unique_ptr<Parser> m_json;
 };
 
 } // namespace flywheel::otlp
