@@ -151,7 +151,7 @@ Status CommitQueue::storeRequestLine(const std::string &source, const ParsedLine
             return kept.error();
     }
     if (line.interactions.empty() && line.feedback.empty() && line.corrections.empty())
-        return {};
+        return {}; // rejected records, or halves of model calls only
     return storeParsedLine(*m_writer, line, counts);
 }
 
@@ -161,8 +161,11 @@ Status CommitQueue::storeRequest(const RequestRecords &records, CaptureCounts &c
         if (Status s = storeRequestLine(records.source, line, counts); !s)
             return s;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const TelemetryPiece &piece : records.telemetry)
-        if (Status s = m_join->take(piece, *m_writer, counts, now); !s)
+    if (Status s = m_join->take(records.telemetry, *m_writer, counts, now); !s)
+        return s;
+    // OTLP exports posted to /v1/interactions, read by the line parser.
+    for (const ParsedLine &line : records.lines)
+        if (Status s = m_join->take(line.telemetry, *m_writer, counts, now); !s)
             return s;
     return {};
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "collect/otlpjoin.h"
+#include "ingest/otlp/otlpjoin.h"
 #include "collect/requestbody.h"
 #include "store/capturewriter.h"
 #include "store/store.h"

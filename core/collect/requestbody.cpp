@@ -325,7 +325,7 @@ bool RequestBodyParser::takeRecord(std::string_view text, RequestRecords &out, s
         return true;
     }
     if (parsed.interactions.empty() && parsed.feedback.empty() && parsed.corrections.empty() &&
-        parsed.rejected.empty()) {
+        parsed.rejected.empty() && parsed.telemetry.empty()) {
         reason = "the record holds nothing to store";
         return false;
     }

@@ -1,11 +1,13 @@
 #include "ingest/ingester.h"
 
 #include "ingest/linestore.h"
+#include "ingest/otlp/otlpjoin.h"
 #include "ingest/parsepipeline.h"
 #include "store/store.h"
 #include "store/storefiles.h"
 #include "util/jsontext.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
 
@@ -34,8 +36,9 @@ std::string inputsJson(const QStringList &inputs)
 // Stores parsed lines through the writer and keeps the report's counts.
 class ItemWriter {
 public:
-    ItemWriter(CaptureWriter &writer, const IngestOptions &options, IngestReport &report)
-        : m_writer(writer)
+    ItemWriter(Store &store, CaptureWriter &writer, const IngestOptions &options, IngestReport &report)
+        : m_store(store)
+        , m_writer(writer)
         , m_options(options)
         , m_report(report)
     {}
@@ -56,13 +59,42 @@ public:
                 !s)
                 return s;
         }
+        if (Status s = join(item.parsed.telemetry); !s)
+            return s;
         if (item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
             item.parsed.corrections.empty())
-            return {}; // every record of the line was rejected
+            return {}; // every record of the line was rejected, or waits for its other half
         return storeParsedLine(m_writer, item.parsed, m_report.counts);
     }
 
+    /// Stores the model calls whose other half never came in this ingest's files.
+    Status finish()
+    {
+        if (!m_join || m_calls.empty())
+            return {};
+        auto stored =
+            m_join->storeWaiting(m_calls, m_writer, m_report.counts, QDateTime::currentMSecsSinceEpoch());
+        return stored ? Status() : Status(stored.error());
+    }
+
 private:
+    // Halves of OTLP model calls (spans without content, content events) wait for each other
+    // across the ingest's files, in the store's telemetry_held, as in the collector.
+    Status join(const std::vector<TelemetryPiece> &pieces)
+    {
+        if (pieces.empty())
+            return {};
+        if (!m_join) {
+            auto join = OtlpJoin::create(m_store, {});
+            if (!join)
+                return join.error();
+            m_join = std::move(*join);
+        }
+        for (const TelemetryPiece &piece : pieces)
+            m_calls.emplace(piece.traceId, piece.spanId);
+        return m_join->take(pieces, m_writer, m_report.counts, QDateTime::currentMSecsSinceEpoch());
+    }
+
     Status reject(const std::string &file, qint64 line, const std::string &reason, std::string_view raw,
                   qint64 fullBytes)
     {
@@ -75,9 +107,12 @@ private:
         return stored ? Status() : Status(stored.error());
     }
 
+    Store &m_store;
     CaptureWriter &m_writer;
     const IngestOptions &m_options;
     IngestReport &m_report;
+    std::unique_ptr<OtlpJoin> m_join;
+    std::set<HeldTelemetry::SpanKey> m_calls;
 };
 
 } // namespace
@@ -145,7 +180,7 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
                            size_t(m_options.maxLineBytes), chunkLines, m_options.handOverMs);
     for (int i = 0; i < inputs.size(); ++i)
         report.inputFormats.append(QString());
-    ItemWriter items(*writer, m_options, report);
+    ItemWriter items(m_store, *writer, m_options, report);
     IngestProgress progress;
     progress.fileCount = int(inputs.size());
     std::vector<std::string> names;
@@ -190,6 +225,15 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         }
         if (report.cancelled)
             break;
+    }
+
+    if (!report.cancelled) {
+        if (Status s = writer->begin(); !s)
+            return fail(s.error());
+        if (Status s = items.finish(); !s)
+            return fail(s.error());
+        if (Status s = writer->commit(); !s)
+            return fail(s.error());
     }
 
     const std::string message = report.inputErrors.join(QLatin1Char('\n')).toStdString();

@@ -58,7 +58,7 @@ CaptureFormat detectCaptureFormat(std::string_view firstLine)
     const auto has = [&](const char *key) {
         return fields[key].error() == simdjson::SUCCESS;
     };
-    if (has("resourceSpans"))
+    if (has("resourceSpans") || has("resourceLogs"))
         return CaptureFormat::Otlp;
     if (has("message_id") && has("replies") && has("role"))
         return CaptureFormat::Oasst;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ingest/otlp/telemetrypiece.h"
 #include "store/records.h"
 
 #include <memory>
@@ -30,6 +31,9 @@ struct ParsedLine {
     std::vector<CorrectionRecord> corrections;
     /// Records of the line refused one by one; the others are stored.
     std::vector<RejectedRecord> rejected;
+    /// Halves of OTLP model calls (a span without its content, content events) to join with their
+    /// other half rather than store as read (OtlpJoin).
+    std::vector<TelemetryPiece> telemetry;
     /// The line was taken but its record is not complete yet (a CSV header, or a quoted CSV
     /// field that goes on over the next line): nothing to store or count for it.
     bool pending = false;
@@ -50,6 +54,7 @@ struct ParsedLine {
         feedback.clear();
         corrections.clear();
         rejected.clear();
+        telemetry.clear();
         pending = false;
         skipped = false;
         skippedRecords = 0;
@@ -88,7 +93,7 @@ enum class CaptureFormat {
     Oasst,    ///< OpenAssistant message trees
     Csv,      ///< a header row, then one interaction a row (comma, semicolon or tab separated)
     Langfuse, ///< Langfuse traces (API JSON) and blob-export rows
-    Otlp,     ///< OTLP/HTTP JSON trace exports with GenAI or OpenInference spans
+    Otlp,     ///< OTLP JSON trace and logs exports with GenAI or OpenInference spans and content events
 };
 
 std::string_view captureFormatName(CaptureFormat format);

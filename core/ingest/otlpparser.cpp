@@ -34,6 +34,7 @@ struct OtlpParser::Readers {
     json::LineDocument document;
     otlp::GenAiSpanReader spans;
     otlp::TracesRequest request;
+    otlp::LogsRequest logs;
 };
 
 OtlpParser::OtlpParser(size_t maxLineBytes)
@@ -47,11 +48,21 @@ bool OtlpParser::parse(std::string_view line, ParsedLine &out, std::string &reas
     json::element document;
     if (!m_readers->document.parse(line, document, reason))
         return false;
-    m_readers->request.Clear();
-    if (!otlp::readTracesJson(document, m_readers->request, reason))
-        return false;
     out.clear();
-    readTraces(m_readers->spans, m_readers->request, out);
+    // A logs export (the content events of the official instrumentations) or a trace export.
+    if (document["resourceLogs"].error() == simdjson::SUCCESS) {
+        m_readers->logs.Clear();
+        if (!otlp::readLogsJson(document, m_readers->logs, reason))
+            return false;
+        readLogs(m_readers->logs, out, out.telemetry);
+        return true;
+    }
+    m_readers->request.Clear();
+    if (!otlp::readTracesJson(document, m_readers->request, reason)) {
+        reason = "an OTLP export needs \"resourceSpans\" or \"resourceLogs\"";
+        return false;
+    }
+    readTraces(m_readers->spans, m_readers->request, out, &out.telemetry);
     return true;
 }
 

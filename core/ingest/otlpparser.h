@@ -36,7 +36,9 @@ void readTraces(otlp::GenAiSpanReader &reader,
 void readLogs(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest &request,
               ParsedLine &out, std::vector<TelemetryPiece> &pieces);
 
-/// Reads OTLP/HTTP JSON trace exports ({"resourceSpans": [...]}, one export request a line)
+/// Reads OTLP JSON trace and logs exports ({"resourceSpans": [...]} or {"resourceLogs": [...]}, one
+/// export request a line; model calls without content and content events become
+/// ParsedLine::telemetry, joined by the ingest)
 /// holding GenAI spans in the OpenTelemetry semantic conventions' three generations, or
 /// OpenInference LLM spans (docs/capture-format.md, "OpenTelemetry and OpenInference"). Each LLM
 /// span becomes an interaction keyed by trace and span id, in a session per trace; other spans

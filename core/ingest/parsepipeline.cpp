@@ -59,7 +59,7 @@ bool ParsePipeline::parseLine(const LineReader::Line &line, ParsedItem &item)
     if (item.rejected)
         item.raw = item.parsed.multiLineRaw.empty() ? std::string(line.text) : item.parsed.multiLineRaw;
     if (!item.rejected && !item.skipped && item.parsed.interactions.empty() && item.parsed.feedback.empty() &&
-        item.parsed.corrections.empty()) {
+        item.parsed.corrections.empty() && item.parsed.rejected.empty() && item.parsed.telemetry.empty()) {
         item.rejected = true;
         item.reason = "the line holds nothing to store";
         item.raw.assign(line.text);

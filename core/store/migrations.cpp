@@ -426,7 +426,7 @@ ALTER TABLE reviews ADD COLUMN guidelines_version INTEGER REFERENCES guidelines(
 // Version 12: OTLP telemetry waiting for its other half. The official GenAI instrumentations send a
 // model call's span and its content events (log records) separately, in either order and in
 // different requests; each half is held here, durably, until the other arrives or the collector's
-// wait runs out (core/collect/otlpjoin.cpp). Once stored, a call's span ('stored') and events stay
+// wait runs out (core/ingest/otlp/otlpjoin.cpp). Once stored, a call's span ('stored') and events stay
 // a while longer, so an event that comes late still completes it.
 constexpr const char *kHeldTelemetry = R"sql(
 CREATE TABLE telemetry_held (

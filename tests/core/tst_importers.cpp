@@ -397,6 +397,45 @@ private slots:
         QCOMPARE(ingest({kData + QStringLiteral("/otlp_traces.jsonl")}).counts.unchanged, qint64(4));
     }
 
+    // Recorded from the OpenTelemetry JavaScript SDK's JSON exporters with the official OpenAI
+    // instrumentation (tests/otel/app.cjs): the span carries no messages, the logs do.
+    void otlpSpansAndContentEventsAreJoinedAcrossFiles()
+    {
+        const QString traces = kData + QStringLiteral("/otlp_genai_traces.jsonl");
+        const QString logs = kData + QStringLiteral("/otlp_genai_logs.jsonl");
+        const IngestReport report = ingest({logs, traces});
+        QCOMPARE(report.inputFormats, (QStringList{QStringLiteral("otlp"), QStringLiteral("otlp")}));
+        QCOMPARE(report.counts.read, qint64(2));
+        QCOMPARE(report.counts.rejected, qint64(0));
+        QCOMPARE(report.counts.interactionsAdded, qint64(1));
+        QCOMPARE(queryText(*m_store,
+                           "SELECT json_extract(input, '$[0].content') || '|' || json_extract(input, "
+                           "'$[1].content') || '|' || output || '|' || model_name || '|' || "
+                           "prompt_tokens || '|' || json_extract(metadata, '$.content_captured') FROM "
+                           "interactions"),
+                 QStringLiteral(
+                     "Answer briefly.|Where is order 34?|Answer to: Where is order 34?|gpt-4o-mini|21|1"));
+        QCOMPARE(
+            count(*m_store, "SELECT count(*) FROM telemetry_held WHERE kind <> 'stored' AND kind <> 'event'"),
+            qint64(0));
+    }
+
+    void otlpHalvesAloneAreStoredAtTheEndOfTheIngest()
+    {
+        // The span alone: the call, flagged as captured without content.
+        ingest({kData + QStringLiteral("/otlp_genai_traces.jsonl")});
+        QCOMPARE(queryText(*m_store, "SELECT input || '|' || model_name || '|' || json_extract(metadata, "
+                                     "'$.content_captured') FROM interactions"),
+                 QStringLiteral("[]|gpt-4o-mini|0"));
+        // Its events in a later ingest complete it.
+        const IngestReport late = ingest({kData + QStringLiteral("/otlp_genai_logs.jsonl")});
+        QCOMPARE(late.counts.updated, qint64(1));
+        QCOMPARE(queryText(*m_store, "SELECT output || '|' || model_name || '|' || json_extract(metadata, "
+                                     "'$.content_captured') FROM interactions"),
+                 QStringLiteral("Answer to: Where is order 34?|gpt-4o-mini|1"));
+        QCOMPARE(count(*m_store, "SELECT count(*) FROM interactions"), qint64(1));
+    }
+
     void otlpExportOverSeveralLines()
     {
         // One pretty-printed export request a file, as `curl ... | jq .` or a hand-written example.

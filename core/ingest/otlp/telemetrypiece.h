@@ -2,7 +2,7 @@
 
 // Half of a GenAI model call: a span whose content is elsewhere, or a log record (event) that holds
 // content for a span. The official instrumentations send the two separately; they are joined by
-// trace and span id (core/collect/otlpjoin.h).
+// trace and span id (core/ingest/otlp/otlpjoin.h).
 
 #include <string>
 

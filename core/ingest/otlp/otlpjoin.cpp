@@ -1,7 +1,9 @@
-#include "collect/otlpjoin.h"
+#include "ingest/otlp/otlpjoin.h"
 
 #include "ingest/linestore.h"
 #include "ingest/otlp/genaispan.h"
+
+#include <map>
 
 namespace flywheel {
 namespace {
@@ -62,22 +64,40 @@ OtlpJoin::OtlpJoin(HeldTelemetry held, Options options)
 
 OtlpJoin::~OtlpJoin() = default;
 
-Status OtlpJoin::take(const TelemetryPiece &piece, CaptureWriter &writer, CaptureCounts &counts, qint64 nowMs)
+Status OtlpJoin::take(const std::vector<TelemetryPiece> &arrived, CaptureWriter &writer,
+                      CaptureCounts &counts, qint64 nowMs)
 {
-    const HeldTelemetry::SpanKey key{piece.traceId, piece.spanId};
+    // One decision per call, however many of its pieces arrived together (a logs export holds all
+    // of a call's events): a late call is updated once, not once per event.
+    std::map<HeldTelemetry::SpanKey, std::vector<const TelemetryPiece *>> calls;
+    for (const TelemetryPiece &piece : arrived)
+        calls[{piece.traceId, piece.spanId}].push_back(&piece);
+    for (const auto &[key, news] : calls)
+        if (Status s = takeCall(key, news, writer, counts, nowMs); !s)
+            return s;
+    return {};
+}
+
+Status OtlpJoin::takeCall(const HeldTelemetry::SpanKey &key, const std::vector<const TelemetryPiece *> &news,
+                          CaptureWriter &writer, CaptureCounts &counts, qint64 nowMs)
+{
     auto held = m_held.piecesOf(key);
     if (!held)
         return held.error();
     std::vector<TelemetryPiece> pieces = std::move(*held);
-    if (isRetry(pieces, piece))
-        return {};
     const bool stored = isStored(pieces);
-    if (Status s = m_held.hold(piece, nowMs); !s)
-        return s;
-    pieces.push_back(piece);
+    bool added = false;
+    for (const TelemetryPiece *piece : news) {
+        if (isRetry(pieces, *piece))
+            continue;
+        if (Status s = m_held.hold(*piece, nowMs); !s)
+            return s;
+        pieces.push_back(*piece);
+        added = true;
+    }
     const TelemetryPiece *span = spanOf(pieces);
     // A half alone waits; a call already stored takes what comes late.
-    if (!stored && (!span || !hasEvents(pieces)))
+    if (!added || (!stored && (!span || !hasEvents(pieces))))
         return {};
     return store(pieces, span, writer, counts, nowMs);
 }
@@ -92,11 +112,34 @@ Result<bool> OtlpJoin::hasDue(qint64 nowMs)
     return m_held.hasStoredBefore(nowMs - m_options.keepMs);
 }
 
+Result<qint64> OtlpJoin::storeWaiting(const std::set<HeldTelemetry::SpanKey> &calls, CaptureWriter &writer,
+                                      CaptureCounts &counts, qint64 nowMs)
+{
+    qint64 stored = 0;
+    for (const HeldTelemetry::SpanKey &key : calls) {
+        auto pieces = m_held.piecesOf(key);
+        if (!pieces)
+            return pieces.error();
+        if (pieces->empty() || isStored(*pieces))
+            continue;
+        if (Status s = store(*pieces, spanOf(*pieces), writer, counts, nowMs); !s)
+            return s.error();
+        ++stored;
+    }
+    return stored;
+}
+
 Result<qint64> OtlpJoin::sweep(CaptureWriter &writer, CaptureCounts &counts, qint64 nowMs, int limit)
 {
     if (Status s = m_held.forgetStored(nowMs - m_options.keepMs); !s)
         return s.error();
-    auto due = m_held.waitingSince(nowMs - m_options.waitMs, limit);
+    return storeDue(writer, counts, nowMs - m_options.waitMs, nowMs, limit);
+}
+
+Result<qint64> OtlpJoin::storeDue(CaptureWriter &writer, CaptureCounts &counts, qint64 beforeMs, qint64 nowMs,
+                                  int limit)
+{
+    auto due = m_held.waitingSince(beforeMs, limit);
     if (!due)
         return due.error();
     for (const HeldTelemetry::SpanKey &key : *due) {

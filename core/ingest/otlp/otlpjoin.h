@@ -15,6 +15,7 @@
 #include "store/heldtelemetry.h"
 
 #include <memory>
+#include <set>
 
 namespace flywheel {
 
@@ -34,11 +35,16 @@ public:
     static Result<std::unique_ptr<OtlpJoin>> create(Store &store, Options options);
     ~OtlpJoin();
 
-    /// Holds @p piece, or stores the call it completes.
-    Status take(const TelemetryPiece &piece, CaptureWriter &writer, CaptureCounts &counts, qint64 nowMs);
+    /// Holds the pieces, or stores the calls they complete (or, for calls stored already, update).
+    Status take(const std::vector<TelemetryPiece> &pieces, CaptureWriter &writer, CaptureCounts &counts,
+                qint64 nowMs);
     /// Stores the calls whose wait has run out (at most @p limit), and forgets old stored ones.
     /// Returns how many calls it stored.
     Result<qint64> sweep(CaptureWriter &writer, CaptureCounts &counts, qint64 nowMs, int limit = 1000);
+    /// Stores those of @p calls still waiting, with what came: the end of an ingest, whose files
+    /// hold all there is.
+    Result<qint64> storeWaiting(const std::set<HeldTelemetry::SpanKey> &calls, CaptureWriter &writer,
+                                CaptureCounts &counts, qint64 nowMs);
     /// Whether sweep() has anything to do: read only, outside any transaction.
     Result<bool> hasDue(qint64 nowMs);
     /// Calls waiting for their other half.
@@ -46,6 +52,10 @@ public:
 
 private:
     OtlpJoin(HeldTelemetry held, Options options);
+    Status takeCall(const HeldTelemetry::SpanKey &key, const std::vector<const TelemetryPiece *> &news,
+                    CaptureWriter &writer, CaptureCounts &counts, qint64 nowMs);
+    Result<qint64> storeDue(CaptureWriter &writer, CaptureCounts &counts, qint64 beforeMs, qint64 nowMs,
+                            int limit);
     Status store(const std::vector<TelemetryPiece> &pieces, const TelemetryPiece *span, CaptureWriter &writer,
                  CaptureCounts &counts, qint64 nowMs);
 
