@@ -2,6 +2,7 @@
 
 #include "ingest/linestore.h"
 #include "ingest/otlp/otlpjoin.h"
+#include "ingest/otlp/otlpprotofile.h"
 #include "ingest/parsepipeline.h"
 #include "store/store.h"
 #include "store/storefiles.h"
@@ -126,6 +127,11 @@ namespace {
 
 struct OpenedInputs {
     std::vector<std::unique_ptr<LineReader>> readers;
+    /// The input each reader reads, by its index in the inputs.
+    std::vector<int> lineInputs;
+    /// OTLP protobuf files, with their index in the inputs.
+    std::vector<std::pair<int, std::unique_ptr<OtlpProtobufFile>>> protobufFiles;
+    /// Every input's size, by its index in the inputs.
     std::vector<qint64> sizes;
 };
 
@@ -133,10 +139,20 @@ struct OpenedInputs {
 Result<OpenedInputs> openInputs(const QStringList &inputs, const QString &storePath, qint64 maxLineBytes)
 {
     OpenedInputs out;
-    for (const QString &input : inputs) {
+    for (int i = 0; i < inputs.size(); ++i) {
+        const QString &input = inputs[i];
         if (isStoreFile(input, storePath))
             return Error{
                 QStringLiteral("%1 is the store itself (or one of its files), not capture data").arg(input)};
+        if (isOtlpProtobufFile(input)) {
+            auto file = std::make_unique<OtlpProtobufFile>();
+            if (Status s = file->open(input); !s)
+                return s.error();
+            out.sizes.push_back(file->totalBytes());
+            out.protobufFiles.emplace_back(i, std::move(file));
+            continue;
+        }
+        out.lineInputs.push_back(i);
         auto reader = std::make_unique<LineReader>();
         if (Status s = reader->open(input, maxLineBytes); !s)
             return s.error();
@@ -144,6 +160,38 @@ Result<OpenedInputs> openInputs(const QStringList &inputs, const QString &storeP
         out.readers.push_back(std::move(reader));
     }
     return out;
+}
+
+// An OTLP protobuf file, message by message, through the same writer and batches as the lines.
+Status ingestProtobuf(OtlpProtobufFile &file, const std::string &name, CaptureWriter &writer,
+                      ItemWriter &items, IngestReport &report, int batchLines, const std::atomic_bool *cancel)
+{
+    ParsedItem item;
+    std::string reason;
+    while (!report.cancelled) {
+        const OtlpProtobufFile::Next next = file.next(item.parsed, reason);
+        if (next == OtlpProtobufFile::Next::End)
+            break;
+        ++item.lineNumber;
+        if (next == OtlpProtobufFile::Next::Broken) {
+            report.inputErrors.append(QStringLiteral("%1: message %2: %3")
+                                          .arg(QString::fromStdString(name))
+                                          .arg(item.lineNumber)
+                                          .arg(QString::fromStdString(reason)));
+            break;
+        }
+        item.skipped = item.parsed.skipped;
+        if (!writer.inBatch())
+            if (Status s = writer.begin(); !s)
+                return s;
+        if (Status s = items.take(item, name); !s)
+            return s;
+        if (item.lineNumber % batchLines == 0)
+            if (Status s = writer.commit(); !s)
+                return s;
+        report.cancelled = cancel && cancel->load(std::memory_order_relaxed);
+    }
+    return writer.inBatch() ? writer.commit() : Status();
 }
 
 } // namespace
@@ -195,7 +243,8 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
             if (Status s = writer->begin(); !s)
                 return fail(s.error());
         }
-        const std::string &file = names[size_t(chunk->inputIndex)];
+        const int input = opened->lineInputs[size_t(chunk->inputIndex)];
+        const std::string &file = names[size_t(input)];
         for (size_t i = 0; i < chunk->size && !report.cancelled; ++i) {
             if (Status s = items.take(chunk->items[i], file); !s)
                 return fail(s.error());
@@ -205,10 +254,10 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         const bool endOfInput = chunk->endOfInput;
         if (endOfInput && !chunk->inputError.isEmpty())
             report.inputErrors.append(chunk->inputError);
-        report.inputFormats[chunk->inputIndex] = QString::fromUtf8(captureFormatName(chunk->format));
-        progress.fileIndex = chunk->inputIndex;
-        progress.file = inputs[chunk->inputIndex];
-        progress.bytesTotal = sizes[size_t(chunk->inputIndex)];
+        report.inputFormats[input] = QString::fromUtf8(captureFormatName(chunk->format));
+        progress.fileIndex = input;
+        progress.file = inputs[input];
+        progress.bytesTotal = sizes[size_t(input)];
         progress.bytesDone = chunk->bytesConsumed;
         pipeline.recycle(chunk);
 
@@ -225,6 +274,23 @@ Result<IngestReport> Ingester::ingest(const QStringList &inputs)
         }
         if (report.cancelled)
             break;
+    }
+
+    for (auto &[input, protobuf] : opened->protobufFiles) {
+        if (report.cancelled)
+            break;
+        report.inputFormats[input] = QStringLiteral("otlp-protobuf");
+        if (Status s = ingestProtobuf(*protobuf, names[size_t(input)], *writer, items, report,
+                                      qMax(1, m_options.batchLines), m_cancel);
+            !s)
+            return fail(s.error());
+        committed = report.counts;
+        progress.fileIndex = input;
+        progress.file = inputs[input];
+        progress.bytesTotal = progress.bytesDone = sizes[size_t(input)];
+        progress.counts = report.counts;
+        if (m_progress)
+            m_progress(progress);
     }
 
     if (!report.cancelled) {

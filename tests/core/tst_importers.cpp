@@ -420,6 +420,39 @@ private slots:
             qint64(0));
     }
 
+    // The OpenTelemetry Collector's file exporter with `format: proto`: length-prefixed messages,
+    // here the JavaScript SDK's requests with the official instrumentation and OpenInference.
+    void otlpProtobufFilesOfTracesAndLogs()
+    {
+        const IngestReport report = ingest({kData + QStringLiteral("/otlp_genai_traces.binpb"),
+                                            kData + QStringLiteral("/otlp_genai_logs.binpb")});
+        QCOMPARE(report.inputFormats,
+                 (QStringList{QStringLiteral("otlp-protobuf"), QStringLiteral("otlp-protobuf")}));
+        QCOMPARE(report.counts.read, qint64(3));
+        QCOMPARE(report.counts.interactionsAdded, qint64(2));
+        QVERIFY(report.inputErrors.isEmpty());
+        QCOMPARE(queryText(*m_store,
+                           "SELECT group_concat(json_extract(input, '$[1].content') || '=' || output, ' ') "
+                           "FROM (SELECT * FROM interactions ORDER BY input)"),
+                 QStringLiteral("Where is order 31?=Answer to: Where is order 31? "
+                                "Where is order 32?=Answer to: Where is order 32?"));
+
+        // A file cut inside its last message keeps what came before and says where it broke.
+        QFile whole(kData + QStringLiteral("/otlp_genai_traces.binpb"));
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray bytes = whole.readAll();
+        const QString cut = m_dir->filePath(QStringLiteral("cut.binpb"));
+        QFile out(cut);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes.left(bytes.size() - 10));
+        out.close();
+        const IngestReport broken = ingest({cut});
+        QCOMPARE(broken.counts.read, qint64(1));
+        QCOMPARE(broken.inputErrors.size(), 1);
+        QVERIFY2(broken.inputErrors[0].contains(QStringLiteral("message 2: the file is cut")),
+                 qPrintable(broken.inputErrors[0]));
+    }
+
     void otlpHalvesAloneAreStoredAtTheEndOfTheIngest()
     {
         // The span alone: the call, flagged as captured without content.
