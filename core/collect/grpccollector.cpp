@@ -70,26 +70,31 @@ RequestRecords recordsFrom(const char *source)
     return records;
 }
 
-class TraceService final : public collector::trace::v1::TraceService::Service {
+// One OTLP export service: the call's records, committed, answered with partial success.
+template <typename Service, typename Request, typename Response>
+class ExportService final : public Service {
 public:
-    TraceService(CommitQueue &queue, std::string token)
+    using AddRecords = void (*)(const Request &, RequestRecords &);
+    using Answer = QByteArray (*)(const OtlpOutcome &, bool protobuf);
+
+    ExportService(CommitQueue &queue, std::string token, const char *source, AddRecords add, Answer answer)
         : m_queue(queue)
         , m_token(std::move(token))
+        , m_source(source)
+        , m_add(add)
+        , m_answer(answer)
     {}
 
-    grpc::Status Export(grpc::ServerContext *context,
-                        const collector::trace::v1::ExportTraceServiceRequest *request,
-                        collector::trace::v1::ExportTraceServiceResponse *response) override
+    grpc::Status Export(grpc::ServerContext *context, const Request *request, Response *response) override
     {
         if (!authorized(*context, m_token))
             return {grpc::StatusCode::UNAUTHENTICATED, "missing or wrong \"authorization: Bearer <token>\""};
-        RequestRecords records = recordsFrom("gRPC TraceService/Export");
-        otlp::GenAiSpanReader reader;
-        addOtlpTraces(reader, *request, records);
+        RequestRecords records = recordsFrom(m_source);
+        m_add(*request, records);
         OtlpOutcome outcome;
         const grpc::Status status = commit(m_queue, std::move(records), outcome);
         if (status.ok()) {
-            const QByteArray answer = otlpTracesResponse(outcome, true);
+            const QByteArray answer = m_answer(outcome, true);
             response->ParseFromArray(answer.constData(), int(answer.size()));
         }
         return status;
@@ -98,43 +103,30 @@ public:
 private:
     CommitQueue &m_queue;
     std::string m_token;
+    const char *m_source;
+    AddRecords m_add;
+    Answer m_answer;
 };
 
-class LogsService final : public collector::logs::v1::LogsService::Service {
-public:
-    LogsService(CommitQueue &queue, std::string token)
-        : m_queue(queue)
-        , m_token(std::move(token))
-    {}
+using TraceService = ExportService<collector::trace::v1::TraceService::Service,
+                                   collector::trace::v1::ExportTraceServiceRequest,
+                                   collector::trace::v1::ExportTraceServiceResponse>;
+using LogsService =
+    ExportService<collector::logs::v1::LogsService::Service, collector::logs::v1::ExportLogsServiceRequest,
+                  collector::logs::v1::ExportLogsServiceResponse>;
 
-    grpc::Status Export(grpc::ServerContext *context,
-                        const collector::logs::v1::ExportLogsServiceRequest *request,
-                        collector::logs::v1::ExportLogsServiceResponse *response) override
-    {
-        if (!authorized(*context, m_token))
-            return {grpc::StatusCode::UNAUTHENTICATED, "missing or wrong \"authorization: Bearer <token>\""};
-        RequestRecords records = recordsFrom("gRPC LogsService/Export");
-        addOtlpLogs(*request, records);
-        OtlpOutcome outcome;
-        const grpc::Status status = commit(m_queue, std::move(records), outcome);
-        if (status.ok()) {
-            const QByteArray answer = otlpLogsResponse(outcome, true);
-            response->ParseFromArray(answer.constData(), int(answer.size()));
-        }
-        return status;
-    }
-
-private:
-    CommitQueue &m_queue;
-    std::string m_token;
-};
+void addTraces(const otlp::TracesRequest &request, RequestRecords &records)
+{
+    otlp::GenAiSpanReader reader;
+    addOtlpTraces(reader, request, records);
+}
 
 } // namespace
 
 struct GrpcCollector::Services {
     Services(CommitQueue &queue, const std::string &token)
-        : traces(queue, token)
-        , logs(queue, token)
+        : traces(queue, token, "gRPC TraceService/Export", addTraces, otlpTracesResponse)
+        , logs(queue, token, "gRPC LogsService/Export", addOtlpLogs, otlpLogsResponse)
     {}
     TraceService traces;
     LogsService logs;
