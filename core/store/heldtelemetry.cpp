@@ -10,12 +10,25 @@ using Kind = TelemetryPiece::Kind;
 
 std::string_view kindName(Kind kind)
 {
-    return kind == Kind::Span ? "span" : kind == Kind::Event ? "event" : "stored";
+    switch (kind) {
+    case Kind::Span:
+        return "span";
+    case Kind::Event:
+        return "event";
+    case Kind::Stored:
+        return "stored";
+    case Kind::Kept:
+        break;
+    }
+    return "kept";
 }
 
 Kind kindOf(std::string_view name)
 {
-    return name == "span" ? Kind::Span : name == "event" ? Kind::Event : Kind::Stored;
+    return name == "span"     ? Kind::Span
+           : name == "event"  ? Kind::Event
+           : name == "stored" ? Kind::Stored
+                              : Kind::Kept;
 }
 
 } // namespace
@@ -29,9 +42,10 @@ Result<HeldTelemetry> HeldTelemetry::create(Store &store)
         {&held.m_select, "SELECT kind, service, payload FROM telemetry_held WHERE trace_id = ?1 AND "
                          "span_id = ?2 ORDER BY id"},
         {&held.m_remove, "DELETE FROM telemetry_held WHERE trace_id = ?1 AND span_id = ?2 AND kind = ?3"},
-        {&held.m_waiting, "SELECT trace_id, span_id FROM telemetry_held GROUP BY trace_id, span_id HAVING "
-                          "min(received_at) < ?1 AND sum(kind = 'stored') = 0 ORDER BY min(received_at) "
-                          "LIMIT ?2"},
+        {&held.m_waiting, "SELECT trace_id, span_id FROM telemetry_held WHERE kind IN ('span', 'event') AND "
+                          "received_at < ?1 GROUP BY trace_id, span_id ORDER BY min(received_at) LIMIT ?2"},
+        {&held.m_keep, "UPDATE telemetry_held SET kind = 'kept' WHERE trace_id = ?1 AND span_id = ?2 AND "
+                       "kind = 'event'"},
         {&held.m_forget, "DELETE FROM telemetry_held WHERE (trace_id, span_id) IN (SELECT trace_id, span_id "
                          "FROM telemetry_held WHERE kind = 'stored' AND received_at < ?1)"},
         {&held.m_oldStored,
@@ -112,6 +126,16 @@ Result<std::vector<HeldTelemetry::SpanKey>> HeldTelemetry::waitingSince(qint64 b
     return spans;
 }
 
+Status HeldTelemetry::keepEvents(const SpanKey &span)
+{
+    m_keep.reset();
+    m_keep.bind(1, span.first);
+    m_keep.bind(2, span.second);
+    Status done = m_keep.run();
+    m_keep.reset();
+    return done;
+}
+
 Status HeldTelemetry::forgetStored(qint64 beforeMs)
 {
     m_forget.reset();
@@ -132,8 +156,9 @@ Result<bool> HeldTelemetry::hasStoredBefore(qint64 beforeMs)
 
 Result<qint64> HeldTelemetry::count()
 {
-    return m_store->db().queryInt("SELECT count(*) FROM (SELECT 1 FROM telemetry_held GROUP BY trace_id, "
-                                  "span_id HAVING sum(kind = 'stored') = 0)");
+    return m_store->db().queryInt(
+        "SELECT count(*) FROM (SELECT DISTINCT trace_id, span_id FROM telemetry_held "
+        "WHERE kind IN ('span', 'event'))");
 }
 
 } // namespace flywheel

@@ -27,6 +27,8 @@ public:
     Result<std::vector<TelemetryPiece>> piecesOf(const SpanKey &span);
     /// Removes the pieces of one kind held for a span.
     Status remove(const SpanKey &span, TelemetryPiece::Kind kind);
+    /// Marks a stored call's waiting events as kept (no longer waiting).
+    Status keepEvents(const SpanKey &span);
     /// Spans not stored yet whose first piece came before @p beforeMs, oldest first.
     Result<std::vector<SpanKey>> waitingSince(qint64 beforeMs, int limit);
     /// Forgets stored calls (and their events) stored before @p beforeMs.
@@ -46,6 +48,7 @@ private:
     Statement m_remove;
     Statement m_waiting;
     Statement m_forget;
+    Statement m_keep;
     Statement m_oldStored;
 };
 

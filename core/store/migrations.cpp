@@ -426,12 +426,13 @@ ALTER TABLE reviews ADD COLUMN guidelines_version INTEGER REFERENCES guidelines(
 // Version 12: OTLP telemetry waiting for its other half. The official GenAI instrumentations send a
 // model call's span and its content events (log records) separately, in either order and in
 // different requests; each half is held here, durably, until the other arrives or the collector's
-// wait runs out (core/ingest/otlp/otlpjoin.cpp). Once stored, a call's span ('stored') and events stay
-// a while longer, so an event that comes late still completes it.
+// wait runs out (core/ingest/otlp/otlpjoin.cpp). Once stored, a call's span ('stored') and events
+// ('kept') stay a while longer, so an event that comes late still completes it; the waiting halves
+// are the 'span' and 'event' rows alone, so the sweeps read only those.
 constexpr const char *kHeldTelemetry = R"sql(
 CREATE TABLE telemetry_held (
     id            INTEGER PRIMARY KEY,
-    kind          TEXT NOT NULL CHECK (kind IN ('span', 'event', 'stored')),
+    kind          TEXT NOT NULL CHECK (kind IN ('span', 'event', 'stored', 'kept')),
     trace_id      TEXT NOT NULL,
     span_id       TEXT NOT NULL,
     service       TEXT NOT NULL,
@@ -440,7 +441,7 @@ CREATE TABLE telemetry_held (
     received_at   INTEGER NOT NULL,
     UNIQUE (trace_id, span_id, kind, payload_hash)
 );
-CREATE INDEX telemetry_held_by_age ON telemetry_held (received_at);
+CREATE INDEX telemetry_held_by_age ON telemetry_held (kind, received_at);
 )sql";
 
 constexpr std::array kMigrations{

@@ -3,6 +3,7 @@
 #include "ingest/linestore.h"
 #include "ingest/otlp/genaispan.h"
 
+#include <algorithm>
 #include <map>
 
 namespace flywheel {
@@ -20,12 +21,14 @@ const TelemetryPiece *spanOf(const std::vector<TelemetryPiece> &pieces)
     return nullptr;
 }
 
+bool isEvent(const TelemetryPiece &piece)
+{
+    return piece.kind == Kind::Event || piece.kind == Kind::Kept;
+}
+
 bool hasEvents(const std::vector<TelemetryPiece> &pieces)
 {
-    for (const TelemetryPiece &piece : pieces)
-        if (piece.kind == Kind::Event)
-            return true;
-    return false;
+    return std::any_of(pieces.begin(), pieces.end(), isEvent);
 }
 
 bool isStored(const std::vector<TelemetryPiece> &pieces)
@@ -40,8 +43,8 @@ bool isStored(const std::vector<TelemetryPiece> &pieces)
 bool isRetry(const std::vector<TelemetryPiece> &pieces, const TelemetryPiece &piece)
 {
     for (const TelemetryPiece &held : pieces)
-        if (held.payload == piece.payload &&
-            (held.kind == piece.kind || (piece.kind == Kind::Span && held.kind == Kind::Stored)))
+        if (held.payload == piece.payload && (held.kind == piece.kind || (isEvent(held) && isEvent(piece)) ||
+                                              (piece.kind == Kind::Span && held.kind == Kind::Stored)))
             return true;
     return false;
 }
@@ -158,7 +161,7 @@ Status OtlpJoin::store(const std::vector<TelemetryPiece> &pieces, const Telemetr
 {
     std::vector<otlp::GenAiSpanReader::LogRecord> events;
     for (const TelemetryPiece &piece : pieces)
-        if (piece.kind == Kind::Event && events.emplace_back().ParseFromString(piece.payload) == false)
+        if (isEvent(piece) && events.emplace_back().ParseFromString(piece.payload) == false)
             events.pop_back(); // held by us, so parsable; never let one bad row stop the others
     m_line.clear();
     const TelemetryPiece &first = pieces.front();
@@ -177,6 +180,8 @@ Status OtlpJoin::store(const std::vector<TelemetryPiece> &pieces, const Telemetr
     for (const Kind kind : {Kind::Span, Kind::Stored})
         if (Status s = m_held.remove(key, kind); !s)
             return s;
+    if (Status s = m_held.keepEvents(key); !s)
+        return s;
     if (Status s = m_held.hold(marker, nowMs); !s)
         return s;
     if (m_line.interactions.empty())

@@ -11,8 +11,9 @@ namespace flywheel {
 struct TelemetryPiece {
     enum class Kind {
         Span,   ///< a model call's span, waiting for its content events
-        Event,  ///< a content event, waiting for its span (or kept with a stored call)
+        Event,  ///< a content event, waiting for its span
         Stored, ///< the call is stored: its span (empty when it never came), kept for late events
+        Kept,   ///< a content event of a stored call, kept for late events
     };
     Kind kind = Kind::Span;
     /// Lower-case hex, as interactions' external ids write them.
