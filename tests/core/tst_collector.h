@@ -44,6 +44,8 @@ private slots:
     void aHalfAloneIsStoredWhenItsWaitRunsOut();
     void waitingHalvesSurviveARestart();
     void logRecordsThatAreNotContentAreSkippedOrRejected();
+    void grpcExportsAreCommittedWithPartialSuccess();
+    void grpcNeedsTheToken();
 
 private:
     void startServer(flywheel::CollectorOptions options = {});

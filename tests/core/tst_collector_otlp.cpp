@@ -6,11 +6,15 @@
 #include "google/rpc/status.pb.h"
 #include "ingest/otlp/otlpjson.h"
 #include "ingesttesting.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+
+#include <grpcpp/grpcpp.h>
 
 using namespace flywheel;
 using namespace flywheel::testing;
@@ -89,6 +93,23 @@ QByteArray contentEvents(const QByteArray &spanId, const QByteArray &question = 
         {"key":"finish_reason","value":{"stringValue":"stop"}},
         {"key":"message","value":{"kvlistValue":{"values":[{"key":"content","value":{"stringValue":"It ships today."}}]}}}]}}}
     ]}]}]})";
+}
+
+namespace grpcapi = opentelemetry::proto::collector;
+
+std::shared_ptr<grpc::Channel> grpcChannel(int port)
+{
+    return grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+}
+
+otlp::LogsRequest asLogs(const QByteArray &json)
+{
+    simdjson::dom::parser parser;
+    otlp::LogsRequest request;
+    std::string reason;
+    const std::string text = json.toStdString();
+    otlp::readLogsJson(parser.parse(text), request, reason);
+    return request;
 }
 
 QString interactionText(const QString &storePath, const char *sql)
@@ -312,4 +333,66 @@ void TestCollector::logRecordsThatAreNotContentAreSkippedOrRejected()
     QCOMPARE(interactionText(storePath(), "SELECT source_file || ' ' || line_number FROM quarantine"),
              QStringLiteral("POST /v1/logs 2"));
     QCOMPARE(interactions(), qint64(0));
+}
+
+// The gRPC calls block this thread; the collector answers them from its own threads once the
+// writer has committed, so no event loop is needed.
+void TestCollector::grpcExportsAreCommittedWithPartialSuccess()
+{
+    CollectorOptions options;
+    options.grpcAddress = QStringLiteral("127.0.0.1:0");
+    startServer(options);
+    QVERIFY(m_server->grpcPort() > 0);
+    auto traces = grpcapi::trace::v1::TraceService::NewStub(grpcChannel(m_server->grpcPort()));
+    otlp::TracesRequest mixed;
+    QVERIFY(mixed.ParseFromString(asProtobuf(kMixedExport).toStdString()));
+    for (int attempt = 0; attempt < 2; ++attempt) { // the second is a retry: nothing twice
+        grpc::ClientContext context;
+        grpcapi::trace::v1::ExportTraceServiceResponse response;
+        const grpc::Status status = traces->Export(&context, mixed, &response);
+        QVERIFY2(status.ok(), status.error_message().c_str());
+        QCOMPARE(response.partial_success().rejected_spans(), qint64(1));
+        QVERIFY(QByteArray::fromStdString(response.partial_success().error_message())
+                    .contains("startTimeUnixNano"));
+        QCOMPARE(interactions(), qint64(1));
+    }
+    QCOMPARE(interactionText(storePath(), "SELECT source_file FROM quarantine"),
+             QStringLiteral("gRPC TraceService/Export"));
+
+    // A content-less span, then its events over LogsService: joined.
+    otlp::TracesRequest bare;
+    QVERIFY(bare.ParseFromString(asProtobuf(bareSpan("a100000000000001")).toStdString()));
+    grpc::ClientContext spanContext;
+    grpcapi::trace::v1::ExportTraceServiceResponse spanResponse;
+    QVERIFY(traces->Export(&spanContext, bare, &spanResponse).ok());
+    auto logs = grpcapi::logs::v1::LogsService::NewStub(grpcChannel(m_server->grpcPort()));
+    grpc::ClientContext logsContext;
+    grpcapi::logs::v1::ExportLogsServiceResponse logsResponse;
+    QVERIFY(logs->Export(&logsContext, asLogs(contentEvents("a100000000000001")), &logsResponse).ok());
+    QCOMPARE(logsResponse.partial_success().rejected_log_records(), qint64(0));
+    QCOMPARE(interactionText(storePath(),
+                             "SELECT output FROM interactions WHERE external_id LIKE '%a100000000000001'"),
+             QStringLiteral("It ships today."));
+}
+
+void TestCollector::grpcNeedsTheToken()
+{
+    CollectorOptions options;
+    options.grpcAddress = QStringLiteral("127.0.0.1:0");
+    options.token = QStringLiteral("grpc-secret");
+    startServer(options);
+    auto traces = grpcapi::trace::v1::TraceService::NewStub(grpcChannel(m_server->grpcPort()));
+    otlp::TracesRequest request;
+    QVERIFY(request.ParseFromString(asProtobuf(firstExportJson()).toStdString()));
+    grpcapi::trace::v1::ExportTraceServiceResponse response;
+    grpc::ClientContext anonymous;
+    QCOMPARE(traces->Export(&anonymous, request, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    grpc::ClientContext wrong;
+    wrong.AddMetadata("authorization", "Bearer guess");
+    QCOMPARE(traces->Export(&wrong, request, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    QCOMPARE(interactions(), qint64(0));
+    grpc::ClientContext right;
+    right.AddMetadata("authorization", "Bearer grpc-secret");
+    QVERIFY(traces->Export(&right, request, &response).ok());
+    QVERIFY(interactions() >= 1);
 }
