@@ -108,6 +108,7 @@ Result<std::unique_ptr<CollectorServer>> CollectorServer::start(const QString &s
     queueOptions.maxBatchRecords = options.maxBatchRecords;
     queueOptions.maxQueuedRecords = options.maxQueuedRecords;
     queueOptions.join.waitMs = options.contentWaitMs;
+    queueOptions.join.keepMs = options.contentKeepMs;
     queueOptions.sweepIntervalMs = options.sweepIntervalMs;
     queueOptions.runInputsJson =
         "[" +

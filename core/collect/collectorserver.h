@@ -35,6 +35,8 @@ struct CollectorOptions {
     /// How long a model call's span and its content events (sent apart by the official GenAI
     /// instrumentations) wait for each other before the call is stored with what came.
     qint64 contentWaitMs = 60'000;
+    /// How long a stored call is kept for late content events.
+    qint64 contentKeepMs = 3'600'000;
     /// How often the idle writer stores the calls whose wait ran out.
     int sweepIntervalMs = 1000;
     /// OTLP/gRPC's host:port (port 0 picks a free one); empty serves no gRPC.

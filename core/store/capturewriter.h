@@ -65,6 +65,8 @@ public:
                      std::string_view message);
 
     qint64 sourceId() const { return m_sourceId; }
+    /// The id of this source's interaction with @p externalId, if it is stored.
+    Result<std::optional<qint64>> findInteraction(std::string_view externalId);
 
     /// Replaces the id hash, so tests can force collisions. nullptr restores the real one.
     using KeyFunction = qint64 (*)(qint64 sourceId, std::string_view externalId);
@@ -77,7 +79,6 @@ private:
     Result<bool> keyHeldByOther(qint64 key, std::string_view externalId);
     void bindInteraction(const InteractionRecord &record, qint64 key);
     Result<Upsert> stored(const InteractionRecord &record, qint64 insertedId);
-    Result<std::optional<qint64>> findInteraction(std::string_view externalId);
     Status attachWaitingEvents(qint64 interactionId, std::string_view externalId);
     Result<bool> insertEvent(Statement &insert, bool attached);
     Status flushModelVersions();

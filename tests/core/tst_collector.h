@@ -46,6 +46,7 @@ private slots:
     void logRecordsThatAreNotContentAreSkippedOrRejected();
     void grpcExportsAreCommittedWithPartialSuccess();
     void grpcNeedsTheToken();
+    void eventsLaterThanTheKeepWindowStillCompleteTheirCall();
 
 private:
     void startServer(flywheel::CollectorOptions options = {});

@@ -396,3 +396,32 @@ void TestCollector::grpcNeedsTheToken()
     QVERIFY(traces->Export(&right, request, &response).ok());
     QVERIFY(interactions() >= 1);
 }
+
+void TestCollector::eventsLaterThanTheKeepWindowStillCompleteTheirCall()
+{
+    CollectorOptions options;
+    options.contentWaitMs = 200;
+    options.contentKeepMs = 200;
+    options.sweepIntervalMs = 50;
+    startServer(options);
+    QCOMPARE(
+        call([](HttpClient &c) { return c.post("/v1/traces", bareSpan("b100000000000001"), kJson); }).status,
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(interactions(), qint64(1), 10000);
+    // Stored without content, then forgotten by the join.
+    QTRY_COMPARE_WITH_TIMEOUT(interactionText(storePath(), "SELECT count(*) FROM telemetry_held"),
+                              QStringLiteral("0"), 10000);
+    QCOMPARE(call([](HttpClient &c) {
+                 return c.post("/v1/logs", contentEvents("b100000000000001"), kJson);
+             }).status,
+             200);
+    // The events wait, then add their messages to the call; the span's facts stay.
+    QTRY_COMPARE_WITH_TIMEOUT(interactionText(storePath(), "SELECT coalesce(output, '-') FROM interactions"),
+                              QStringLiteral("It ships today."), 10000);
+    QCOMPARE(interactionText(storePath(),
+                             "SELECT model_name || '|' || prompt_tokens || '|' || latency_ms || '|' || "
+                             "json_extract(metadata, '$.content_captured') || '|' || "
+                             "coalesce(json_extract(metadata, '$.span_missing'), '-') FROM interactions"),
+             QStringLiteral("gpt-4o-mini|12|900|1|-"));
+    QCOMPARE(interactions(), qint64(1));
+}

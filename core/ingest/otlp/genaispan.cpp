@@ -292,11 +292,12 @@ SpanRead GenAiSpanReader::read(const Span &span, const std::string &service, Par
 
 void GenAiSpanReader::readEventsOnly(const std::string &traceId, const std::string &spanId,
                                      const std::string &service, const std::vector<LogRecord> &events,
-                                     ParsedLine &out)
+                                     ParsedLine &out, bool spanStored)
 {
     InteractionRecord r;
     r.externalId = traceId + ":" + spanId;
-    r.sessionId = traceId;
+    if (!spanStored)
+        r.sessionId = traceId;
     quint64 firstNanos = 0;
     Hasher hasher;
     for (const auto &event : events) {
@@ -315,9 +316,12 @@ void GenAiSpanReader::readEventsOnly(const std::string &traceId, const std::stri
     json::MetadataBuilder metadata;
     if (!service.empty())
         metadata.addRaw("service_name", jsonString(service));
-    metadata.addRaw("span_missing", "true");
+    if (!spanStored)
+        metadata.addRaw("span_missing", "true");
     if (input.empty() && output.empty())
         metadata.addRaw("content_captured", "false");
+    else if (spanStored)
+        metadata.addRaw("content_captured", "true");
     metadata.finishInto(r.metadataJson);
     r.contentHash = hasher.add(service).digest64();
     out.interactions.push_back(std::move(r));

@@ -40,9 +40,10 @@ public:
     SpanRead read(const opentelemetry::proto::trace::v1::Span &span, const std::string &service,
                   ParsedLine &out, std::string &reason, const std::vector<LogRecord> &events = {});
     /// A model call known only from its content events, their span never having come: the events'
-    /// time, messages and output, with "span_missing": true in its metadata.
+    /// time, messages and output, with "span_missing": true in its metadata. With @p spanStored
+    /// (the call was stored from its span earlier), only what the events add: no session, no flag.
     void readEventsOnly(const std::string &traceId, const std::string &spanId, const std::string &service,
-                        const std::vector<LogRecord> &events, ParsedLine &out);
+                        const std::vector<LogRecord> &events, ParsedLine &out, bool spanStored = false);
     /// Whether @p record is an event that holds a model call's content, by its event_name (or, as
     /// older SDKs send it, its event.name attribute); sets @p name.
     static bool isContentEvent(const LogRecord &record, std::string &name);

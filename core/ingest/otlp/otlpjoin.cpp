@@ -174,7 +174,13 @@ Status OtlpJoin::store(const std::vector<TelemetryPiece> &pieces, const Telemetr
         marker.payload = span->payload;
         marker.service = span->service;
     } else {
-        m_reader->readEventsOnly(first.traceId, first.spanId, first.service, events, m_line);
+        // Events whose call was stored from its span once, and forgotten since (past the keep
+        // window): they add the messages to it, without claiming its span is missing.
+        auto stored = writer.findInteraction(first.traceId + ":" + first.spanId);
+        if (!stored)
+            return stored.error();
+        m_reader->readEventsOnly(first.traceId, first.spanId, first.service, events, m_line,
+                                 stored->has_value());
     }
     const HeldTelemetry::SpanKey key{first.traceId, first.spanId};
     for (const Kind kind : {Kind::Span, Kind::Stored})
