@@ -38,7 +38,8 @@ class ServeCommand final : public Command {
 public:
     ServeCommand()
         : Command(
-              QStringLiteral("serve"), QStringLiteral("Collect live traffic over HTTP and OTLP/gRPC into the store"),
+              QStringLiteral("serve"),
+              QStringLiteral("Collect live traffic over HTTP and OTLP/gRPC into the store"),
               QStringLiteral(
                   "Run the live collector: POST /v1/traces and /v1/logs (OTLP/HTTP, protobuf or "
                   "JSON), /v1/interactions and /v1/feedback write into the store; GET /healthz. A request is "

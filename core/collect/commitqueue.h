@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ingest/otlp/otlpjoin.h"
 #include "collect/requestbody.h"
+#include "ingest/otlp/otlpjoin.h"
 #include "store/capturewriter.h"
 #include "store/store.h"
 #include "util/result.h"

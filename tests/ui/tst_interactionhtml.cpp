@@ -297,7 +297,8 @@ private slots:
         browser.setPalette(lightPalette());
         browser.resize(720, 420);
         browser.setHtml(interactionHtml(d, {}, htmlColors(browser.palette())));
-        QVERIFY(browser.grab().toImage().save(QDir::temp().filePath(QStringLiteral("detail-incomplete.png"))));
+        QVERIFY(
+            browser.grab().toImage().save(QDir::temp().filePath(QStringLiteral("detail-incomplete.png"))));
         d.metadataJson = QStringLiteral(R"({"content_captured":true})");
         QVERIFY(!plainText(interactionHtml(d, {}, htmlColors(lightPalette())))
                      .contains(QStringLiteral("Incomplete")));
