@@ -4,6 +4,7 @@
 #include "collect/otlpreplies.h"
 #include "util/gzip.h"
 #include "util/jsontext.h"
+#include "util/secret.h"
 
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
@@ -24,16 +25,6 @@ QByteArray errorJson(const QString &reason)
     appendJsonString(json, reason.toStdString());
     json += '}';
     return QByteArray::fromStdString(json);
-}
-
-// Compares in time independent of where the strings differ, so the token cannot be guessed byte
-// by byte from response times.
-bool sameSecret(const QByteArray &a, const QByteArray &b)
-{
-    unsigned char difference = a.size() == b.size() ? 0 : 1;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i] ^ b[i % qMax<qsizetype>(1, b.size())]);
-    return difference == 0 && !b.isEmpty();
 }
 
 QByteArray countsJson(const CaptureCounts &c)
@@ -323,7 +314,10 @@ bool CollectorServer::authorized(const QHttpServerRequest &request) const
 {
     if (m_options.token.isEmpty())
         return true;
-    return sameSecret(request.value("authorization").trimmed(), "Bearer " + m_options.token.toUtf8());
+    const QByteArray given = request.value("authorization").trimmed();
+    const QByteArray expected = "Bearer " + m_options.token.toUtf8();
+    return sameSecret(std::string_view(given.constData(), size_t(given.size())),
+                      std::string_view(expected.constData(), size_t(expected.size())));
 }
 
 void CollectorServer::committed(const std::shared_ptr<Reply> &reply, RecordEndpoint endpoint,

@@ -6,6 +6,7 @@
 #include "ingest/otlp/genaispan.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "util/secret.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -19,21 +20,14 @@ namespace collector = opentelemetry::proto::collector;
 
 constexpr auto kShutdownWait = std::chrono::seconds(10);
 
-// The token, compared in time independent of where it differs.
 bool authorized(const grpc::ServerContext &context, const std::string &token)
 {
     if (token.empty())
         return true;
     const auto &metadata = context.client_metadata();
     const auto found = metadata.find("authorization");
-    if (found == metadata.end())
-        return false;
-    const std::string given(found->second.data(), found->second.size());
-    const std::string expected = "Bearer " + token;
-    unsigned char difference = given.size() == expected.size() ? 0 : 1;
-    for (size_t i = 0; i < given.size(); ++i)
-        difference |= static_cast<unsigned char>(given[i] ^ expected[i % expected.size()]);
-    return difference == 0;
+    return found != metadata.end() &&
+           sameSecret(std::string_view(found->second.data(), found->second.size()), "Bearer " + token);
 }
 
 // Submits the records and waits for their commit: OTLP/gRPC answers only once they are durable.
