@@ -111,7 +111,8 @@ using LogsService =
 
 void addTraces(const otlp::TracesRequest &request, RequestRecords &records)
 {
-    otlp::GenAiSpanReader reader;
+    // One reader (and its JSON parser's buffers) per gRPC thread, kept between calls.
+    thread_local otlp::GenAiSpanReader reader;
     addOtlpTraces(reader, request, records);
 }
 
