@@ -16,6 +16,7 @@ FLYWHEEL_PACKAGES=(
     qt6-httpserver-dev qt6-websockets-dev
     qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-svg-dev
     libsqlite3-dev libsimdjson-dev libxxhash-dev zlib1g-dev libdtl-dev
+    libpq-dev postgresql-15  # the team store's client library; the server the tests start
     libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
     tzdata  # the tests that run east and west of UTC
 )

@@ -27,6 +27,10 @@ protected:
 
     int run(QCommandLineParser &parser) override
     {
+        if (const QString refusal = fileOnly(
+                QStringLiteral("back it up with pg_dump, or copy it to a file with `flywheel store copy`"));
+            !refusal.isEmpty())
+            return fail(refusal);
         const QString to = parser.value(QStringLiteral("to"));
         if (to.isEmpty())
             return fail(QStringLiteral("name the copy with --to FILE"));

@@ -24,6 +24,11 @@ protected:
 
     int run(QCommandLineParser &parser) override
     {
+        if (const QString refusal =
+                fileOnly(QStringLiteral("the server checks its own pages (amcheck, data checksums); "
+                                        "`flywheel store copy` verifies every row it copies"));
+            !refusal.isEmpty())
+            return fail(refusal);
         if (!parser.positionalArguments().isEmpty())
             return fail(QStringLiteral("check takes no arguments"));
         auto health = checkStore(storePath());

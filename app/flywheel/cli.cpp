@@ -2,6 +2,7 @@
 
 #include "store/store.h"
 #include "store/storefiles.h"
+#include "store/storelocation.h"
 #include "util/timestamps.h"
 
 #include <QJsonDocument>
@@ -23,8 +24,14 @@ int Command::exec(const QStringList &arguments)
     parser.addHelpOption();
     parser.addOption(
         {QStringLiteral("store"),
-         QStringLiteral("The store file (default: $FLYWHEEL_STORE or %1).").arg(defaultStorePath()),
-         QStringLiteral("path")});
+         QStringLiteral("The store: a file, or a PostgreSQL server as postgresql://USER@HOST:PORT/DATABASE "
+                        "(default: $FLYWHEEL_STORE or %1).")
+             .arg(StoreLocation::redacted(defaultStorePath())),
+         QStringLiteral("path|uri")});
+    parser.addOption({QStringLiteral("schema"),
+                      QStringLiteral("On a PostgreSQL server, the schema that holds the store (default: %1).")
+                          .arg(QLatin1String(StoreLocation::kDefaultSchema)),
+                      QStringLiteral("name")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a machine-readable summary on stdout.")});
     addOptions(parser);
     if (!parser.parse(arguments)) {
@@ -43,7 +50,32 @@ int Command::exec(const QStringList &arguments)
     m_json = parser.isSet(QStringLiteral("json"));
     m_storePath =
         parser.isSet(QStringLiteral("store")) ? parser.value(QStringLiteral("store")) : defaultStorePath();
+    if (parser.isSet(QStringLiteral("schema"))) {
+        const QString schema = parser.value(QStringLiteral("schema"));
+        if (!StoreLocation::isServer(m_storePath))
+            return fail(QStringLiteral("--schema names a schema of a PostgreSQL store; %1 is a file")
+                            .arg(m_storePath));
+        if (schema.isEmpty() || schema.size() > 63 || schema.startsWith(QLatin1String("pg_")))
+            return fail(
+                QStringLiteral("--schema takes a PostgreSQL schema name of 1 to 63 characters that does "
+                               "not start with pg_, not \"%1\"")
+                    .arg(schema));
+        m_storePath = StoreLocation::withSchema(m_storePath, schema);
+    }
     return run(parser);
+}
+
+QString Command::storeName() const
+{
+    return StoreLocation::redacted(m_storePath);
+}
+
+QString Command::fileOnly(const QString &serverAdvice) const
+{
+    if (!StoreLocation::isServer(m_storePath))
+        return {};
+    return QStringLiteral("%1 works on a store file; %2 is on a PostgreSQL server: %3")
+        .arg(m_name, storeName(), serverAdvice);
 }
 
 Result<Store> Command::openExistingStore() const

@@ -38,7 +38,13 @@ protected:
     virtual int run(QCommandLineParser &parser) = 0;
 
     bool json() const { return m_json; }
+    /// The store's location as given: a file path or a postgresql:// URI (which may hold a password).
     QString storePath() const { return m_storePath; }
+    /// The store's location without passwords: what messages and --json output show.
+    QString storeName() const;
+    /// An error for commands that work on a store file only (backup, check, recover) when the store
+    /// is on a PostgreSQL server; empty for a file.
+    QString fileOnly(const QString &serverAdvice) const;
     /// The store at storePath(), which must exist already (commands that only read or add to one).
     Result<Store> openExistingStore() const;
 

@@ -24,6 +24,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeCheckCommand());
     commands.push_back(makeBackupCommand());
     commands.push_back(makeRecoverCommand());
+    commands.push_back(makeStoreCommand());
     return commands;
 }
 

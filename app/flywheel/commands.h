@@ -16,6 +16,7 @@ std::unique_ptr<Command> makeServeCommand();
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeBackupCommand();
 std::unique_ptr<Command> makeRecoverCommand();
+std::unique_ptr<Command> makeStoreCommand();
 std::unique_ptr<Command> makeExportCommand();
 std::unique_ptr<Command> makeDatasetsCommand();
 std::unique_ptr<Command> makeValidateCommand();

@@ -67,7 +67,7 @@ protected:
             return fail(report.errorMessage());
 
         if (json()) {
-            printJson({{QStringLiteral("store"), store->path()},
+            printJson({{QStringLiteral("store"), store->displayName()},
                        {QStringLiteral("seed"), qint64(options.seed)},
                        {QStringLiteral("interactions_added"), report->interactions},
                        {QStringLiteral("feedback_events_added"), report->feedbackEvents},
@@ -79,7 +79,7 @@ protected:
                 QStringLiteral("Demo flywheel (seed %1) in %2: added %3 interactions, %4 feedback events, %5 "
                                "corrections in %6 s.")
                     .arg(options.seed)
-                    .arg(store->path(), en.toString(report->interactions),
+                    .arg(store->displayName(), en.toString(report->interactions),
                          en.toString(report->feedbackEvents), en.toString(report->corrections))
                     .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1));
         }

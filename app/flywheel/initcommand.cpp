@@ -2,8 +2,6 @@
 
 #include "store/store.h"
 
-#include <QFileInfo>
-
 namespace flywheel::cli {
 namespace {
 
@@ -21,18 +19,18 @@ protected:
     {
         if (!parser.positionalArguments().isEmpty())
             return fail(QStringLiteral("init takes no arguments; name the store with --store PATH"));
-        const bool existed = QFileInfo::exists(storePath());
         auto store = Store::open(storePath());
         if (!store)
             return fail(store.errorMessage());
+        const bool existed = store->openedAtVersion() > 0;
         if (json()) {
-            printJson({{QStringLiteral("store"), store->path()},
+            printJson({{QStringLiteral("store"), store->displayName()},
                        {QStringLiteral("created"), !existed},
                        {QStringLiteral("schema_version"), store->schemaVersion()}});
         } else {
             print(QStringLiteral("%1 %2 (schema version %3)")
                       .arg(existed ? QStringLiteral("Store ready:") : QStringLiteral("Created store"),
-                           store->path())
+                           store->displayName())
                       .arg(store->schemaVersion()));
         }
         return Success;

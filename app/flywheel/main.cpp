@@ -1,5 +1,6 @@
 // flywheel: the headless command line of Flywheel Studio.
 #include "commands.h"
+#include "store/storelocation.h"
 #include "util/allocator.h"
 
 #include <QApplication>
@@ -14,25 +15,26 @@ namespace {
 QString usage(const std::vector<std::unique_ptr<Command>> &commands)
 {
     QString text =
-        QStringLiteral("Usage: flywheel [--store PATH] [--json] COMMAND [options]\n\n"
+        QStringLiteral("Usage: flywheel [--store PATH|URI] [--schema NAME] [--json] COMMAND [options]\n\n"
                        "Flywheel Studio from the command line: capture AI interactions into a store and "
                        "inspect it.\n\nCommands:\n");
     for (const auto &command : commands)
         text += QStringLiteral("  %1 %2\n").arg(command->name(), -8).arg(command->brief());
     text += QStringLiteral(
-                "\nEvery command takes --store PATH, --json and --help. The default store is "
+                "\nEvery command takes --store PATH, --json and --help. A store on a PostgreSQL server is "
+                "--store postgresql://USER@HOST:PORT/DATABASE (docs/team.md). The default store is "
                 "$FLYWHEEL_STORE, else %1.\n"
                 "Exit status: 0 success, 1 done but some input was rejected, 2 usage or fatal error.\n")
-                .arg(defaultStorePath());
+                .arg(flywheel::StoreLocation::redacted(defaultStorePath()));
     return text;
 }
 
-// The command is the first argument that is not an option or the value of --store.
+// The command is the first argument that is not an option or the value of --store or --schema.
 int commandIndex(const QStringList &arguments)
 {
     for (int i = 1; i < arguments.size(); ++i) {
         const QString &argument = arguments[i];
-        if (argument == QStringLiteral("--store")) {
+        if (argument == QStringLiteral("--store") || argument == QStringLiteral("--schema")) {
             ++i;
             continue;
         }

@@ -30,6 +30,10 @@ protected:
 
     int run(QCommandLineParser &parser) override
     {
+        if (const QString refusal =
+                fileOnly(QStringLiteral("restore it from the server's backups (docs/team.md)"));
+            !refusal.isEmpty())
+            return fail(refusal);
         const QString to = parser.value(QStringLiteral("to"));
         if (to.isEmpty())
             return fail(QStringLiteral("name the new store with --to FILE"));

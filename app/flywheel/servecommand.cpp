@@ -149,13 +149,13 @@ private:
         if (json()) {
             printJsonLine({{QStringLiteral("listening"), collector.url()},
                            {QStringLiteral("grpc"), grpc.isEmpty() ? QJsonValue() : QJsonValue(grpc)},
-                           {QStringLiteral("store"), storePath()}});
+                           {QStringLiteral("store"), storeName()}});
         } else {
             print(QStringLiteral("Collecting on %1%2 into %3%4. Ctrl-C stops after answering the requests "
                                  "received.")
                       .arg(collector.url(),
                            grpc.isEmpty() ? QString() : QStringLiteral(" and %1 (OTLP/gRPC)").arg(grpc),
-                           storePath(),
+                           storeName(),
                            options.token.isEmpty() ? QString() : QStringLiteral(" (token required)")));
         }
         std::fflush(stdout);

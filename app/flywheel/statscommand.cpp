@@ -111,7 +111,7 @@ private:
     static QJsonObject toJson(const Store &store, const StoreStats &s)
     {
         return {
-            {QStringLiteral("store"), store.path()},
+            {QStringLiteral("store"), store.displayName()},
             {QStringLiteral("schema_version"), s.schemaVersion},
             {QStringLiteral("interactions"), s.interactions},
             {QStringLiteral("feedback_events"), s.feedbackEvents},
@@ -162,7 +162,7 @@ private:
     {
         const QLocale en(QLocale::English);
         QString text =
-            QStringLiteral("Store %1 (schema version %2)\n").arg(store.path()).arg(s.schemaVersion);
+            QStringLiteral("Store %1 (schema version %2)\n").arg(store.displayName()).arg(s.schemaVersion);
         text += QStringLiteral("  interactions      %1").arg(en.toString(s.interactions), 12);
         if (s.interactions > 0)
             text +=

@@ -1,6 +1,8 @@
 #include "store/database.h"
 
 #include "store/damage.h"
+#include "store/pg/pgconnection.h"
+#include "store/pg/pgquery.h"
 #include "store/statement.h"
 
 #include <sqlite3.h>
@@ -89,6 +91,10 @@ Database::Database(sqlite3 *db, std::unique_ptr<ConnectionHooks> hooks)
     , m_hooks(std::move(hooks))
 {}
 
+Database::Database(std::shared_ptr<PgConnection> pg)
+    : m_pg(std::move(pg))
+{}
+
 Database::Database() = default;
 
 Database::~Database()
@@ -99,6 +105,7 @@ Database::~Database()
 Database::Database(Database &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_hooks(std::move(other.m_hooks))
+    , m_pg(std::move(other.m_pg))
 {}
 
 Database &Database::operator=(Database &&other) noexcept
@@ -107,12 +114,14 @@ Database &Database::operator=(Database &&other) noexcept
         close();
         m_db = std::exchange(other.m_db, nullptr);
         m_hooks = std::move(other.m_hooks);
+        m_pg = std::move(other.m_pg);
     }
     return *this;
 }
 
 void Database::close()
 {
+    m_pg.reset();
     if (!m_db)
         return;
     // SQLite's own checkpoint on close is off (see open()); a connection that wrote leaves the WAL
@@ -142,12 +151,19 @@ void Database::resetPeakWriters()
 
 void Database::setBusyTimeout(int ms)
 {
+    if (m_pg) {
+        // A row or table lock another session holds is waited for this long, then reported.
+        (void)exec(QStringLiteral("SET lock_timeout = %1").arg(ms).toUtf8().constData());
+        return;
+    }
     m_hooks->busyTimeoutMs = ms;
     sqlite3_busy_timeout(m_db, ms);
 }
 
 bool Database::checkpointAndTruncate()
 {
+    if (m_pg)
+        return true; // the server checkpoints its own WAL
     return checkpoint(m_db, SQLITE_CHECKPOINT_TRUNCATE, 0, m_hooks->busyTimeoutMs);
 }
 
@@ -187,8 +203,18 @@ Result<Database> Database::open(const QString &path, OpenMode mode)
     return Database(db, std::move(hooks));
 }
 
+Result<Database> Database::connect(const QString &uri, const QString &schema)
+{
+    auto connection = PgConnection::connect(uri, schema);
+    if (!connection)
+        return connection.error();
+    return Database(std::shared_ptr<PgConnection>(std::move(*connection)));
+}
+
 Status Database::exec(const char *sql)
 {
+    if (m_pg)
+        return m_pg->exec(sql);
     char *message = nullptr;
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
         sqlite3_free(message);
@@ -199,6 +225,12 @@ Status Database::exec(const char *sql)
 
 Result<Statement> Database::prepare(const char *sql)
 {
+    if (m_pg) {
+        auto query = std::make_unique<PgQuery>(m_pg, postgresPlaceholders(sql));
+        if (Status s = query->prepare(); !s)
+            return s.error();
+        return Statement(std::move(query));
+    }
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
         return connectionError(m_db);
@@ -223,32 +255,52 @@ Result<qint64> Database::queryInt(const char *sql, std::initializer_list<SqlValu
 
 QString Database::lastErrorMessage() const
 {
+    if (m_pg)
+        return m_pg->lastErrorMessage();
     return QString::fromUtf8(sqlite3_errmsg(m_db));
 }
 
 bool Database::inTransaction() const
 {
+    if (m_pg)
+        return m_pg->inTransaction();
     return sqlite3_get_autocommit(m_db) == 0;
 }
 
 qint64 Database::lastInsertRowId() const
 {
+    if (m_pg) {
+        // The value the session's last identity default drew: the row an INSERT just added.
+        auto stmt = const_cast<Database *>(this)->prepare("SELECT lastval()");
+        auto row = stmt ? stmt->step() : Result<bool>(stmt.error());
+        return row && *row ? stmt->columnInt(0) : 0;
+    }
     return sqlite3_last_insert_rowid(m_db);
 }
 
 void Database::setLastInsertRowId(qint64 rowId)
 {
+    if (m_pg)
+        return; // PostgreSQL callers read the ids an INSERT … RETURNING gives
     sqlite3_set_last_insert_rowid(m_db, rowId);
 }
 
 int Database::changes() const
 {
+    if (m_pg)
+        return m_pg->lastChanges();
     return sqlite3_changes(m_db);
 }
 
 Transaction::Transaction(Database &db, Kind kind)
     : m_db(db)
 {
+    if (db.isPostgres()) {
+        // Row locks order PostgreSQL's writers; there is no database-wide write lock to take early.
+        m_begin = m_db.exec("BEGIN");
+        m_active = m_begin.ok();
+        return;
+    }
     if (const char *file = sqlite3_db_filename(db.handle(), "main");
         file && damage::isDamaged(QString::fromUtf8(file))) {
         m_begin = Error{damage::refusalMessage(QString::fromUtf8(file))};

@@ -19,11 +19,14 @@ class Statement;
 Error connectionError(sqlite3 *db);
 
 struct ConnectionHooks;
+class PgConnection;
 
 /// A value bound to a query's parameter.
 using SqlValue = std::variant<qint64, double, std::string_view, QString>;
 
-/// RAII owner of one SQLite connection. Not thread-safe: each thread opens its own.
+/// RAII owner of one connection to a store's database: a SQLite file, or a PostgreSQL server
+/// (connect()). Not thread-safe: each thread opens its own. Callers use the same calls on both;
+/// what differs between the engines is decided here and in Statement, not by them.
 ///
 /// Every connection follows the store's WAL policy (docs/reliability.md, "Connections and
 /// checkpoints"): no automatic checkpoint and none on close; a connection that commits runs the
@@ -42,9 +45,15 @@ public:
 
     /// Opens (creating when ReadWrite) the file at @p path. Nothing is written to it yet.
     static Result<Database> open(const QString &path, OpenMode mode = OpenMode::ReadWrite);
+    /// Connects to the PostgreSQL server at @p uri, working in @p schema.
+    static Result<Database> connect(const QString &uri, const QString &schema);
 
-    bool isOpen() const { return m_db != nullptr; }
+    bool isOpen() const { return m_db != nullptr || m_pg != nullptr; }
+    /// The SQLite connection; null on PostgreSQL.
     sqlite3 *handle() const { return m_db; }
+    bool isPostgres() const { return m_pg != nullptr; }
+    /// The PostgreSQL connection; null on SQLite.
+    PgConnection *postgres() const { return m_pg.get(); }
 
     /// Runs one or more statements that take no parameters (schema scripts, pragmas).
     Status exec(const char *sql);
@@ -76,10 +85,12 @@ public:
 
 private:
     Database(sqlite3 *db, std::unique_ptr<ConnectionHooks> hooks);
+    explicit Database(std::shared_ptr<PgConnection> pg);
     void close();
 
     sqlite3 *m_db = nullptr;
     std::unique_ptr<ConnectionHooks> m_hooks;
+    std::shared_ptr<PgConnection> m_pg;
 };
 
 /// Commits on this connection stop waiting for the disk while it lives (synchronous = NORMAL, then
@@ -92,9 +103,13 @@ public:
     explicit SynchronousNormal(Database &db)
         : m_db(db)
     {
-        (void)m_db.exec("PRAGMA synchronous = NORMAL");
+        // PostgreSQL's counterpart: the commit returns before its WAL reaches the disk.
+        (void)m_db.exec(m_db.isPostgres() ? "SET synchronous_commit = off" : "PRAGMA synchronous = NORMAL");
     }
-    ~SynchronousNormal() { (void)m_db.exec("PRAGMA synchronous = FULL"); }
+    ~SynchronousNormal()
+    {
+        (void)m_db.exec(m_db.isPostgres() ? "SET synchronous_commit = on" : "PRAGMA synchronous = FULL");
+    }
 
 private:
     Database &m_db;

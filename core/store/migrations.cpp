@@ -444,6 +444,17 @@ CREATE TABLE telemetry_held (
 CREATE INDEX telemetry_held_by_age ON telemetry_held (kind, received_at);
 )sql";
 
+// Version 13: where a store was copied from (`flywheel store copy`), so that an interrupted copy
+// resumes and a store that holds something else is never copied into.
+constexpr const char *kStoreCopies = R"sql(
+CREATE TABLE store_copies (
+    id           INTEGER PRIMARY KEY,
+    source       TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -461,6 +472,7 @@ constexpr std::array kMigrations{
               kDashboardRollups},
     Migration{"annotation guidelines, versioned; the version each review was made under", kGuidelines},
     Migration{"OTLP spans and content events held until their other half arrives", kHeldTelemetry},
+    Migration{"store copies: the source of each copy, for resuming it", kStoreCopies},
 };
 
 } // namespace

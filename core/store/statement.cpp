@@ -1,12 +1,24 @@
 #include "store/statement.h"
 
 #include "store/database.h"
+#include "store/pg/pgquery.h"
 
 #include <sqlite3.h>
 
 #include <utility>
 
 namespace flywheel {
+
+Statement::Statement() = default;
+
+Statement::Statement(sqlite3 *db, sqlite3_stmt *stmt)
+    : m_db(db)
+    , m_stmt(stmt)
+{}
+
+Statement::Statement(std::unique_ptr<PgQuery> query)
+    : m_pg(std::move(query))
+{}
 
 Statement::~Statement()
 {
@@ -17,6 +29,7 @@ Statement::Statement(Statement &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_stmt(std::exchange(other.m_stmt, nullptr))
     , m_bindError(std::exchange(other.m_bindError, std::nullopt))
+    , m_pg(std::move(other.m_pg))
 {}
 
 Statement &Statement::operator=(Statement &&other) noexcept
@@ -26,6 +39,7 @@ Statement &Statement::operator=(Statement &&other) noexcept
         m_db = std::exchange(other.m_db, nullptr);
         m_stmt = std::exchange(other.m_stmt, nullptr);
         m_bindError = std::exchange(other.m_bindError, std::nullopt);
+        m_pg = std::move(other.m_pg);
     }
     return *this;
 }
@@ -42,21 +56,29 @@ void Statement::checkBind(int rc, int index)
 
 void Statement::bindNull(int index)
 {
+    if (m_pg)
+        return m_pg->bindNull(index);
     checkBind(sqlite3_bind_null(m_stmt, index), index);
 }
 
 void Statement::bind(int index, qint64 value)
 {
+    if (m_pg)
+        return m_pg->bindInt(index, value);
     checkBind(sqlite3_bind_int64(m_stmt, index, value), index);
 }
 
 void Statement::bind(int index, double value)
 {
+    if (m_pg)
+        return m_pg->bindDouble(index, value);
     checkBind(sqlite3_bind_double(m_stmt, index, value), index);
 }
 
 void Statement::bind(int index, std::string_view utf8)
 {
+    if (m_pg)
+        return m_pg->bindText(index, utf8);
     checkBind(sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
               index);
 }
@@ -69,6 +91,8 @@ void Statement::bind(int index, const QString &text)
 
 void Statement::bindBlob(int index, const void *data, int size)
 {
+    if (m_pg)
+        return m_pg->bindBlob(index, data, size);
     checkBind(sqlite3_bind_blob(m_stmt, index, data, size, SQLITE_TRANSIENT), index);
 }
 
@@ -98,6 +122,8 @@ void Statement::bindTextOrNull(int index, std::string_view utf8)
 
 void Statement::bindUnowned(int index, std::string_view utf8)
 {
+    if (m_pg)
+        return m_pg->bindText(index, utf8);
     checkBind(sqlite3_bind_text64(m_stmt, index, utf8.data(), utf8.size(), SQLITE_STATIC, SQLITE_UTF8),
               index);
 }
@@ -112,6 +138,8 @@ void Statement::bindUnownedOrNull(int index, std::string_view utf8)
 
 Result<bool> Statement::step()
 {
+    if (m_pg)
+        return m_pg->step();
     if (m_bindError)
         return *m_bindError;
     const int rc = sqlite3_step(m_stmt);
@@ -137,6 +165,11 @@ Status Statement::run()
 
 void Statement::reset()
 {
+    if (m_pg) {
+        m_pg->reset();
+        m_pg->clearBindings();
+        return;
+    }
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
     m_bindError.reset();
@@ -144,31 +177,50 @@ void Statement::reset()
 
 int Statement::columnType(int column) const
 {
+    if (m_pg)
+        return m_pg->columnType(column);
     return sqlite3_column_type(m_stmt, column);
 }
 
 int Statement::parameterCount() const
 {
+    if (m_pg)
+        return m_pg->parameterCount();
     return sqlite3_bind_parameter_count(m_stmt);
+}
+
+QString Statement::columnName(int column) const
+{
+    if (m_pg)
+        return m_pg->columnName(column);
+    return QString::fromUtf8(sqlite3_column_name(m_stmt, column));
 }
 
 int Statement::columnCount() const
 {
+    if (m_pg)
+        return m_pg->columnCount();
     return sqlite3_column_count(m_stmt);
 }
 
 bool Statement::isNull(int column) const
 {
+    if (m_pg)
+        return m_pg->isNull(column);
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
 qint64 Statement::columnInt(int column) const
 {
+    if (m_pg)
+        return m_pg->columnInt(column);
     return sqlite3_column_int64(m_stmt, column);
 }
 
 double Statement::columnDouble(int column) const
 {
+    if (m_pg)
+        return m_pg->columnDouble(column);
     return sqlite3_column_double(m_stmt, column);
 }
 
@@ -180,12 +232,16 @@ QString Statement::columnText(int column) const
 
 std::string_view Statement::columnUtf8(int column) const
 {
+    if (m_pg)
+        return m_pg->columnUtf8(column);
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
     return text ? std::string_view(text, size_t(sqlite3_column_bytes(m_stmt, column))) : std::string_view();
 }
 
 QByteArray Statement::columnBlob(int column) const
 {
+    if (m_pg)
+        return m_pg->columnBlob(column);
     const void *data = sqlite3_column_blob(m_stmt, column);
     return QByteArray(static_cast<const char *>(data), sqlite3_column_bytes(m_stmt, column));
 }

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -14,17 +15,18 @@ struct sqlite3_stmt;
 
 namespace flywheel {
 
-/// A prepared statement. Values are always bound, never spliced into SQL text.
+class PgQuery;
+
+/// A prepared statement, on either engine (SQLite, or PostgreSQL through PgQuery). Values are
+/// always bound, never spliced into SQL text.
 /// Parameter indexes are 1-based as in SQLite; column indexes are 0-based. A value that cannot be
 /// bound (no such parameter, too big) is not lost silently: the next step() or run() returns that
 /// error without running the statement, until reset().
 class Statement final {
 public:
-    Statement() = default;
-    Statement(sqlite3 *db, sqlite3_stmt *stmt)
-        : m_db(db)
-        , m_stmt(stmt)
-    {}
+    Statement();
+    Statement(sqlite3 *db, sqlite3_stmt *stmt);
+    explicit Statement(std::unique_ptr<PgQuery> query);
     ~Statement();
     Statement(Statement &&other) noexcept;
     Statement &operator=(Statement &&other) noexcept;
@@ -78,6 +80,8 @@ public:
     /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
     int columnType(int column) const;
     int columnCount() const;
+    /// The name of a result column (on PostgreSQL, once the statement has stepped).
+    QString columnName(int column) const;
     /// The highest parameter index in the SQL (?N): binding beyond it is an error.
     int parameterCount() const;
     qint64 columnInt(int column) const;
@@ -93,6 +97,7 @@ private:
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
     std::optional<Error> m_bindError;
+    std::unique_ptr<PgQuery> m_pg;
 };
 
 } // namespace flywheel

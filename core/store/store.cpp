@@ -2,6 +2,7 @@
 
 #include "store/migrations.h"
 #include "store/statement.h"
+#include "store/storelocation.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -69,14 +70,17 @@ qint64 currentTimeMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-Store::Store(QString path, Database db, int schemaVersion)
+Store::Store(QString path, Database db, int schemaVersion, int openedAtVersion)
     : m_path(std::move(path))
     , m_db(std::move(db))
     , m_schemaVersion(schemaVersion)
+    , m_openedAtVersion(openedAtVersion)
 {}
 
 Result<Store> Store::open(const QString &path, const Options &options)
 {
+    if (StoreLocation::isServer(path))
+        return openOnServer(path, options);
     const QFileInfo info(path);
     if (!info.exists()) {
         if (!options.create)
@@ -135,7 +139,7 @@ Result<Store> Store::open(const QString &path, const Options &options)
                              .arg(from)
                              .arg(s.errorMessage())};
     }
-    return Store(path, std::move(*db), qMax(from, target));
+    return Store(path, std::move(*db), qMax(from, target), from);
 }
 
 Store::Options Store::readerOptions()

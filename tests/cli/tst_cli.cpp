@@ -82,7 +82,7 @@ void TestCli::helpListsCommands()
     QCOMPARE(run.exitCode, 0);
     for (const char *command :
          {"init", "demo", "ingest", "stats", "report", "curate", "queue", "guidelines", "show", "dupes",
-          "export", "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
+          "export", "datasets", "validate", "model", "cycle", "serve", "check", "backup", "store"})
         QVERIFY2(run.out.contains("  " + QByteArray(command) + " "), run.out.constData());
     QVERIFY(run.out.contains("Exit status"));
     QCOMPARE(flywheel({QStringLiteral("--version")}).out.trimmed(), QByteArray("flywheel " FLYWHEEL_VERSION));
@@ -93,7 +93,7 @@ void TestCli::everyCommandHasHelp_data()
     QTest::addColumn<QString>("command");
     for (const char *command :
          {"init", "demo", "ingest", "stats", "report", "curate", "queue", "guidelines", "show", "dupes",
-          "export", "datasets", "validate", "model", "cycle", "serve", "check", "backup"})
+          "export", "datasets", "validate", "model", "cycle", "serve", "check", "backup", "store"})
         QTest::newRow(command) << QString::fromLatin1(command);
 }
 
