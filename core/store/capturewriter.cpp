@@ -15,7 +15,8 @@ constexpr qint64 kKeySlots = 8;
 
 // A later line with the same id overrides the fields it has and keeps those it leaves out; its
 // metadata is merged. An identical repeat (same content hash) changes nothing, and neither does a
-// row of another id that holds the key (a collision, told apart by the caller).
+// row of another id that holds the key (a collision, told apart by the caller). The stored row's
+// columns are named with their table: PostgreSQL finds a bare name ambiguous beside excluded's.
 constexpr const char *kUpsertInteraction = R"sql(
 INSERT INTO interactions (source_id, external_id, ts, session_id, user_id, model_name, model_version,
     input, output, output_tool_calls, latency_ms, prompt_tokens, completion_tokens, finish_reason,
@@ -24,26 +25,26 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, COALES
     ?20)
 ON CONFLICT (external_key) DO UPDATE SET
     ts = excluded.ts,
-    session_id = COALESCE(excluded.session_id, session_id),
-    user_id = COALESCE(excluded.user_id, user_id),
-    model_name = COALESCE(excluded.model_name, model_name),
-    model_version = COALESCE(excluded.model_version, model_version),
+    session_id = COALESCE(excluded.session_id, interactions.session_id),
+    user_id = COALESCE(excluded.user_id, interactions.user_id),
+    model_name = COALESCE(excluded.model_name, interactions.model_name),
+    model_version = COALESCE(excluded.model_version, interactions.model_version),
     input = excluded.input,
-    output = COALESCE(excluded.output, output),
-    output_tool_calls = COALESCE(excluded.output_tool_calls, output_tool_calls),
-    latency_ms = COALESCE(excluded.latency_ms, latency_ms),
-    prompt_tokens = COALESCE(excluded.prompt_tokens, prompt_tokens),
-    completion_tokens = COALESCE(excluded.completion_tokens, completion_tokens),
-    finish_reason = COALESCE(excluded.finish_reason, finish_reason),
-    category = COALESCE(excluded.category, category),
-    outcome = COALESCE(?16, outcome),
-    metadata = CASE WHEN excluded.metadata IS NULL THEN metadata
-                    WHEN metadata IS NULL THEN excluded.metadata
-                    ELSE json_patch(metadata, excluded.metadata) END,
+    output = COALESCE(excluded.output, interactions.output),
+    output_tool_calls = COALESCE(excluded.output_tool_calls, interactions.output_tool_calls),
+    latency_ms = COALESCE(excluded.latency_ms, interactions.latency_ms),
+    prompt_tokens = COALESCE(excluded.prompt_tokens, interactions.prompt_tokens),
+    completion_tokens = COALESCE(excluded.completion_tokens, interactions.completion_tokens),
+    finish_reason = COALESCE(excluded.finish_reason, interactions.finish_reason),
+    category = COALESCE(excluded.category, interactions.category),
+    outcome = COALESCE(?16, interactions.outcome),
+    metadata = CASE WHEN excluded.metadata IS NULL THEN interactions.metadata
+                    WHEN interactions.metadata IS NULL THEN excluded.metadata
+                    ELSE json_patch(interactions.metadata, excluded.metadata) END,
     content_hash = excluded.content_hash,
     updated_at = excluded.ingested_at
-WHERE content_hash <> excluded.content_hash AND source_id = excluded.source_id
-    AND external_id = excluded.external_id
+WHERE interactions.content_hash <> excluded.content_hash AND interactions.source_id = excluded.source_id
+    AND interactions.external_id = excluded.external_id
 )sql";
 
 constexpr const char *kInsertFeedback = R"sql(
@@ -63,9 +64,21 @@ ON CONFLICT (event_key) DO NOTHING
 constexpr const char *kUpsertModelVersion = R"sql(
 INSERT INTO model_versions (model_name, version, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (model_name, version) DO UPDATE SET
-    first_seen_at = min(first_seen_at, excluded.first_seen_at),
-    last_seen_at = max(last_seen_at, excluded.last_seen_at)
+    first_seen_at = min(model_versions.first_seen_at, excluded.first_seen_at),
+    last_seen_at = max(model_versions.last_seen_at, excluded.last_seen_at)
 )sql";
+
+// PostgreSQL's scalar min and max are LEAST and GREATEST, which SQLite does not have.
+constexpr const char *kUpsertModelVersionPostgres = R"sql(
+INSERT INTO model_versions (model_name, version, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (model_name, version) DO UPDATE SET
+    first_seen_at = least(model_versions.first_seen_at, excluded.first_seen_at),
+    last_seen_at = greatest(model_versions.last_seen_at, excluded.last_seen_at)
+)sql";
+
+// On PostgreSQL the upsert says what it did: a row comes back when it inserted or updated, and
+// xmax is 0 only on a row this statement inserted.
+constexpr const char *kUpsertReturning = "RETURNING id, xmax = 0";
 
 constexpr const char *kInsertQuarantine = R"sql(
 INSERT INTO quarantine (ingest_run_id, source_file, line_number, reason, raw, raw_bytes, raw_hash, quarantined_at)
@@ -123,8 +136,10 @@ Result<CaptureWriter> CaptureWriter::create(Store &store, std::string_view sourc
 Status CaptureWriter::prepareAll()
 {
     Database &db = m_store->db();
+    const std::string upsert = db.isPostgres() ? std::string(kUpsertInteraction) + kUpsertReturning
+                                               : std::string(kUpsertInteraction);
     const std::pair<Statement *, const char *> statements[] = {
-        {&m_upsert, kUpsertInteraction},
+        {&m_upsert, upsert.c_str()},
         {&m_findInteraction, "SELECT id FROM interactions WHERE external_key BETWEEN ?1 AND ?4 AND "
                              "source_id = ?2 AND external_id = ?3"},
         {&m_keyHolder,
@@ -135,7 +150,7 @@ Status CaptureWriter::prepareAll()
                             "interaction_external_id = ?3 AND interaction_id IS NULL"},
         {&m_attachCorrections, "UPDATE corrections SET interaction_id = ?1 WHERE source_id = ?2 AND "
                                "interaction_external_id = ?3 AND interaction_id IS NULL"},
-        {&m_upsertModelVersion, kUpsertModelVersion},
+        {&m_upsertModelVersion, db.isPostgres() ? kUpsertModelVersionPostgres : kUpsertModelVersion},
         {&m_insertQuarantine, kInsertQuarantine},
         // An interaction whose content an ingest changed is logged for the next incremental
         // curation run, when a run has curated it (its id is at most the latest watermark). This is
@@ -166,7 +181,7 @@ Status CaptureWriter::begin()
 {
     if (m_inBatch)
         return Error{QStringLiteral("a batch is already open")};
-    if (Status s = m_store->db().exec("BEGIN IMMEDIATE"); !s)
+    if (Status s = m_store->db().beginWrite(); !s)
         return s;
     m_inBatch = true;
     m_batchTime = currentTimeMs();
@@ -260,13 +275,11 @@ Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const Interaction
     const qint64 firstKey = externalKey(r.externalId);
     for (qint64 key = firstKey; key < firstKey + kKeySlots; ++key) {
         bindInteraction(r, key);
-        // RETURNING would run a sub-program per row; changes() and the last rowid tell the cases
-        // apart at no cost: only an insert sets the last rowid, which starts from 0 (no row has id 0).
-        db.setLastInsertRowId(0);
-        if (Status st = m_upsert.run(); !st)
-            return st.error();
-        if (db.changes() > 0) {
-            const qint64 inserted = db.lastInsertRowId();
+        auto changed = runUpsert(db);
+        if (!changed)
+            return changed.error();
+        if (*changed) {
+            const qint64 inserted = **changed;
             if (inserted == 0) {
                 m_logChanged.bind(1, key);
                 if (Status st = m_logChanged.run(); !st)
@@ -286,6 +299,28 @@ Result<CaptureWriter::Upsert> CaptureWriter::upsertInteraction(const Interaction
                        "hash; this should never happen, please report it")
             .arg(QString::fromStdString(r.externalId))
             .arg(kKeySlots)};
+}
+
+Result<std::optional<qint64>> CaptureWriter::runUpsert(Database &db)
+{
+    if (db.isPostgres()) {
+        auto row = m_upsert.step();
+        std::optional<qint64> changed;
+        if (row && *row)
+            changed = m_upsert.columnInt(1) != 0 ? m_upsert.columnInt(0) : 0;
+        m_upsert.reset();
+        if (!row)
+            return row.error();
+        return changed;
+    }
+    // RETURNING would run a sub-program per row; changes() and the last rowid tell the cases
+    // apart at no cost: only an insert sets the last rowid, which starts from 0 (no row has id 0).
+    db.setLastInsertRowId(0);
+    if (Status st = m_upsert.run(); !st)
+        return st.error();
+    if (db.changes() == 0)
+        return std::optional<qint64>();
+    return std::optional<qint64>(db.lastInsertRowId());
 }
 
 Result<CaptureWriter::Upsert> CaptureWriter::stored(const InteractionRecord &r, qint64 insertedId)

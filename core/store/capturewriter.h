@@ -5,10 +5,13 @@
 #include "util/result.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 namespace flywheel {
+
+class Database;
 
 class Store;
 
@@ -78,6 +81,8 @@ private:
     qint64 externalKey(std::string_view externalId) const;
     Result<bool> keyHeldByOther(qint64 key, std::string_view externalId);
     void bindInteraction(const InteractionRecord &record, qint64 key);
+    /// Runs the bound upsert: nothing when it changed no row, else the id it inserted or 0 for an update.
+    Result<std::optional<qint64>> runUpsert(Database &db);
     Result<Upsert> stored(const InteractionRecord &record, qint64 insertedId);
     Status attachWaitingEvents(qint64 interactionId, std::string_view externalId);
     Result<bool> insertEvent(Statement &insert, bool attached);

@@ -223,6 +223,11 @@ Status Database::exec(const char *sql)
     return {};
 }
 
+Status Database::beginWrite()
+{
+    return exec(m_pg ? "BEGIN" : "BEGIN IMMEDIATE");
+}
+
 Result<Statement> Database::prepare(const char *sql)
 {
     if (m_pg) {
@@ -306,7 +311,7 @@ Transaction::Transaction(Database &db, Kind kind)
         m_begin = Error{damage::refusalMessage(QString::fromUtf8(file))};
         return;
     }
-    m_begin = m_db.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    m_begin = kind == Kind::Immediate ? m_db.beginWrite() : m_db.exec("BEGIN");
     m_active = m_begin.ok();
 }
 

@@ -57,6 +57,9 @@ public:
 
     /// Runs one or more statements that take no parameters (schema scripts, pragmas).
     Status exec(const char *sql);
+    /// Opens a write transaction: on SQLite it takes the write lock up front (BEGIN IMMEDIATE), so a
+    /// writer waits for another instead of failing at its first write; PostgreSQL locks rows.
+    Status beginWrite();
     Result<Statement> prepare(const char *sql);
 
     /// The integer of a single-value query such as "PRAGMA user_version", whose parameters ?1,

@@ -37,8 +37,9 @@ Result<HeldTelemetry> HeldTelemetry::create(Store &store)
 {
     HeldTelemetry held(store);
     const std::pair<Statement *, const char *> statements[] = {
-        {&held.m_insert, "INSERT OR IGNORE INTO telemetry_held (kind, trace_id, span_id, service, payload, "
-                         "payload_hash, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+        {&held.m_insert,
+         "INSERT INTO telemetry_held (kind, trace_id, span_id, service, payload, "
+         "payload_hash, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING"},
         {&held.m_select, "SELECT kind, service, payload FROM telemetry_held WHERE trace_id = ?1 AND "
                          "span_id = ?2 ORDER BY id"},
         {&held.m_remove, "DELETE FROM telemetry_held WHERE trace_id = ?1 AND span_id = ?2 AND kind = ?3"},

@@ -42,6 +42,8 @@ private slots:
     void copyRoundTripsBetweenEngines();
     void copyRefusesAFullDestination();
     void interruptedCopyResumes();
+    void ingestStoresTheSameOnBothEngines();
+    void concurrentIngestsStoreEachRecordOnce();
 
 private:
     QString freshDatabase();
@@ -466,6 +468,157 @@ void TestTeamStore::interruptedCopyResumes()
     QVERIFY(original && copied);
     for (qsizetype i = 0; i < original->size(); ++i)
         QCOMPARE((*copied)[i].digest, (*original)[i].digest);
+}
+
+namespace {
+
+// A native capture file with what exercises every write: an update that merges metadata, feedback
+// that arrives before its interaction, an embedded correction, a rejected line.
+QString writeNativeCapture(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(R"({"type":"feedback","interaction_id":"late","kind":"thumbs","value":"down"})"
+               "\n");
+    for (int i = 0; i < 300; ++i)
+        file.write(
+            QStringLiteral(
+                R"({"id":"n%1","timestamp":%2,"session_id":"s%3","input":"question %1 \t tab","output":"answer %1","model":"helper","model_version":"v%4","latency_ms":%5,"outcome":"accepted","metadata":{"team":"a","n":%1}})"
+                "\n")
+                .arg(i)
+                .arg(1793000000000LL + i * 1000)
+                .arg(i / 3)
+                .arg(1 + i % 2)
+                .arg(100 + i)
+                .toUtf8());
+    file.write(
+        R"({"id":"n7","timestamp":1793000007000,"input":"question 7 \t tab","output":"answer 7, edited","metadata":{"extra":{"deep":true},"team":"b"},"correction":"answer seven"})"
+        "\n");
+    file.write(
+        R"({"id":"late","timestamp":1793000999000,"input":"late one","output":"here","feedback":[{"kind":"rating","value":4}]})"
+        "\n");
+    file.write(R"({"id":"broken","timestamp":"yesterday"})"
+               "\n");
+    return path;
+}
+
+struct StoredRow {
+    QStringList values;
+    QJsonObject metadata;
+    bool operator==(const StoredRow &other) const
+    {
+        return values == other.values && metadata == other.metadata;
+    }
+};
+
+// What was stored, engine-neutral: the same query through the same Statement calls on either.
+QList<StoredRow> storedInteractions(const QString &location)
+{
+    QList<StoredRow> rows;
+    auto store = Store::open(location, Store::readerOptions());
+    if (!store)
+        return rows;
+    auto stmt = store->db().prepare(
+        "SELECT i.external_id, i.ts, i.session_id, i.model_name, i.model_version, i.input, i.output, "
+        "i.latency_ms, "
+        "i.outcome, i.content_hash, i.updated_at IS NOT NULL, "
+        "(SELECT count(*) FROM feedback_events f WHERE f.interaction_id = i.id), "
+        "(SELECT min(c.corrected_output) FROM corrections c WHERE c.interaction_id = i.id), i.metadata "
+        "FROM interactions i ORDER BY i.external_id");
+    if (!stmt)
+        return rows;
+    (void)stmt->forEachRow([&] {
+        StoredRow row;
+        for (int c = 0; c < 13; ++c)
+            row.values.append(stmt->isNull(c) ? QStringLiteral("<null>") : stmt->columnText(c));
+        row.metadata = QJsonDocument::fromJson(stmt->columnText(13).toUtf8()).object();
+        rows.append(row);
+    });
+    return rows;
+}
+
+} // namespace
+
+void TestTeamStore::ingestStoresTheSameOnBothEngines()
+{
+    const QString native = writeNativeCapture(m_dir.filePath(QStringLiteral("native.jsonl")));
+    QVERIFY(!native.isEmpty());
+    const QString data = QStringLiteral(FLYWHEEL_TEST_DATA);
+    const QStringList files{
+        native, data + QStringLiteral("/openai_pairs.jsonl"), data + QStringLiteral("/langfuse_traces.jsonl"),
+        data + QStringLiteral("/otlp_genai_traces.jsonl"), data + QStringLiteral("/otlp_genai_logs.jsonl")};
+    const QString file = m_dir.filePath(QStringLiteral("ingest.flywheel"));
+    const QString server = m_server.uri(freshDatabase());
+    QJsonObject summaries[2];
+    const QString stores[2] = {file, server};
+    for (int i = 0; i < 2; ++i) {
+        const FlywheelRun run = runFlywheel(QStringList{QStringLiteral("--store"), stores[i],
+                                                        QStringLiteral("--json"), QStringLiteral("ingest")} +
+                                            files);
+        QVERIFY2(run.exitCode == 1, run.err.constData()); // some lines are rejected
+        summaries[i] = QJsonDocument::fromJson(run.out).object();
+        for (const char *volatileField : {"seconds", "lines_per_second", "ingest_run", "store"})
+            summaries[i].remove(QLatin1String(volatileField));
+    }
+    QCOMPARE(summaries[1], summaries[0]);
+    QVERIFY(summaries[0].value(QLatin1String("interactions_added")).toInt() > 300);
+
+    const QList<StoredRow> inFile = storedInteractions(file);
+    const QList<StoredRow> onServer = storedInteractions(server);
+    QVERIFY(inFile.size() > 300);
+    QCOMPARE(onServer.size(), inFile.size());
+    for (qsizetype i = 0; i < inFile.size(); ++i) {
+        QCOMPARE(onServer[i].values, inFile[i].values);
+        QCOMPARE(onServer[i].metadata, inFile[i].metadata);
+    }
+    const auto merged = std::find_if(inFile.begin(), inFile.end(),
+                                     [](const StoredRow &r) { return r.values[0] == QLatin1String("n7"); });
+    QVERIFY(merged != inFile.end());
+    QCOMPARE(merged->metadata.value(QLatin1String("team")).toString(), QStringLiteral("b"));
+    QCOMPARE(merged->metadata.value(QLatin1String("n")).toInt(), 7);
+    QCOMPARE(merged->values[12], QStringLiteral("answer seven"));
+
+    // Ingesting again stores nothing twice, on either engine.
+    for (const QString &store : stores) {
+        const FlywheelRun again =
+            runFlywheel(QStringList{QStringLiteral("--store"), store, QStringLiteral("--json"),
+                                    QStringLiteral("ingest")} +
+                        files);
+        const QJsonObject summary = QJsonDocument::fromJson(again.out).object();
+        QCOMPARE(summary.value(QLatin1String("interactions_added")).toInt(), 0);
+        QCOMPARE(summary.value(QLatin1String("feedback_events_added")).toInt(), 0);
+    }
+    QCOMPARE(storedInteractions(server).size(), inFile.size());
+}
+
+void TestTeamStore::concurrentIngestsStoreEachRecordOnce()
+{
+    const QString native = writeNativeCapture(m_dir.filePath(QStringLiteral("concurrent.jsonl")));
+    const QString database = freshDatabase();
+    const QString server = m_server.uri(database);
+    QVERIFY(runFlywheel({QStringLiteral("--store"), server, QStringLiteral("init")}).exitCode == 0);
+    QList<QProcess *> ingests;
+    for (int i = 0; i < 3; ++i) {
+        auto *process = new QProcess(this);
+        process->start(flywheelProgram(), {QStringLiteral("--store"), server, QStringLiteral("--json"),
+                                           QStringLiteral("ingest"), native});
+        ingests.append(process);
+    }
+    qint64 added = 0;
+    for (QProcess *process : ingests) {
+        QVERIFY(process->waitForFinished(60000));
+        const QByteArray out = process->readAllStandardOutput();
+        QVERIFY2(process->exitCode() == 1, process->readAllStandardError().constData());
+        added += QJsonDocument::fromJson(out).object().value(QLatin1String("interactions_added")).toInt();
+    }
+    const QList<StoredRow> rows = storedInteractions(server);
+    QCOMPARE(rows.size(), 301); // n0..n299 and "late"
+    QCOMPARE(added, qint64(rows.size()));
+    QString feedback;
+    QVERIFY(
+        m_server.psql(database, QStringLiteral("SELECT count(*) FROM flywheel.feedback_events"), &feedback));
+    QCOMPARE(feedback, QStringLiteral("2"));
 }
 
 QTEST_GUILESS_MAIN(TestTeamStore)

@@ -302,7 +302,11 @@ std::string_view PgQuery::columnUtf8(int column) const
 {
     if (isNull(column))
         return {};
-    return {PQgetvalue(m_result, m_row, column), size_t(PQgetlength(m_result, m_row, column))};
+    const char *text = PQgetvalue(m_result, m_row, column);
+    // SQLite has no booleans: a comparison is the integer 1 or 0, and reads as text as such.
+    if (PQftype(m_result, column) == kBool)
+        return text[0] == 't' ? std::string_view("1") : std::string_view("0");
+    return {text, size_t(PQgetlength(m_result, m_row, column))};
 }
 
 QByteArray PgQuery::columnBlob(int column) const
