@@ -148,7 +148,7 @@ Status CurationRun::loadPairs()
 
 Result<std::optional<TopicModel>> CurationRun::loadTopicModel()
 {
-    auto state = m_store->db().prepare("SELECT name, value FROM curation_state "
+    auto state = m_store->db().prepare("SELECT name, value, number FROM curation_state "
                                        "WHERE name IN ('topic_model', 'topic_checkpoint', 'uncategorized')");
     if (!state)
         return state.error();
@@ -160,7 +160,7 @@ Result<std::optional<TopicModel>> CurationRun::loadTopicModel()
                 const QByteArray bytes = state->columnBlob(1);
                 model = TopicModel::parse(std::string_view(bytes.constData(), size_t(bytes.size())));
             } else {
-                (name == "topic_checkpoint" ? m_topicCheckpoint : m_uncategorized) = state->columnInt(1);
+                (name == "topic_checkpoint" ? m_topicCheckpoint : m_uncategorized) = state->columnInt(2);
                 ++counts;
             }
             return true;

@@ -213,10 +213,9 @@ Result<InteractionDetails> loadInteractionDetailsById(Store &store, qint64 id)
 Result<QList<DuplicateCluster>> loadDuplicateClusters(Store &store, int limit, int membersPerCluster)
 {
     auto clusters = store.db().prepare(R"sql(
-        SELECT c.cluster_id, i.external_id, i.input, count(*) AS size
+        SELECT i.id, i.external_id, i.input, count(*) AS size
         FROM curation c JOIN interactions i ON i.id = c.cluster_id
-        WHERE c.cluster_id IS NOT NULL
-        GROUP BY c.cluster_id ORDER BY size DESC, c.cluster_id LIMIT ?1)sql");
+        GROUP BY i.id ORDER BY size DESC, i.id LIMIT ?1)sql");
     auto members = store.db().prepare(R"sql(
         SELECT i.external_id FROM curation c JOIN interactions i ON i.id = c.interaction_id
         WHERE c.cluster_id = ?1 ORDER BY c.interaction_id LIMIT ?2)sql");

@@ -324,7 +324,7 @@ Status CurationRun::chooseModeFromChanges(qint64 curated)
     auto edited = db.queryInt("SELECT count(*) FROM curation_dirty d "
                               "JOIN curation c ON c.interaction_id = d.interaction_id "
                               "JOIN interactions i ON i.id = d.interaction_id "
-                              "WHERE d.seq <= ?1 AND c.content_hash IS NOT i.content_hash",
+                              "WHERE d.seq <= ?1 AND c.content_hash IS DISTINCT FROM i.content_hash",
                               {m_dirtySeq});
     if (!edited)
         return edited.error();

@@ -29,8 +29,7 @@ Status CurationRun::write()
     const SynchronousNormal relaxed(m_store->db());
     // Every id written was read by this run and nothing deletes interactions meanwhile (a later
     // delete still cascades), so the million foreign-key lookups of the inserts are skipped.
-    (void)m_store->db().exec("PRAGMA foreign_keys = OFF");
-    const auto restore = qScopeGuard([this] { (void)m_store->db().exec("PRAGMA foreign_keys = ON"); });
+    const ForeignKeysUnchecked unchecked(m_store->db());
     Transaction transaction(m_store->db());
     if (!transaction.beginStatus())
         return transaction.beginStatus();
@@ -132,9 +131,15 @@ Status CurationRun::writeChanges()
 Status CurationRun::writeRow(size_t i, bool replace)
 {
     static constexpr const char *kReplace =
-        "INSERT OR REPLACE INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, "
+        "INSERT INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, "
         "segment, fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash, day, "
-        "signal_bits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        "signal_bits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+        "ON CONFLICT (interaction_id) DO UPDATE SET label = excluded.label, score = excluded.score, "
+        "votes = excluded.votes, input_hash = excluded.input_hash, cluster_id = excluded.cluster_id, "
+        "segment = excluded.segment, fingerprint = excluded.fingerprint, run_id = excluded.run_id, "
+        "fired = excluded.fired, model_key = excluded.model_key, latency_ms = excluded.latency_ms, "
+        "corrected = excluded.corrected, content_hash = excluded.content_hash, day = excluded.day, "
+        "signal_bits = excluded.signal_bits";
     static constexpr const char *kInsert =
         "INSERT INTO curation (interaction_id, label, score, votes, input_hash, cluster_id, segment, "
         "fingerprint, run_id, fired, model_key, latency_ms, corrected, content_hash, day, signal_bits) "
@@ -216,8 +221,9 @@ Status CurationRun::writeSpans(const Curated &c)
 // The signatures of the inputs first seen by this run (all of them in a full run).
 Status CurationRun::writeTexts(bool onlyFresh)
 {
-    auto text = m_store->db().prepare(
-        "INSERT OR REPLACE INTO curation_texts (input_hash, signature) VALUES (?1, ?2)");
+    auto text =
+        m_store->db().prepare("INSERT INTO curation_texts (input_hash, signature) VALUES (?1, ?2) "
+                              "ON CONFLICT (input_hash) DO UPDATE SET signature = excluded.signature");
     if (!text)
         return text.error();
     const std::vector<DuplicateStage::Text> &texts = m_duplicates.texts();
@@ -237,8 +243,10 @@ Status CurationRun::writeTexts(bool onlyFresh)
 // both lists are in (first, second) order, because inputs are numbered in order of first id.
 Status CurationRun::writePairs()
 {
-    auto insert = m_store->db().prepare("INSERT OR REPLACE INTO duplicate_pairs (first_id, second_id, "
-                                        "similarity, bands) VALUES (?1, ?2, ?3, ?4)");
+    auto insert =
+        m_store->db().prepare("INSERT INTO duplicate_pairs (first_id, second_id, similarity, bands) "
+                              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (first_id, second_id) DO UPDATE "
+                              "SET similarity = excluded.similarity, bands = excluded.bands");
     auto remove = m_store->db().prepare("DELETE FROM duplicate_pairs WHERE first_id = ?1 AND second_id = ?2");
     if (!insert || !remove)
         return !insert ? insert.error() : remove.error();
@@ -283,21 +291,26 @@ Status CurationRun::writePairs()
 // incremental runs that follow.
 Status CurationRun::writeState()
 {
-    auto state = m_store->db().prepare("INSERT OR REPLACE INTO curation_state (name, value) VALUES (?1, ?2)");
+    auto state = m_store->db().prepare("INSERT INTO curation_state (name, value, number) VALUES (?1, ?2, ?3) "
+                                       "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                                       "number = excluded.number");
     if (!state)
         return state.error();
-    state->bind(1, std::string_view("uncategorized"));
-    state->bind(2, m_uncategorized);
-    if (Status s = state->run(); !s || !m_topicsTrained)
+    const auto number = [&](std::string_view name, qint64 value) {
+        state->bind(1, name);
+        state->bindBlob(2, "", 0);
+        state->bind(3, value);
+        return state->run();
+    };
+    if (Status s = number("uncategorized", m_uncategorized); !s || !m_topicsTrained)
         return s;
     const std::string model = m_topicModel->serialize();
     state->bind(1, std::string_view("topic_model"));
     state->bindBlob(2, model.data(), int(model.size()));
+    state->bindNull(3);
     if (Status s = state->run(); !s)
         return s;
-    state->bind(1, std::string_view("topic_checkpoint"));
-    state->bind(2, m_topicCheckpoint);
-    return state->run();
+    return number("topic_checkpoint", m_topicCheckpoint);
 }
 
 } // namespace flywheel

@@ -136,7 +136,8 @@ Status DashboardRollup::write(Database &db, const Names &segments, qint64 runId)
     auto flag = db.prepare("INSERT INTO flag_rollup (day, model_key, segment, reason, model_name, "
                            "model_version, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     auto state =
-        db.prepare("INSERT OR REPLACE INTO curation_state (name, value) VALUES ('dashboard_rollup', ?1)");
+        db.prepare("INSERT INTO curation_state (name, value, number) VALUES ('dashboard_rollup', '', ?1) "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value, number = excluded.number");
     if (!row || !flag || !state)
         return !row ? row.error() : !flag ? flag.error() : state.error();
     for (const Row &r : m_rows) {

@@ -25,7 +25,7 @@ LEFT JOIN (SELECT interaction_id,
                   sum(kind = 'rating') AS ratings,
                   total(CASE WHEN kind = 'rating' THEN value END) AS rating_sum,
                   count(*) AS events,
-                  group_concat(CASE WHEN kind = 'label' THEN label END, char(31)) AS labels
+                  group_concat(CASE WHEN kind = 'label' THEN label END, '%5') AS labels
            FROM feedback_events WHERE %1 GROUP BY interaction_id) f
        ON f.interaction_id = i.id
 LEFT JOIN (SELECT interaction_id, count(*) AS n,
@@ -110,7 +110,9 @@ Result<qint64> SignalReader::read(const Visit &visit, const SignalSelection &sel
         QString::fromLatin1(kSignalsSql)
             .arg(selected(QStringLiteral("interaction_id")), selected(QStringLiteral("i.id")),
                  QString::fromStdString(latestReview("label", "r1.interaction_id", "label IS NOT NULL")),
-                 QString::fromStdString(latestReview("segment", "r1.interaction_id", "segment <> ''")))
+                 QString::fromStdString(latestReview("segment", "r1.interaction_id", "segment <> ''")),
+                 // The unit separator as a literal: SQLite's char(31) is not PostgreSQL's.
+                 QString(QChar(0x1f)))
             .toUtf8();
     auto statement = m_store.db().prepare(sql.constData());
     if (!statement)

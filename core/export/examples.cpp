@@ -26,7 +26,7 @@ SELECT i.id, i.input, i.output, i.output_tool_calls, c.segment, coalesce(c.clust
 FROM curation c
 JOIN interactions i ON i.id = c.interaction_id
 JOIN effective_labels e ON e.interaction_id = c.interaction_id
-WHERE 1 )sql";
+WHERE TRUE )sql";
 
 void appendPlaceholders(std::string &sql, const char *column, size_t count)
 {

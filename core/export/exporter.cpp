@@ -558,8 +558,8 @@ private:
                                  "curation_run_id, rules_hash, "
                                  "options, manifest_sha256, examples, pinned, staging) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-        auto item = m_store.db().prepare(
-            "INSERT OR IGNORE INTO dataset_items (dataset_id, interaction_id, split) VALUES (?1, ?2, ?3)");
+        auto item = m_store.db().prepare("INSERT INTO dataset_items (dataset_id, interaction_id, split) "
+                                         "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
         if (!dataset || !item)
             return !dataset ? dataset.error() : item.error();
         dataset->bind(1, m_options.name);

@@ -40,7 +40,7 @@ Status loadState(Database &db, DashboardMetrics &m)
 SELECT r.id, coalesce(r.finished_at, r.started_at),
        max(0, (SELECT coalesce(max(id), 0) FROM interactions) - coalesce(r.watermark, 0)),
        (SELECT count(DISTINCT interaction_id) FROM curation_dirty)
-FROM curation_state s JOIN curation_runs r ON r.id = s.value
+FROM curation_state s JOIN curation_runs r ON r.id = s.number
 WHERE s.name = 'dashboard_rollup')sql");
     if (!state)
         return state.error();
@@ -79,8 +79,8 @@ constexpr const char *kDeploymentsSql = R"sql(
 SELECT k.model_name, k.model_version, k.at, k.recorded
 FROM (SELECT model_name, version AS model_version, coalesce(deployed_at, first_seen_at) AS at,
              deployed_at IS NOT NULL AS recorded FROM model_versions) k
-WHERE (?1 IS NULL OR (k.at - (k.at % 86400000 + 86400000) % 86400000) / 86400000 >= ?1)
-  AND (?2 IS NULL OR (k.at - (k.at % 86400000 + 86400000) % 86400000) / 86400000 <= ?2)
+WHERE ((k.at - (k.at % 86400000 + 86400000) % 86400000) / 86400000 >= ?1 OR ?1 IS NULL)
+  AND ((k.at - (k.at % 86400000 + 86400000) % 86400000) / 86400000 <= ?2 OR ?2 IS NULL)
   AND (?3 = '[]' OR k.model_version IN (SELECT value FROM json_each(?3)))
 ORDER BY k.at, k.model_name, k.model_version)sql";
 

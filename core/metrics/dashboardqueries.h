@@ -24,7 +24,7 @@ constexpr qint64 kDayMs = 86400000;
 /// The filter, on a source aliased k with the columns day, model_version and segment. Parameters:
 /// ?1 first day and ?2 last day (NULL: open), ?3 model versions and ?4 segments as JSON arrays
 /// ('[]': every one), ?5 1 for week buckets.
-constexpr const char *kFilter = " (?1 IS NULL OR k.day >= ?1) AND (?2 IS NULL OR k.day <= ?2)"
+constexpr const char *kFilter = " (k.day >= ?1 OR ?1 IS NULL) AND (k.day <= ?2 OR ?2 IS NULL)"
                                 " AND (?3 = '[]' OR k.model_version IN (SELECT value FROM json_each(?3)))"
                                 " AND (?4 = '[]' OR k.segment IN (SELECT value FROM json_each(?4))) ";
 

@@ -19,8 +19,8 @@ namespace {
 constexpr const char *kReviewsSql = R"sql(
 SELECT CASE WHEN ?5 THEN k.review_day - ((k.review_day + 3) % 7 + 7) % 7 ELSE k.review_day END,
        k.model_name, k.model_version,
-       sum(k.decision <> 'skip' AND (?1 IS NULL OR k.review_day >= ?1) AND (?2 IS NULL OR k.review_day <= ?2)),
-       total(CASE WHEN (?1 IS NULL OR k.day >= ?1) AND (?2 IS NULL OR k.day <= ?2) THEN k.seconds END)
+       sum(k.decision <> 'skip' AND (k.review_day >= ?1 OR ?1 IS NULL) AND (k.review_day <= ?2 OR ?2 IS NULL)),
+       total(CASE WHEN (k.day >= ?1 OR ?1 IS NULL) AND (k.day <= ?2 OR ?2 IS NULL) THEN k.seconds END)
 FROM (SELECT (r.created_at - (r.created_at % 86400000 + 86400000) % 86400000) / 86400000 AS review_day,
              r.decision, r.seconds, c.day, m.model_name, m.model_version
       FROM reviews r JOIN curation c ON c.interaction_id = r.interaction_id
@@ -28,19 +28,20 @@ FROM (SELECT (r.created_at - (r.created_at % 86400000 + 86400000) % 86400000) / 
         ON m.model_key = c.model_key
       WHERE (?3 = '[]' OR m.model_version IN (SELECT value FROM json_each(?3)))
         AND (?4 = '[]' OR c.segment IN (SELECT value FROM json_each(?4)))
-      LIMIT -1) k
+      LIMIT 9223372036854775807) k
 GROUP BY 1, 2, 3)sql";
 
 // Each reviewed interaction in the filter: the label of its latest review that gave one
 // (effective_labels'), the decision of its latest review, and its flags' reasons (a set, in the
-// flags' key order), grouped. "LIMIT -1" keeps SQLite from flattening the derived table into the
-// aggregate, which would run each correlated subquery once per use of its column.
+// flags' key order), grouped. A LIMIT (as large as can be: PostgreSQL refuses SQLite's -1) keeps
+// SQLite from flattening the derived table into the aggregate, which would run each correlated
+// subquery once per use of its column.
 constexpr const char *kReviewedSql = R"sql(
 SELECT k.model_name, k.model_version, k.segment, k.reasons,
        count(k.label),
        sum(k.label IS NOT NULL AND k.rules_label IN ('gold', 'positive', 'negative')),
-       sum(k.label IS NOT NULL AND (k.rules_label = 'negative' OR k.corrected)),
-       sum(k.label = 'negative' OR (k.label IS NOT NULL AND k.corrected)),
+       sum(k.label IS NOT NULL AND (k.rules_label = 'negative' OR k.corrected <> 0)),
+       sum(k.label = 'negative' OR (k.label IS NOT NULL AND k.corrected <> 0)),
        sum(k.decision <> 'skip')
 FROM (SELECT m.model_name, m.model_version, c.segment, c.label AS rules_label, c.corrected,
              %1 AS label,
@@ -50,10 +51,10 @@ FROM (SELECT m.model_name, m.model_version, c.segment, c.label AS rules_label, c
       JOIN curation c ON c.interaction_id = i.interaction_id
       JOIN (SELECT DISTINCT model_key, model_name, model_version FROM daily_rollup) m
         ON m.model_key = c.model_key
-      WHERE (?1 IS NULL OR c.day >= ?1) AND (?2 IS NULL OR c.day <= ?2)
+      WHERE (c.day >= ?1 OR ?1 IS NULL) AND (c.day <= ?2 OR ?2 IS NULL)
         AND (?3 = '[]' OR m.model_version IN (SELECT value FROM json_each(?3)))
         AND (?4 = '[]' OR c.segment IN (SELECT value FROM json_each(?4)))
-      LIMIT -1) k
+      LIMIT 9223372036854775807) k
 GROUP BY 1, 2, 3, 4)sql";
 
 QByteArray reviewedSql()

@@ -3,8 +3,9 @@
 #include "store/statement.h"
 #include "store/store.h"
 
-namespace flywheel {
+#include <limits>
 
+namespace flywheel {
 namespace {
 
 // Versions newest first: @p version only, or every one (0); at most @p limit (-1: no limit).
@@ -15,7 +16,7 @@ Result<QList<Guidelines>> selectVersions(Store &store, qint64 version, qint64 li
     if (!query)
         return query.error();
     query->bind(1, version);
-    query->bind(2, limit);
+    query->bind(2, limit < 0 ? std::numeric_limits<qint64>::max() : limit); // PostgreSQL refuses -1
     QList<Guidelines> versions;
     if (Status s = query->forEachRow([&] {
             versions.append(

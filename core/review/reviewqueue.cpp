@@ -96,7 +96,7 @@ QByteArray ReviewQueue::fromAndWhere() const
         sql += kCuration;
     if (withLatestReview)
         sql += kLatestReview;
-    sql += search ? " WHERE search_index MATCH ?8" : " WHERE 1";
+    sql += search ? " WHERE search_index MATCH ?8" : " WHERE TRUE";
     if (m_filter.reason.isEmpty())
         sql += " AND f.reason = (SELECT f2.reason FROM flags f2 WHERE f2.interaction_id = f.interaction_id "
                "ORDER BY f2.priority DESC, f2.reason LIMIT 1)";

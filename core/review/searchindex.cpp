@@ -62,9 +62,9 @@ Status indexBatch(Store &store, const qint64 *ids, size_t count)
         return transaction.beginStatus();
     auto read = store.db().prepare(R"sql(
         SELECT i.input, coalesce(i.output, ''),
-               coalesce((SELECT group_concat(corrected_output, char(10)) FROM corrections
-                         WHERE interaction_id = i.id), '') || char(10) ||
-               coalesce((SELECT group_concat(corrected_output, char(10)) FROM reviews
+               coalesce((SELECT group_concat(corrected_output, ?2) FROM corrections
+                         WHERE interaction_id = i.id), '') || ?2 ||
+               coalesce((SELECT group_concat(corrected_output, ?2) FROM reviews
                          WHERE interaction_id = i.id AND corrected_output IS NOT NULL), '')
         FROM interactions i WHERE i.id = ?1)sql");
     auto remove = store.db().prepare("DELETE FROM search_index WHERE rowid = ?1");
@@ -79,6 +79,7 @@ Status indexBatch(Store &store, const qint64 *ids, size_t count)
             return s;
         read->reset();
         read->bind(1, ids[i]);
+        read->bind(2, std::string_view("\n")); // a bound newline: SQLite's char(10) is not PostgreSQL's
         auto row = read->step();
         if (!row)
             return row.error();

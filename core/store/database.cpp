@@ -231,7 +231,9 @@ Status Database::beginWrite()
 Result<Statement> Database::prepare(const char *sql)
 {
     if (m_pg) {
-        auto query = std::make_unique<PgQuery>(m_pg, postgresPlaceholders(sql));
+        std::vector<bool> used;
+        std::string text = postgresPlaceholders(sql, &used);
+        auto query = std::make_unique<PgQuery>(m_pg, std::move(text), std::move(used));
         if (Status s = query->prepare(); !s)
             return s.error();
         return Statement(std::move(query));

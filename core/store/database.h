@@ -118,6 +118,29 @@ private:
     Database &m_db;
 };
 
+/// Inserts on this connection skip their foreign-key lookups while it lives, on SQLite: for a bulk
+/// writer that only writes ids it has just read (curation). PostgreSQL keeps checking them (turning
+/// them off takes a superuser), so there it does nothing.
+class ForeignKeysUnchecked final {
+    Q_DISABLE_COPY_MOVE(ForeignKeysUnchecked)
+
+public:
+    explicit ForeignKeysUnchecked(Database &db)
+        : m_db(db)
+    {
+        if (!m_db.isPostgres())
+            (void)m_db.exec("PRAGMA foreign_keys = OFF");
+    }
+    ~ForeignKeysUnchecked()
+    {
+        if (!m_db.isPostgres())
+            (void)m_db.exec("PRAGMA foreign_keys = ON");
+    }
+
+private:
+    Database &m_db;
+};
+
 /// Commits on commit(), rolls back when destroyed uncommitted. BEGIN IMMEDIATE takes the write
 /// lock up front so a writer waits for another writer instead of failing at its first write.
 class Transaction final {

@@ -455,6 +455,13 @@ CREATE TABLE store_copies (
 );
 )sql";
 
+// Version 14: curation_state's numbers (run ids, counts) in a column of their own, beside the bytes
+// of the topic model: SQLite let one column hold either, which no other engine types alike.
+constexpr const char *kCurationStateNumbers = R"sql(
+ALTER TABLE curation_state ADD COLUMN number INTEGER;
+UPDATE curation_state SET number = value, value = '' WHERE typeof(value) = 'integer';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{"capture tables: interactions, feedback, corrections, model versions, ingest runs, quarantine",
               kCaptureSchema},
@@ -473,6 +480,7 @@ constexpr std::array kMigrations{
     Migration{"annotation guidelines, versioned; the version each review was made under", kGuidelines},
     Migration{"OTLP spans and content events held until their other half arrives", kHeldTelemetry},
     Migration{"store copies: the source of each copy, for resuming it", kStoreCopies},
+    Migration{"curation state: numbers in a column of their own", kCurationStateNumbers},
 };
 
 } // namespace

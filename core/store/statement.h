@@ -18,7 +18,8 @@ namespace flywheel {
 class PgQuery;
 
 /// A prepared statement, on either engine (SQLite, or PostgreSQL through PgQuery). Values are
-/// always bound, never spliced into SQL text.
+/// always bound, never spliced into SQL text. PostgreSQL types a parameter at its first use in the
+/// query, so that use must say the type: `col >= ?1 OR ?1 IS NULL`, not `?1 IS NULL OR col >= ?1`.
 /// Parameter indexes are 1-based as in SQLite; column indexes are 0-based. A value that cannot be
 /// bound (no such parameter, too big) is not lost silently: the next step() or run() returns that
 /// error without running the statement, until reset().

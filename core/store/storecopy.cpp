@@ -25,10 +25,6 @@ struct CopiedTable {
     const char *name;
     const char *keys;
     bool integerFirstKey = true;
-    // Where the engines' columns differ: what each reads as the same columns, and SQLite's insert.
-    const char *sqliteColumns = "*";
-    const char *postgresColumns = "*";
-    const char *sqliteInsert = nullptr;
 };
 
 constexpr std::array kTables{
@@ -47,11 +43,7 @@ constexpr std::array kTables{
     CopiedTable{"duplicate_pairs", "first_id, second_id"},
     CopiedTable{"segment_stats", "run_id, segment"},
     CopiedTable{"curation_texts", "input_hash"},
-    CopiedTable{"curation_state", "name", false,
-                "name, CASE WHEN typeof(value) = 'integer' THEN NULL ELSE value END AS value, "
-                "CASE WHEN typeof(value) = 'integer' THEN value END AS number",
-                "name, value, number",
-                "INSERT INTO curation_state (name, value) VALUES (?1, coalesce(?3, ?2))"},
+    CopiedTable{"curation_state", "name", false},
     CopiedTable{"curation_dirty", "seq"},
     CopiedTable{"datasets", "id"},
     CopiedTable{"dataset_items", "dataset_id, interaction_id"},
@@ -68,11 +60,6 @@ constexpr int kFetchRows = 2000;
 QString tableName(const CopiedTable &table)
 {
     return QString::fromLatin1(table.name);
-}
-
-QString columnsOf(const CopiedTable &table, const Database &db)
-{
-    return QString::fromLatin1(db.isPostgres() ? table.postgresColumns : table.sqliteColumns);
 }
 
 QString firstKey(const CopiedTable &table)
@@ -208,8 +195,7 @@ Result<TableDigest> digestTable(Database &db, const CopiedTable &table)
 {
     TableDigest digest{tableName(table)};
     RowReader reader(db);
-    if (Status s = reader.open(QStringLiteral("SELECT %1 FROM %2").arg(columnsOf(table, db), digest.table));
-        !s)
+    if (Status s = reader.open(QStringLiteral("SELECT * FROM %1").arg(digest.table)); !s)
         return s.error();
     while (true) {
         Result<bool> row = reader.step();
@@ -275,7 +261,6 @@ public:
     TableWriter(Database &db, const CopiedTable &table)
         : m_db(db)
         , m_table(tableName(table))
-        , m_sqliteInsert(table.sqliteInsert)
     {}
 
     Status write(const QStringList &columns, const std::vector<std::vector<SqlCell>> &rows)
@@ -314,11 +299,10 @@ private:
             QStringList parameters;
             for (qsizetype i = 1; i <= columns.size(); ++i)
                 parameters.append(QStringLiteral("?%1").arg(i));
-            const QByteArray sql = m_sqliteInsert ? QByteArray(m_sqliteInsert)
-                                                  : QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                                                        .arg(m_table, columns.join(QStringLiteral(", ")),
-                                                             parameters.join(QStringLiteral(", ")))
-                                                        .toUtf8();
+            const QByteArray sql =
+                QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                    .arg(m_table, columns.join(QStringLiteral(", ")), parameters.join(QStringLiteral(", ")))
+                    .toUtf8();
             auto stmt = m_db.prepare(sql.constData());
             if (!stmt)
                 return stmt.error();
@@ -355,7 +339,6 @@ private:
 
     Database &m_db;
     QString m_table;
-    const char *m_sqliteInsert = nullptr;
     std::vector<bool> m_bytea;
     std::optional<Statement> m_insert;
 };
@@ -389,9 +372,8 @@ public:
                                   ? QStringLiteral(" WHERE %1 >= %2").arg(firstKey(table)).arg(**resumeFrom)
                                   : QString();
         RowReader reader(m_source);
-        if (Status s = reader.open(
-                QStringLiteral("SELECT %1 FROM %2%3 ORDER BY %4")
-                    .arg(columnsOf(table, m_source), name, where, QString::fromLatin1(table.keys)));
+        if (Status s = reader.open(QStringLiteral("SELECT * FROM %1%2 ORDER BY %3")
+                                       .arg(name, where, QString::fromLatin1(table.keys)));
             !s)
             return s.error();
         TableWriter writer(m_destination, table);

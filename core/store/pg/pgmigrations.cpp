@@ -14,6 +14,38 @@ CREATE TABLE store_info (
 );
 INSERT INTO store_info (application_id, schema_version) VALUES (1179408727, 0);
 
+-- SQLite's functions that the stages' queries use, so that one query text serves both engines:
+-- sum() of comparisons (SQLite's booleans are integers), total(), group_concat(), scalar min() and
+-- max() (NULL when an argument is), and json_each() and json_extract() over the JSON arrays and
+-- paths the queries pass.
+CREATE FUNCTION sqlite_sum_step(total bigint, truth boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN truth IS NULL THEN total ELSE coalesce(total, 0) + CASE WHEN truth THEN 1 ELSE 0 END END
+$$;
+CREATE AGGREGATE sum(boolean) (sfunc = sqlite_sum_step, stype = bigint);
+CREATE AGGREGATE total(double precision) (sfunc = float8pl, stype = float8, initcond = '0');
+CREATE FUNCTION min(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE least(a, b) END
+$$;
+CREATE FUNCTION max(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE greatest(a, b) END
+$$;
+CREATE FUNCTION min(a double precision, b double precision) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE least(a, b) END
+$$;
+CREATE FUNCTION max(a double precision, b double precision) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE greatest(a, b) END
+$$;
+CREATE FUNCTION group_concat_step(joined text, item text, separator text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN item IS NULL THEN joined WHEN joined IS NULL THEN item ELSE joined || separator || item END
+$$;
+CREATE AGGREGATE group_concat(text, text) (sfunc = group_concat_step, stype = text);
+CREATE FUNCTION json_each(document text) RETURNS TABLE (key bigint, value text) LANGUAGE sql IMMUTABLE AS $$
+    SELECT ordinality - 1, element FROM json_array_elements_text(document::json) WITH ORDINALITY AS e(element, ordinality)
+$$;
+CREATE FUNCTION json_extract(document text, path text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_path_query_first(document::jsonb, path::jsonpath) #>> '{}'
+$$;
+
 -- SQLite's json_patch (RFC 7396 merge patch), which merges a repeated record's metadata.
 CREATE FUNCTION json_merge_patch(target jsonb, patch jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE
 SET search_path FROM CURRENT AS $$
@@ -266,12 +298,9 @@ CREATE TABLE curation_texts (
     signature   bytea NOT NULL
 );
 
--- SQLite's value holds a number (a run id) or bytes (a model); here each has its column.
 CREATE TABLE curation_state (
-    name    text PRIMARY KEY,
-    value   bytea,
-    number  bigint,
-    CHECK ((value IS NULL) <> (number IS NULL))
+    name   text PRIMARY KEY,
+    value  bytea NOT NULL
 );
 
 CREATE TABLE curation_dirty (
@@ -454,6 +483,10 @@ CREATE TABLE store_copies (
 );
 )sql";
 
+constexpr const char *kCurationStateNumbers = R"sql(
+ALTER TABLE curation_state ADD COLUMN number bigint;
+)sql";
+
 } // namespace
 
 std::span<const Migration> postgresMigrations()
@@ -472,6 +505,7 @@ std::span<const Migration> postgresMigrations()
         Migration{migrations()[10].summary, kGuidelines},
         Migration{migrations()[11].summary, kHeldTelemetry},
         Migration{migrations()[12].summary, kStoreCopies},
+        Migration{migrations()[13].summary, kCurationStateNumbers},
     };
     return steps;
 }

@@ -53,7 +53,7 @@ int hexValue(char c)
 
 } // namespace
 
-std::string postgresPlaceholders(const char *text)
+std::string postgresPlaceholders(const char *text, std::vector<bool> *used)
 {
     const std::string_view sql(text);
     std::string out;
@@ -73,11 +73,16 @@ std::string postgresPlaceholders(const char *text)
             size_t digits = i + 1;
             while (digits < sql.size() && sql[digits] >= '0' && sql[digits] <= '9')
                 ++digits;
+            const int index = digits == i + 1
+                                  ? ++sequential
+                                  : std::atoi(std::string(sql.substr(i + 1, digits - i - 1)).c_str());
             out.push_back('$');
-            if (digits == i + 1)
-                out.append(std::to_string(++sequential));
-            else
-                out.append(sql.substr(i + 1, digits - i - 1));
+            out.append(std::to_string(index));
+            if (used && index > 0) {
+                if (used->size() < size_t(index))
+                    used->resize(size_t(index), false);
+                (*used)[size_t(index - 1)] = true;
+            }
             i = digits;
         } else {
             out.push_back(c);
@@ -87,10 +92,11 @@ std::string postgresPlaceholders(const char *text)
     return out;
 }
 
-PgQuery::PgQuery(std::shared_ptr<PgConnection> connection, std::string sql)
+PgQuery::PgQuery(std::shared_ptr<PgConnection> connection, std::string sql, std::vector<bool> used)
     : m_owner(std::move(connection))
     , m_connection(*m_owner)
     , m_sql(std::move(sql))
+    , m_used(std::move(used))
 {}
 
 PgQuery::~PgQuery()
@@ -106,10 +112,21 @@ PgQuery::~PgQuery()
 Status PgQuery::prepare()
 {
     m_name = m_connection.nextStatementName();
-    PGresult *result = PQprepare(m_connection.handle(), m_name.constData(), m_sql.c_str(), 0, nullptr);
+    // Queries number their parameters by meaning and may leave some out (the review queue's filters):
+    // PostgreSQL cannot type a parameter the SQL does not name, so those are declared text.
+    std::vector<Oid> types(m_used.size(), 0);
+    for (size_t i = 0; i < m_used.size(); ++i)
+        types[i] = m_used[i] ? 0 : 25;
+    PGresult *result = PQprepare(m_connection.handle(), m_name.constData(), m_sql.c_str(), int(types.size()),
+                                 types.empty() ? nullptr : types.data());
     Status status;
-    if (PQresultStatus(result) != PGRES_COMMAND_OK)
-        status = m_connection.resultError(result);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+        Error error = m_connection.resultError(result);
+        // For whoever ports a query: which one PostgreSQL refused.
+        if (qEnvironmentVariableIsSet("FLYWHEEL_SHOW_SQL"))
+            error.message += QStringLiteral(" in: %1").arg(QString::fromStdString(m_sql).simplified());
+        status = error;
+    }
     PQclear(result);
     if (!status)
         return status;

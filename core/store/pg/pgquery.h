@@ -19,14 +19,16 @@ class PgConnection;
 
 /// Rewrites SQLite's parameters (?1, ?2 and bare ?) as PostgreSQL's ($1, $2), leaving string
 /// literals, quoted identifiers and comments alone, so one query text serves both engines.
-std::string postgresPlaceholders(const char *sql);
+/// @p used, when given, tells which parameters the SQL names (index 0 for ?1).
+std::string postgresPlaceholders(const char *sql, std::vector<bool> *used = nullptr);
 
 /// A statement on a PostgreSQL connection, behind Statement: prepared on the server once, values
 /// sent as text (bytea as binary), every row of a step's result held until reset.
 class PgQuery final {
 public:
     /// Shares the connection, so a statement that outlives its Database stays valid (as SQLite's).
-    PgQuery(std::shared_ptr<PgConnection> connection, std::string sql);
+    /// @p used: which parameters the SQL names (postgresPlaceholders()).
+    PgQuery(std::shared_ptr<PgConnection> connection, std::string sql, std::vector<bool> used = {});
     ~PgQuery();
     PgQuery(const PgQuery &) = delete;
     PgQuery &operator=(const PgQuery &) = delete;
@@ -70,6 +72,7 @@ private:
     std::shared_ptr<PgConnection> m_owner;
     PgConnection &m_connection;
     std::string m_sql;
+    std::vector<bool> m_used;
     QByteArray m_name;
     int m_parameterCount = 0;
     bool m_prepared = false;
