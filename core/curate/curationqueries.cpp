@@ -16,15 +16,26 @@ QString inputPreview(std::string_view inputJson, int maxChars)
 
 namespace {
 
+// A feedback value as SQLite writes a REAL as text ("1.0", "4.5"), whichever engine stored it.
+QString valueText(double value)
+{
+    QString text = QString::number(value, 'g', 15);
+    if (!text.contains(QLatin1Char('.')) && !text.contains(QLatin1Char('e')) &&
+        !text.contains(QLatin1Char('n')))
+        text += QStringLiteral(".0");
+    return text;
+}
+
 Status loadEvents(Store &store, InteractionDetails &d)
 {
+    // The label, else the value: read apart, since only SQLite lets one column mix text and numbers.
     auto feedback = store.db().prepare(
-        "SELECT kind, coalesce(label, value, ''), trim(coalesce(name, '') || ' ' || coalesce(comment, '') || "
+        "SELECT kind, label, trim(coalesce(name, '') || ' ' || coalesce(comment, '') || "
         "' ' || "
-        "coalesce(origin, '')), coalesce(ts, 0) FROM feedback_events WHERE interaction_id = ?1 "
+        "coalesce(origin, '')), coalesce(ts, 0), value FROM feedback_events WHERE interaction_id = ?1 "
         "ORDER BY coalesce(ts, 0), id");
     auto corrections = store.db().prepare(
-        "SELECT 'correction', corrected_output, coalesce(author, ''), coalesce(ts, 0) FROM "
+        "SELECT 'correction', corrected_output, coalesce(author, ''), coalesce(ts, 0), NULL FROM "
         "corrections WHERE interaction_id = ?1 ORDER BY coalesce(ts, 0), id");
     if (!feedback || !corrections)
         return !feedback ? feedback.error() : corrections.error();
@@ -35,8 +46,11 @@ Status loadEvents(Store &store, InteractionDetails &d)
         auto *list = source.second;
         statement->bind(1, d.id);
         if (Status s = statement->forEachRow([&] {
-                list->append({statement->columnText(0), statement->columnText(1), statement->columnText(2),
-                              statement->columnInt(3)});
+                const QString what = !statement->isNull(1)  ? statement->columnText(1)
+                                     : statement->isNull(4) ? QString()
+                                                            : valueText(statement->columnDouble(4));
+                list->append(
+                    {statement->columnText(0), what, statement->columnText(2), statement->columnInt(3)});
             });
             !s)
             return s.error();

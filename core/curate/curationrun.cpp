@@ -2,6 +2,7 @@
 
 #include "curate/flags.h"
 #include "curate/textnorm.h"
+#include "store/exclusivework.h"
 #include "store/statement.h"
 #include "store/store.h"
 #include "util/hasher.h"
@@ -112,6 +113,10 @@ Status CurationRun::writing(const std::function<Status()> &write)
 
 Result<CurationReport> CurationRun::execute()
 {
+    // One run at a time, whoever starts it: two would each rewrite the results the other reads.
+    auto exclusive = ExclusiveWork::acquire(m_store->path(), QStringLiteral("curation"));
+    if (!exclusive)
+        return exclusive.error();
     if (Status s = writing([&]() -> Status {
             auto runId = startRun();
             if (runId)

@@ -30,10 +30,8 @@ enum Parameter {
     Offset,
 };
 
-// The flags first, in the queue's order; or, for a search, the index's matches first (far fewer).
+// The flags, in the queue's order (a search starts from the index instead: searchSql()).
 constexpr const char *kFlags = " FROM flags f";
-constexpr const char *kMatchesThenFlags =
-    " FROM search_index s CROSS JOIN flags f ON f.interaction_id = s.rowid";
 constexpr const char *kInteractions = " JOIN interactions i ON i.id = f.interaction_id";
 constexpr const char *kCuration = " LEFT JOIN curation c ON c.interaction_id = f.interaction_id";
 const QByteArray kLatestReview =
@@ -78,25 +76,25 @@ const char *after(QueueFilter::Order order)
 ReviewQueue::ReviewQueue(Store &store, QueueFilter filter)
     : m_store(store)
     , m_filter(std::move(filter))
-    , m_searchExpression(searchExpression(m_filter.search))
+    , m_search(searchSql(store.isPostgres(), m_filter.search))
 {}
 
 QByteArray ReviewQueue::fromAndWhere() const
 {
-    const bool search = !m_searchExpression.isEmpty();
+    const bool search = !m_search.argument.isEmpty();
     // Join only what the conditions read: interactions are large, and reading a row of each for a
     // count over a million would cost a second.
     const bool interactions = !m_filter.modelVersion.isEmpty() || !m_filter.time.isOpen();
     const bool curation = !m_filter.segment.isEmpty() || !m_filter.label.isEmpty();
     const bool withLatestReview = m_filter.status != QueueFilter::Status::All || !m_filter.segment.isEmpty();
-    QByteArray sql = search ? kMatchesThenFlags : kFlags;
+    QByteArray sql = search ? m_search.fromIndex : kFlags;
     if (interactions)
         sql += kInteractions;
     if (curation)
         sql += kCuration;
     if (withLatestReview)
         sql += kLatestReview;
-    sql += search ? " WHERE search_index MATCH ?8" : " WHERE TRUE";
+    sql += search ? m_search.condition : " WHERE TRUE";
     if (m_filter.reason.isEmpty())
         sql += " AND f.reason = (SELECT f2.reason FROM flags f2 WHERE f2.interaction_id = f.interaction_id "
                "ORDER BY f2.priority DESC, f2.reason LIMIT 1)";
@@ -147,8 +145,8 @@ void ReviewQueue::bindFilter(Statement &statement) const
         statement.bind(From, *m_filter.time.fromMs);
     if (m_filter.time.toMs)
         statement.bind(To, *m_filter.time.toMs);
-    if (!m_searchExpression.isEmpty())
-        statement.bind(Search, m_searchExpression);
+    if (!m_search.argument.isEmpty())
+        statement.bind(Search, m_search.argument);
 }
 
 Result<qint64> ReviewQueue::count()

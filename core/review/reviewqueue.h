@@ -1,5 +1,6 @@
 #pragma once
 
+#include "review/searchindex.h"
 #include "util/result.h"
 #include "util/timerange.h"
 
@@ -103,7 +104,7 @@ private:
 
     Store &m_store;
     QueueFilter m_filter;
-    QString m_searchExpression;
+    SearchSql m_search;
 };
 
 } // namespace flywheel

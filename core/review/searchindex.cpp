@@ -172,4 +172,14 @@ QString searchExpression(const QString &userText)
     return quoted.join(QLatin1Char(' '));
 }
 
+SearchSql searchSql(bool postgres, const QString &userText)
+{
+    const QString expression = searchExpression(userText);
+    if (!postgres) // the index first: its matches are far fewer than the flags
+        return {" FROM search_index s CROSS JOIN flags f ON f.interaction_id = s.rowid",
+                " WHERE search_index MATCH ?8", expression};
+    return {" FROM search_index s JOIN flags f ON f.interaction_id = s.rowid",
+            " WHERE s.words @@ search_query(?8)", expression.isEmpty() ? QString() : userText};
+}
+
 } // namespace flywheel

@@ -31,4 +31,15 @@ Result<qint64> updateSearchIndex(Store &store,
 /// FTS5 syntax. Empty when the text has no word.
 QString searchExpression(const QString &userText);
 
+/// The review queue's full-text match of what a user typed, in its engine's terms: the source that
+/// joins index rows to their flags (aliases s and f), the condition on parameter ?8, and the value
+/// to bind there (empty: no search). SQLite matches FTS5's expression; PostgreSQL the schema's
+/// search_query() of the same words over the index's tsvector.
+struct SearchSql {
+    const char *fromIndex = "";
+    const char *condition = "";
+    QString argument;
+};
+SearchSql searchSql(bool postgres, const QString &userText);
+
 } // namespace flywheel

@@ -1,9 +1,11 @@
 // The store on a PostgreSQL server (docs/team.md): connecting, creating and upgrading the schema,
 // refusing what is not a store with one clear line, the statement layer's values, and copying a
 // whole store between engines. Every test runs against a real server this test starts itself.
+#include "httpclient.h"
 #include "pgserver.h"
 #include "runflywheel.h"
 
+#include "store/exclusivework.h"
 #include "store/migrations.h"
 #include "store/pg/pgquery.h"
 #include "store/statement.h"
@@ -14,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -45,6 +48,8 @@ private slots:
     void ingestStoresTheSameOnBothEngines();
     void concurrentIngestsStoreEachRecordOnce();
     void curationAndWhatFollowsMatchOnBothEngines();
+    void collectorsOnOneServerStoreEachRecordOnce();
+    void oneCurationRunAtATime();
 
 private:
     QString freshDatabase();
@@ -669,6 +674,11 @@ void TestTeamStore::curationAndWhatFollowsMatchOnBothEngines()
 
     const QList<QStringList> reports{
         {QStringLiteral("queue"), QStringLiteral("--limit"), QStringLiteral("200")},
+        // Full-text search: FTS5 on SQLite, a tsvector on PostgreSQL, the same matches.
+        {QStringLiteral("queue"), QStringLiteral("--search"), QStringLiteral("refu"),
+         QStringLiteral("--limit"), QStringLiteral("300")},
+        {QStringLiteral("queue"), QStringLiteral("--search"), QStringLiteral("order 3")},
+        {QStringLiteral("queue"), QStringLiteral("--search"), QStringLiteral("refund ")},
         {QStringLiteral("dupes")},
         {QStringLiteral("cycle")},
         {QStringLiteral("stats")},
@@ -705,6 +715,93 @@ void TestTeamStore::curationAndWhatFollowsMatchOnBothEngines()
         else
             QVERIFY2(a.readAll() == b.readAll(), qPrintable(name));
     }
+}
+
+// Capture hosts share the server: two `flywheel serve` processes on one store take the same batch
+// (a client that retried against the other host) and store it once; a model call's span sent to
+// one and its content events to the other are joined into one interaction.
+void TestTeamStore::collectorsOnOneServerStoreEachRecordOnce()
+{
+    const QString server = m_server.uri(freshDatabase());
+    QVERIFY(runFlywheel({QStringLiteral("--store"), server, QStringLiteral("init")}).exitCode == 0);
+    QProcess first, second;
+    const quint16 firstPort = startServe(first, server);
+    const quint16 secondPort = startServe(second, server);
+    QVERIFY2(firstPort && secondPort, first.readAllStandardError().constData());
+    HttpClient a(QStringLiteral("127.0.0.1"), firstPort), b(QStringLiteral("127.0.0.1"), secondPort);
+
+    QByteArray batch;
+    for (int i = 0; i < 200; ++i)
+        batch +=
+            QStringLiteral(
+                R"({"id":"c%1","timestamp":%2,"input":"q %1","output":"a %1","model":"m","model_version":"v1"})"
+                "\n")
+                .arg(i)
+                .arg(1793000000000LL + i)
+                .toUtf8();
+    const HttpResponse toFirst = a.post("/v1/interactions", batch);
+    const HttpResponse toSecond = b.post("/v1/interactions", batch);
+    QCOMPARE(toFirst.status, 200);
+    QCOMPARE(toSecond.status, 200);
+    QCOMPARE(
+        QJsonDocument::fromJson(toFirst.body).object().value(QLatin1String("interactions_added")).toInt(),
+        200);
+    QCOMPARE(
+        QJsonDocument::fromJson(toSecond.body).object().value(QLatin1String("interactions_added")).toInt(),
+        0);
+
+    auto read = [](const QString &name) {
+        QFile file(QStringLiteral(FLYWHEEL_TEST_DATA "/") + name);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const HttpClient::Headers json{{"Content-Type", "application/json"}};
+    QCOMPARE(a.post("/v1/traces", read(QStringLiteral("otlp_genai_traces.jsonl")), json).status, 200);
+    QCOMPARE(b.post("/v1/logs", read(QStringLiteral("otlp_genai_logs.jsonl")), json).status, 200);
+    first.terminate();
+    second.terminate();
+    QVERIFY(first.waitForFinished(20000) && second.waitForFinished(20000));
+
+    const QList<StoredRow> rows = storedInteractions(server);
+    QCOMPARE(rows.size(), 201);
+    const auto call = std::find_if(rows.begin(), rows.end(),
+                                   [](const StoredRow &r) { return r.values[0].contains(QLatin1Char(':')); });
+    QVERIFY(call != rows.end());
+    // The span (model, from the first collector) and the events (messages, from the second) in one row.
+    QCOMPARE(call->values[3], QStringLiteral("gpt-4o-mini"));
+    QVERIFY2(call->values[5].contains(QLatin1String("Where is order 34?")), qPrintable(call->values[5]));
+    QCOMPARE(call->values[6], QStringLiteral("Answer to: Where is order 34?"));
+    QCOMPARE(call->metadata.value(QLatin1String("content_captured")).toBool(), true);
+}
+
+// A second curation run, from any process or host, is refused while one holds the store, with who
+// holds it; the lock goes with its holder.
+void TestTeamStore::oneCurationRunAtATime()
+{
+    const QString file = demoStore(QStringLiteral("locked.flywheel"), 300);
+    QVERIFY(!file.isEmpty());
+    const QString server = m_server.uri(freshDatabase());
+    QVERIFY(runFlywheel({QStringLiteral("store"), QStringLiteral("copy"), QStringLiteral("--from"), file,
+                         QStringLiteral("--to"), server})
+                .exitCode == 0);
+    for (const QString &store : {file, server}) {
+        {
+            auto held = ExclusiveWork::acquire(store, QStringLiteral("curation"));
+            QVERIFY2(held, qPrintable(held.errorMessage()));
+            const FlywheelRun refused =
+                runFlywheel({QStringLiteral("--store"), store, QStringLiteral("curate")});
+            QCOMPARE(refused.exitCode, 2);
+            const QByteArray expected = "another curation run is using the store: flywheel curation on " +
+                                        QSysInfo::machineHostName().toUtf8() + " (pid " +
+                                        QByteArray::number(QCoreApplication::applicationPid()) + ")";
+            QVERIFY2(refused.err.contains(expected), refused.err.constData());
+            QVERIFY2(refused.err.contains(", since 20"), refused.err.constData());
+            QVERIFY(!ExclusiveWork::acquire(store, QStringLiteral("curation")));
+            QVERIFY(ExclusiveWork::acquire(store, QStringLiteral("export"))); // other work is not held
+        }
+        const FlywheelRun curate = runFlywheel({QStringLiteral("--store"), store, QStringLiteral("curate")});
+        QVERIFY2(curate.exitCode == 0, curate.err.constData());
+    }
+    QVERIFY(!QFile::exists(file + QStringLiteral(".curation.lock")));
 }
 
 QTEST_GUILESS_MAIN(TestTeamStore)

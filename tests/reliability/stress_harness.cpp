@@ -55,6 +55,9 @@ using testing::runFlywheel;
 
 namespace {
 
+// What a curation run that finds another one at work says (core/store/exclusivework.cpp).
+constexpr const char *kCurationBusy = "another curation run is using the store";
+
 // Runs the GUI thread's events for a moment without spinning: processEvents() returns at once when
 // nothing is waiting.
 void serveEventsBriefly()
@@ -395,6 +398,9 @@ void Harness::cliRound(int round)
     };
     for (const QStringList &command : commands) {
         const auto run = runFlywheel(QStringList{QStringLiteral("--store"), m_store} + command, 600000);
+        // The studio's curation may hold the store: one run at a time is the rule, and saying so is right.
+        if (run.exitCode == 2 && run.err.contains(kCurationBusy))
+            continue;
         if (run.exitCode != 0)
             m_failures.add(QStringLiteral("flywheel %1 exited %2: %3")
                                .arg(command.join(QLatin1Char(' ')))
@@ -469,6 +475,8 @@ int Harness::run(int rounds, qint64 deadlineMs)
     m_decisions = &decisions;
     ui::CurationTask curation(&session);
     QObject::connect(&curation, &ui::CurationTask::failed, [this](const QString &message) {
+        if (message.contains(QLatin1String(kCurationBusy)))
+            return; // the command line's run holds the store
         m_failures.add(QStringLiteral("studio curation: ") + message);
     });
     QTimer curateAgain;

@@ -362,7 +362,8 @@ ALTER TABLE model_versions ADD COLUMN trained_on_dataset_id bigint REFERENCES da
 )sql";
 
 // The search index: the same three texts as SQLite's FTS5 table, with their words in a tsvector
-// under a GIN index ('simple': no stemming, as FTS5's unicode61; unaccent is not in core PostgreSQL).
+// under a GIN index. Words as FTS5's unicode61 splits them: runs of letters and digits ('simple':
+// no stemming); unlike it, accents are kept (unaccent is not in core PostgreSQL).
 constexpr const char *kReviewStudio = R"sql(
 ALTER TABLE reviews ADD COLUMN seconds double precision;
 ALTER TABLE reviews ADD COLUMN tags text;
@@ -376,10 +377,18 @@ CREATE TABLE search_index (
     output       text,
     corrections  text,
     words        tsvector GENERATED ALWAYS AS (
-                     to_tsvector('simple', coalesce(input, '') || ' ' || coalesce(output, '') || ' ' ||
-                                           coalesce(corrections, ''))) STORED
+                     to_tsvector('simple', regexp_replace(coalesce(input, '') || ' ' || coalesce(output, '') ||
+                                                          ' ' || coalesce(corrections, ''),
+                                                          '[^[:alnum:]]+', ' ', 'g'))) STORED
 );
 CREATE INDEX search_index_words ON search_index USING gin (words);
+-- What the review queue's search box means, as FTS5 reads it on SQLite: every word must occur,
+-- the last one as a prefix unless the text ends with a space.
+CREATE FUNCTION search_query(typed text) RETURNS tsquery LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN typed ~ '[^[:space:][:cntrl:]]$' AND words::text <> '' THEN (words::text || ':*')::tsquery
+                ELSE words END
+    FROM plainto_tsquery('simple', regexp_replace(typed, '[^[:alnum:]]+', ' ', 'g')) AS q(words)
+$$;
 CREATE TABLE search_state (
     name   text PRIMARY KEY,
     value  bigint NOT NULL
