@@ -169,10 +169,10 @@ Status loadSiblings(Store &store, InteractionDetails &d)
         SELECT id, similarity FROM (
             SELECT second_id AS id, similarity FROM duplicate_pairs WHERE first_id = ?1
             UNION ALL SELECT first_id, similarity FROM duplicate_pairs WHERE second_id = ?1
-            ORDER BY similarity DESC LIMIT ?3)
+            ORDER BY similarity DESC LIMIT ?3) AS pairs
         UNION ALL
         SELECT * FROM (SELECT interaction_id, 1.0 FROM curation
-                       WHERE ?2 <> 0 AND cluster_id = ?2 AND interaction_id <> ?1 LIMIT ?3))sql");
+                       WHERE cluster_id = ?2 AND ?2 <> 0 AND interaction_id <> ?1 LIMIT ?3) AS cluster)sql");
     auto input = store.db().prepare("SELECT external_id, input FROM interactions WHERE id = ?1");
     if (!query || !input)
         return !query ? query.error() : input.error();

@@ -115,17 +115,24 @@ QString decisionLabel(DecisionKind kind)
 
 Result<qint64> recordDecision(Store &store, const Decision &decision)
 {
+    // A new decision leaves its id to the store (an explicit NULL is not PostgreSQL's default); a
+    // redone one asks for its old id back. RETURNING says which id it got, or that the old one is taken.
     auto insert = store.db().prepare(
-        "INSERT INTO reviews (id, interaction_id, decision, label, corrected_output, flag_reason, note, "
-        "reviewer, created_at, seconds, tags, segment, guidelines_version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM guidelines)) "
-        "ON CONFLICT DO NOTHING");
+        decision.id > 0
+            ? "INSERT INTO reviews (id, interaction_id, decision, label, corrected_output, flag_reason, "
+              "note, "
+              "reviewer, created_at, seconds, tags, segment, guidelines_version) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM "
+              "guidelines)) "
+              "ON CONFLICT DO NOTHING RETURNING id"
+            : "INSERT INTO reviews (interaction_id, decision, label, corrected_output, flag_reason, note, "
+              "reviewer, created_at, seconds, tags, segment, guidelines_version) "
+              "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT max(version) FROM guidelines)) "
+              "RETURNING id");
     if (!insert)
         return insert.error();
     if (decision.id > 0)
         insert->bind(1, decision.id);
-    else
-        insert->bindNull(1);
     insert->bind(2, decision.interactionId);
     insert->bind(3, decisionName(decision.kind));
     bindOrNull(*insert, 4, decisionLabel(decision.kind));
@@ -143,17 +150,18 @@ Result<qint64> recordDecision(Store &store, const Decision &decision)
     else
         insert->bind(11, tagsJson(decision.tags));
     bindOrNull(*insert, 12, decision.segment);
-    // One statement is its own transaction: committed (and in the WAL) when run() returns.
-    if (Status s = insert->run(); !s)
+    // One statement is its own transaction: committed (and in the WAL) once it has stepped to its end.
+    std::optional<qint64> id;
+    if (Status s = insert->forEachRow([&] { id = insert->columnInt(0); }); !s)
         return s.error();
-    if (store.db().changes() == 0) {
+    if (!id) {
         // Redone after another decision (another writer, the History panel) took its old id: it is
         // the same decision under a new id.
         Decision renumbered = decision;
         renumbered.id = 0;
         return recordDecision(store, renumbered);
     }
-    return store.db().lastInsertRowId();
+    return *id;
 }
 
 Status removeDecision(Store &store, qint64 id)

@@ -12,7 +12,7 @@ namespace {
 Result<QList<Guidelines>> selectVersions(Store &store, qint64 version, qint64 limit)
 {
     auto query = store.db().prepare("SELECT version, text, coalesce(author, ''), created_at FROM guidelines "
-                                    "WHERE ?1 = 0 OR version = ?1 ORDER BY version DESC LIMIT ?2");
+                                    "WHERE version = ?1 OR ?1 = 0 ORDER BY version DESC LIMIT ?2");
     if (!query)
         return query.error();
     query->bind(1, version);

@@ -159,7 +159,7 @@ Result<qint64> HeldTelemetry::count()
 {
     return m_store->db().queryInt(
         "SELECT count(*) FROM (SELECT DISTINCT trace_id, span_id FROM telemetry_held "
-        "WHERE kind IN ('span', 'event'))");
+        "WHERE kind IN ('span', 'event')) AS waiting");
 }
 
 } // namespace flywheel

@@ -5,6 +5,9 @@
 #include "pgserver.h"
 #include "runflywheel.h"
 
+#include "review/decisions.h"
+#include "review/reviewqueue.h"
+#include "review/searchindex.h"
 #include "store/exclusivework.h"
 #include "store/migrations.h"
 #include "store/pg/pgquery.h"
@@ -50,6 +53,7 @@ private slots:
     void curationAndWhatFollowsMatchOnBothEngines();
     void collectorsOnOneServerStoreEachRecordOnce();
     void oneCurationRunAtATime();
+    void decisionsOnTheServer();
 
 private:
     QString freshDatabase();
@@ -802,6 +806,65 @@ void TestTeamStore::oneCurationRunAtATime()
         QVERIFY2(curate.exitCode == 0, curate.err.constData());
     }
     QVERIFY(!QFile::exists(file + QStringLiteral(".curation.lock")));
+}
+
+// What the studio does with an annotator's decisions, on a server store: record, see in the queue
+// and the history, undo and redo under the same id, and find a correction by search.
+void TestTeamStore::decisionsOnTheServer()
+{
+    const QString file = demoStore(QStringLiteral("decide.flywheel"), 1000);
+    QVERIFY(!file.isEmpty());
+    const QString server = m_server.uri(freshDatabase());
+    QVERIFY(runFlywheel({QStringLiteral("store"), QStringLiteral("copy"), QStringLiteral("--from"), file,
+                         QStringLiteral("--to"), server})
+                .exitCode == 0);
+    auto store = Store::open(server);
+    QVERIFY2(store, qPrintable(store.errorMessage()));
+    ReviewQueue queue(*store, QueueFilter{});
+    auto before = queue.count();
+    auto page = queue.pageAt(0, 2);
+    QVERIFY(before && page && page->size() == 2);
+
+    Decision accept;
+    accept.interactionId = (*page)[0].key.interactionId;
+    accept.kind = DecisionKind::Accept;
+    accept.reviewer = QStringLiteral("ann");
+    accept.flagReason = (*page)[0].key.reason;
+    auto accepted = recordDecision(*store, accept);
+    QVERIFY2(accepted, qPrintable(accepted.errorMessage()));
+    Decision correct;
+    correct.interactionId = (*page)[1].key.interactionId;
+    correct.kind = DecisionKind::Correct;
+    correct.correctedOutput = QStringLiteral("Xylophonic answer from the reviewer");
+    correct.reviewer = QStringLiteral("bo");
+    auto corrected = recordDecision(*store, correct);
+    QVERIFY2(corrected, qPrintable(corrected.errorMessage()));
+    QVERIFY(*corrected > *accepted);
+    QCOMPARE(*ReviewQueue(*store, QueueFilter{}).count(), *before - 2);
+
+    auto history = loadRecentDecisions(*store, 10);
+    QVERIFY(history && history->size() == 2);
+    QCOMPARE((*history)[0].first.reviewer, QStringLiteral("bo"));
+    QCOMPARE((*history)[0].first.correctedOutput, correct.correctedOutput);
+
+    // Undo, then redo under the same id.
+    QVERIFY(removeDecision(*store, *accepted));
+    QCOMPARE(*ReviewQueue(*store, QueueFilter{}).count(), *before - 1);
+    accept.id = *accepted;
+    auto redone = recordDecision(*store, accept);
+    QVERIFY(redone);
+    QCOMPARE(*redone, *accepted);
+
+    auto indexed = updateSearchIndex(*store);
+    QVERIFY2(indexed && *indexed > 0, qPrintable(indexed.errorMessage()));
+    QueueFilter search;
+    search.status = QueueFilter::Status::All;
+    search.search = QStringLiteral("xylophon");
+    auto found = ReviewQueue(*store, search).pageAt(0, 10);
+    QVERIFY2(found, qPrintable(found.errorMessage()));
+    QCOMPARE(found->size(), 1);
+    QCOMPARE((*found)[0].key.interactionId, correct.interactionId);
+    QCOMPARE((*found)[0].decision, QStringLiteral("correct"));
 }
 
 QTEST_GUILESS_MAIN(TestTeamStore)
