@@ -711,7 +711,8 @@ void TestTeamStore::curationAndWhatFollowsMatchOnBothEngines()
     QVERIFY(written.contains(QStringLiteral("train.jsonl")));
     QCOMPARE(QDir(folders[1]).entryList(QDir::Files), written);
     for (const QString &name : written) {
-        QFile a(QDir(folders[0]).filePath(name)), b(QDir(folders[1]).filePath(name));
+        const QString left = folders[0] + QLatin1Char('/') + name, right = folders[1] + QLatin1Char('/') + name;
+        QFile a(left), b(right);
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
         if (name == QLatin1String("manifest.json")) // ids and times apart
             QCOMPARE(withoutLines(b.readAll(), {"\"created\"", "_at\"", "\"store\"", "\"path\"", "\"out\""}),
