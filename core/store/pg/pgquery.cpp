@@ -141,13 +141,6 @@ Status PgQuery::prepare()
 
 PgQuery::Parameter *PgQuery::parameter(int index)
 {
-    if (!m_prepared) {
-        if (Status s = prepare(); !s) {
-            if (!m_bindError)
-                m_bindError = s.error();
-            return nullptr;
-        }
-    }
     if (index < 1 || index > m_parameterCount) {
         if (!m_bindError)
             m_bindError =
@@ -198,10 +191,6 @@ void PgQuery::bindBlob(int index, const void *data, int size)
 
 Result<bool> PgQuery::execute()
 {
-    if (!m_prepared) {
-        if (Status s = prepare(); !s)
-            return s.error();
-    }
     std::vector<const char *> values(m_parameters.size());
     std::vector<int> lengths(m_parameters.size());
     std::vector<int> formats(m_parameters.size());

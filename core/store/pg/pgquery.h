@@ -39,7 +39,8 @@ public:
     void bindDouble(int index, double value);
     void bindBlob(int index, const void *data, int size);
 
-    /// Prepares the statement on the server: errors in the SQL show here, as with SQLite.
+    /// Prepares the statement on the server: errors in the SQL show here, as with SQLite. Database
+    /// runs it before handing the statement out; nothing binds or steps before.
     Status prepare();
     Result<bool> step();
     void reset();
