@@ -188,7 +188,8 @@ protected:
                    QJsonDocument(dashboardJson(*metrics)).toJson(QJsonDocument::Indented)))
             return fail(QStringLiteral("cannot write %1").arg(dir.filePath(QStringLiteral("metrics.json"))));
         files.append(QStringLiteral("metrics.json"));
-        if (!write(dir.filePath(QStringLiteral("index.html")), html(store->displayName(), *metrics, list).toUtf8()))
+        if (!write(dir.filePath(QStringLiteral("index.html")),
+                   html(store->displayName(), *metrics, list).toUtf8()))
             return fail(QStringLiteral("cannot write %1").arg(dir.filePath(QStringLiteral("index.html"))));
         files.prepend(QStringLiteral("index.html"));
 

@@ -33,22 +33,23 @@ bool writeCapture(const QString &path, qint64 lines)
         return false;
     const QByteArray filler(700, 'x');
     for (qint64 i = 0; i < lines; ++i) {
-        file.write(QStringLiteral(R"({"id":"bench-%1","timestamp":%2,"session_id":"s%3","user_id":"u%4",)"
-                                  R"("input":"How do I change the billing address on order %1? )")
-                       .arg(i)
-                       .arg(1790000000000LL + i * 1000)
-                       .arg(i / 4)
-                       .arg(i % 997)
-                       .toUtf8() +
-                   filler +
-                   QStringLiteral(R"(","output":"Open Settings, then Billing, and edit the address of order %1.",)"
-                                  R"("model":"support","model_version":"v%2","latency_ms":%3,"outcome":"accepted",)"
-                                  R"("metadata":{"tier":"pro","n":%1}})"
-                                  "\n")
-                       .arg(i)
-                       .arg(1 + i % 3)
-                       .arg(200 + i % 1000)
-                       .toUtf8());
+        file.write(
+            QStringLiteral(R"({"id":"bench-%1","timestamp":%2,"session_id":"s%3","user_id":"u%4",)"
+                           R"("input":"How do I change the billing address on order %1? )")
+                .arg(i)
+                .arg(1790000000000LL + i * 1000)
+                .arg(i / 4)
+                .arg(i % 997)
+                .toUtf8() +
+            filler +
+            QStringLiteral(R"(","output":"Open Settings, then Billing, and edit the address of order %1.",)"
+                           R"("model":"support","model_version":"v%2","latency_ms":%3,"outcome":"accepted",)"
+                           R"("metadata":{"tier":"pro","n":%1}})"
+                           "\n")
+                .arg(i)
+                .arg(1 + i % 3)
+                .arg(200 + i % 1000)
+                .toUtf8());
     }
     return true;
 }
@@ -60,7 +61,8 @@ double timed(const QStringList &arguments)
     clock.start();
     const FlywheelRun run = runFlywheel(arguments, -1);
     if (run.exitCode != 0) {
-        std::fprintf(stderr, "flywheel %s: %s\n", qPrintable(arguments.join(QLatin1Char(' '))), run.err.constData());
+        std::fprintf(stderr, "flywheel %s: %s\n", qPrintable(arguments.join(QLatin1Char(' '))),
+                     run.err.constData());
         return -1;
     }
     return double(clock.nsecsElapsed()) / 1e9;
@@ -91,13 +93,15 @@ int main(int argc, char *argv[])
     std::printf("ingest of %lld lines (%.0f MB)\n", lines, double(QFile(capture).size()) / 1e6);
     const QString file = dir.filePath(QStringLiteral("ingest.flywheel"));
     const QString onServer = server.uri(QStringLiteral("ingest"));
-    const double sqliteSeconds = timed({QStringLiteral("--store"), file, QStringLiteral("ingest"), capture, QStringLiteral("--quiet")});
-    const double postgresSeconds =
-        timed({QStringLiteral("--store"), onServer, QStringLiteral("ingest"), capture, QStringLiteral("--quiet")});
+    const double sqliteSeconds = timed(
+        {QStringLiteral("--store"), file, QStringLiteral("ingest"), capture, QStringLiteral("--quiet")});
+    const double postgresSeconds = timed(
+        {QStringLiteral("--store"), onServer, QStringLiteral("ingest"), capture, QStringLiteral("--quiet")});
     // The same rows, COPYed bare: out of the store, into a table of the same columns and no index.
     // In the server's folder: psql runs as the server's user, who may not read ours.
     const QString rows = server.socketDir() + QStringLiteral("/rows.copy");
-    if (!server.psql(QStringLiteral("ingest"), QStringLiteral("\\copy flywheel.interactions TO '%1'").arg(rows)) ||
+    if (!server.psql(QStringLiteral("ingest"),
+                     QStringLiteral("\\copy flywheel.interactions TO '%1'").arg(rows)) ||
         !server.psql(QStringLiteral("ingest"),
                      QStringLiteral("CREATE TABLE bare (LIKE flywheel.interactions INCLUDING DEFAULTS)")))
         return 2;
@@ -106,8 +110,10 @@ int main(int argc, char *argv[])
     if (!server.psql(QStringLiteral("ingest"), QStringLiteral("\\copy bare FROM '%1'").arg(rows)))
         return 2;
     const double copySeconds = double(clock.nsecsElapsed()) / 1e9;
-    std::printf("  SQLite ingest      %8.2f s  %9.0f lines/s\n", sqliteSeconds, double(lines) / sqliteSeconds);
-    std::printf("  PostgreSQL ingest  %8.2f s  %9.0f lines/s\n", postgresSeconds, double(lines) / postgresSeconds);
+    std::printf("  SQLite ingest      %8.2f s  %9.0f lines/s\n", sqliteSeconds,
+                double(lines) / sqliteSeconds);
+    std::printf("  PostgreSQL ingest  %8.2f s  %9.0f lines/s\n", postgresSeconds,
+                double(lines) / postgresSeconds);
     std::printf("  bare COPY          %8.2f s  %9.0f rows/s\n", copySeconds, double(lines) / copySeconds);
     std::printf("  PostgreSQL ingest / bare COPY (speed): %.3f   PostgreSQL / SQLite ingest (speed): %.3f\n",
                 copySeconds / postgresSeconds, sqliteSeconds / postgresSeconds);
@@ -117,13 +123,14 @@ int main(int argc, char *argv[])
     const QString curated = server.uri(QStringLiteral("curation"));
     if (timed({QStringLiteral("--store"), demo, QStringLiteral("demo"), QStringLiteral("--quiet"),
                QStringLiteral("--interactions"), QString::number(interactions)}) < 0 ||
-        timed({QStringLiteral("store"), QStringLiteral("copy"), QStringLiteral("--from"), demo, QStringLiteral("--to"),
-               curated}) < 0)
+        timed({QStringLiteral("store"), QStringLiteral("copy"), QStringLiteral("--from"), demo,
+               QStringLiteral("--to"), curated}) < 0)
         return 2;
-    const double sqliteCuration = timed({QStringLiteral("--store"), demo, QStringLiteral("curate"), QStringLiteral("--full"), QStringLiteral("--quiet")});
-    const double postgresCuration =
-        timed({QStringLiteral("--store"), curated, QStringLiteral("curate"), QStringLiteral("--full"), QStringLiteral("--quiet")});
-    std::printf("  SQLite      %8.2f s\n  PostgreSQL  %8.2f s\n  PostgreSQL / SQLite (time): %.2f\n", sqliteCuration,
-                postgresCuration, postgresCuration / sqliteCuration);
+    const double sqliteCuration = timed({QStringLiteral("--store"), demo, QStringLiteral("curate"),
+                                         QStringLiteral("--full"), QStringLiteral("--quiet")});
+    const double postgresCuration = timed({QStringLiteral("--store"), curated, QStringLiteral("curate"),
+                                           QStringLiteral("--full"), QStringLiteral("--quiet")});
+    std::printf("  SQLite      %8.2f s\n  PostgreSQL  %8.2f s\n  PostgreSQL / SQLite (time): %.2f\n",
+                sqliteCuration, postgresCuration, postgresCuration / sqliteCuration);
     return sqliteSeconds < 0 || postgresSeconds < 0 || sqliteCuration < 0 || postgresCuration < 0 ? 1 : 0;
 }
